@@ -1,0 +1,53 @@
+# One entry point for newcomers: `make run` and `make test` (see README).
+PYTHON ?= python3.10
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+RASA   := $(BIN)/rasa
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: install install-dev train run shell actions validate test test-nlu test-core clean
+
+install: $(VENV)/.runtime-installed
+$(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip<24.1" "setuptools<70" wheel
+	$(BIN)/pip install -q -r requirements.txt -c constraints.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+install-dev: $(VENV)/.dev-installed
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+# Rasa fingerprints data, config and domain: an unchanged model is not retrained.
+train: install
+	$(RASA) train --num-threads 2
+
+run: train
+	$(BIN)/python -m bot run
+
+shell: train
+	$(BIN)/python -m bot shell
+
+actions: install
+	$(RASA) run actions
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+test: install-dev train
+	$(BIN)/pytest
+
+test-nlu: train
+	$(RASA) test nlu --nlu tests/nlu/holdout.yml --out results/holdout
+
+test-core: train
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+
+clean:
+	rm -rf results .pytest_cache

@@ -1,0 +1,51 @@
+"""action_lookup_faq: answer the customer's question from the FAQ knowledge base."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import faq_service
+from bot.faq.knowledge_base import FaqEntry
+
+ANSWERED = "answered"
+NOT_FOUND = "not_found"
+
+
+def choice_payload(entry: FaqEntry) -> str:
+    """Button payload that asks for one entry by id, bypassing NLU."""
+    return "/general_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
+
+
+class ActionLookupFaq(Action):
+    def name(self) -> Text:
+        return "action_lookup_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        service = faq_service()
+        chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+        chosen = service.entry(chosen_id) if chosen_id else None
+        if chosen is not None:
+            dispatcher.utter_message(text=chosen.answer)
+            return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", chosen.id)]
+
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        result = service.lookup(message.get("text") or "", intent)
+        if result.answer is None:
+            # data/rules decide what follows: first aid for a known problem,
+            # "not sure, want a human?" for anything else.
+            return [SlotSet("faq_outcome", NOT_FOUND), SlotSet("faq_entry", None)]
+
+        dispatcher.utter_message(text=result.answer.answer)
+        if result.suggestions:
+            dispatcher.utter_message(
+                text=service.index.kb.settings.see_also_text,
+                buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
+            )
+        return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", result.answer.id)]

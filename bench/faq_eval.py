@@ -1,0 +1,89 @@
+"""Score the FAQ lookup on labelled customer queries (tests/faq/queries.yml).
+
+Prints top-1 accuracy, MRR@3, precision/recall of the "no answer" decision and
+the lookup latency. ``--sweep`` also prints these for a range of thresholds.
+Queries are searched without an intent hint, as a message the NLU could not
+place would be: a conservative measure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.faq.lookup import FaqService  # noqa: E402
+from bot.text.segment import load_dictionary  # noqa: E402
+
+NONE = "none"
+
+
+def load_queries(path: Path) -> List[Tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(str(q["text"]), str(q["expected"])) for q in data["queries"]]
+
+
+def evaluate(service: FaqService, queries: List[Tuple[str, str]]) -> Dict[str, float]:
+    hits = reciprocal = 0.0
+    answerable = 0
+    none_predicted = none_correct = none_expected = 0
+    latencies: List[float] = []
+    for text, expected in queries:
+        started = time.perf_counter()
+        result = service.lookup(text, None)
+        latencies.append((time.perf_counter() - started) * 1000)
+        predicted = result.answer.id if result.answer else NONE
+        if predicted == NONE:
+            none_predicted += 1
+            none_correct += expected == NONE
+        if expected == NONE:
+            none_expected += 1
+            continue
+        answerable += 1
+        hits += predicted == expected
+        ranked = [m.entry.id for m in service.index.search(text)[:3]]
+        if expected in ranked:
+            reciprocal += 1.0 / (ranked.index(expected) + 1)
+    latencies.sort()
+    return {
+        "queries": len(queries),
+        "top1_accuracy": round(hits / max(answerable, 1), 4),
+        "mrr_at_3": round(reciprocal / max(answerable, 1), 4),
+        "no_answer_precision": round(none_correct / max(none_predicted, 1), 4),
+        "no_answer_recall": round(none_correct / max(none_expected, 1), 4),
+        "latency_ms_p50": round(statistics.median(latencies), 2),
+        "latency_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--faq-dir", type=Path, default=ROOT / "data/faq")
+    parser.add_argument("--queries", type=Path, default=ROOT / "tests/faq/queries.yml")
+    parser.add_argument("--sweep", action="store_true", help="try thresholds 0.20-0.60")
+    args = parser.parse_args()
+    load_dictionary(ROOT / "data/dictionary")
+    service = FaqService(args.faq_dir)
+    queries = load_queries(args.queries)
+    print(json.dumps(evaluate(service, queries)))
+    if args.sweep:
+        index = service.index
+        base = index.kb.settings
+        for threshold in [x / 100 for x in range(20, 61, 5)]:
+            object.__setattr__(index.kb, "settings", replace(base, answer_threshold=threshold))
+            print(json.dumps({"threshold": threshold, **evaluate(service, queries)}))
+        object.__setattr__(index.kb, "settings", base)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Support assistant package: NLU components, channels, ticket store, console, PII redaction."""

@@ -1,0 +1,67 @@
+"""Command line: ``python -m bot <command>``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.processes import Service, run_services
+
+
+def _bin(name: str) -> str:
+    """Path of a console script installed next to the running interpreter."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def _action_server(port: int) -> Service:
+    return Service("actions", [_bin("rasa"), "run", "actions", "--port", str(port)])
+
+
+def _rasa_server(args: argparse.Namespace) -> Service:
+    return Service(
+        "rasa",
+        [
+            _bin("rasa"), "run",
+            "--model", args.model,
+            "--port", str(args.port),
+            "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml",
+            "--enable-api",
+            "--cors", "*",
+        ],
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    Path("var").mkdir(exist_ok=True)
+    return run_services([_action_server(args.actions_port), _rasa_server(args)])
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    Path("var").mkdir(exist_ok=True)
+    shell = [_bin("rasa"), "shell", "--model", args.model, "--endpoints", "endpoints.yml"]
+    return run_services([_action_server(args.actions_port)], foreground=shell)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the Rasa server and the action server")
+    run.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    run.add_argument("--actions-port", type=int, default=5055)
+    run.add_argument("--model", default="models")
+    run.set_defaults(func=cmd_run)
+
+    shell = sub.add_parser("shell", help="chat in the terminal (starts the action server)")
+    shell.add_argument("--actions-port", type=int, default=5055)
+    shell.add_argument("--model", default="models")
+    shell.set_defaults(func=cmd_shell)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,1 @@
+"""FAQ knowledge base: loading, indexing and answering customer questions."""

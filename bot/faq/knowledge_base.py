@@ -1,0 +1,132 @@
+"""Load the FAQ knowledge base and the search settings from ``data/faq``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+SYNONYMS_FILE = "synonyms.yml"
+SETTINGS_FILE = "search.yml"
+
+
+class KnowledgeBaseError(ValueError):
+    """The FAQ files are malformed (missing fields, duplicate ids)."""
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    area: str
+    questions: Tuple[str, ...]
+    answer: str
+    diagnostics: Tuple[str, ...] = ()
+    urgent: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.questions[0]
+
+
+@dataclass(frozen=True)
+class IntentRoute:
+    """How the lookup searches for one predicted intent."""
+
+    area: Optional[str] = None
+    threshold: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    answer_threshold: float
+    suggest_margin: float
+    max_suggestions: int
+    area_boost: float
+    see_also_text: str
+    intents: Dict[str, IntentRoute]
+    stopwords: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: Tuple[FaqEntry, ...]
+    synonyms: Tuple[Tuple[str, ...], ...]
+    settings: SearchSettings
+    by_id: Dict[str, FaqEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise KnowledgeBaseError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _parse_entry(raw: dict, area: str, path: Path) -> FaqEntry:
+    try:
+        questions = tuple(str(q).strip() for q in raw["questions"])
+        entry = FaqEntry(
+            id=str(raw["id"]),
+            area=str(raw.get("area", area)),
+            questions=questions,
+            answer=str(raw["answer"]).strip(),
+            diagnostics=tuple(raw.get("diagnostics") or ()),
+            urgent=bool(raw.get("urgent", False)),
+        )
+    except (KeyError, TypeError) as error:
+        raise KnowledgeBaseError(f"{path}: entry {raw!r} lacks {error}") from error
+    if len(entry.questions) < 3 or not entry.answer:
+        raise KnowledgeBaseError(f"{path}: entry {entry.id} needs 3+ questions and an answer")
+    return entry
+
+
+def _parse_route(raw: dict) -> IntentRoute:
+    return IntentRoute(area=raw.get("area"), threshold=raw.get("threshold"))
+
+
+def _parse_settings(raw: dict) -> SearchSettings:
+    return SearchSettings(
+        answer_threshold=float(raw["answer_threshold"]),
+        suggest_margin=float(raw["suggest_margin"]),
+        max_suggestions=int(raw["max_suggestions"]),
+        area_boost=float(raw["area_boost"]),
+        see_also_text=str(raw["see_also_text"]),
+        intents={name: _parse_route(r) for name, r in (raw.get("intents") or {}).items()},
+        stopwords=tuple(str(w) for w in raw.get("stopwords") or ()),
+    )
+
+
+def knowledge_base_files(directory: Path) -> List[Path]:
+    return sorted(directory.glob("*.yml"))
+
+
+def load_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read every area file, the synonyms and the settings in ``directory``."""
+    entries: List[FaqEntry] = []
+    synonyms: Tuple[Tuple[str, ...], ...] = ()
+    settings: Optional[SearchSettings] = None
+    for path in knowledge_base_files(directory):
+        data = _read_yaml(path)
+        if path.name == SYNONYMS_FILE:
+            synonyms = tuple(tuple(str(w) for w in group) for group in data["synonyms"])
+        elif path.name == SETTINGS_FILE:
+            settings = _parse_settings(data)
+        else:
+            area = str(data.get("area", path.stem))
+            entries.extend(_parse_entry(raw, area, path) for raw in data.get("entries", []))
+    if settings is None:
+        raise KnowledgeBaseError(f"{directory}: {SETTINGS_FILE} is missing")
+    ids = [e.id for e in entries]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise KnowledgeBaseError(f"duplicate FAQ ids: {', '.join(duplicates)}")
+    if not entries:
+        raise KnowledgeBaseError(f"{directory}: no FAQ entries")
+    return KnowledgeBase(entries=tuple(entries), synonyms=synonyms, settings=settings)

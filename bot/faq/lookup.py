@@ -1,0 +1,74 @@
+"""Decide what to answer from the FAQ: one entry, close alternatives, or nothing.
+
+``FaqService`` rebuilds its index when a file under the FAQ directory changes,
+so editing an answer needs no retraining and no restart.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from bot.faq.index import FaqIndex, Match
+from bot.faq.knowledge_base import (
+    FaqEntry,
+    IntentRoute,
+    knowledge_base_files,
+    load_knowledge_base,
+)
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    answer: Optional[FaqEntry]
+    score: float
+    suggestions: Tuple[FaqEntry, ...]
+
+
+class FaqService:
+    """Thread-safe holder of the current index, rebuilt on file changes."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self._signature: Optional[tuple] = None
+        self._index: Optional[FaqIndex] = None
+
+    def _files_signature(self) -> tuple:
+        return tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in knowledge_base_files(self._directory)
+        )
+
+    @property
+    def index(self) -> FaqIndex:
+        signature = self._files_signature()
+        with self._lock:
+            if self._index is None or signature != self._signature:
+                self._index = FaqIndex(load_knowledge_base(self._directory))
+                self._signature = signature
+            return self._index
+
+    def reload(self) -> None:
+        """Rebuild now, even if no file changed."""
+        with self._lock:
+            self._index = None
+
+    def entry(self, entry_id: str) -> Optional[FaqEntry]:
+        return self.index.kb.by_id.get(entry_id)
+
+    def lookup(self, text: str, intent: Optional[str]) -> LookupResult:
+        index = self.index
+        settings = index.kb.settings
+        route = settings.intents.get(intent or "", IntentRoute())
+        threshold = route.threshold if route.threshold is not None else settings.answer_threshold
+        matches = index.search(text, route.area, settings.area_boost)
+        if not matches or matches[0].score < threshold:
+            score = matches[0].score if matches else 0.0
+            return LookupResult(None, score, ())
+        best = matches[0]
+        close: List[Match] = [
+            m for m in matches[1:] if best.score - m.score <= settings.suggest_margin
+        ][: settings.max_suggestions]
+        return LookupResult(best.entry, best.score, tuple(m.entry for m in close))

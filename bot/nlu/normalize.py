@@ -1,0 +1,61 @@
+"""Normalise the values customers type: phone numbers and money amounts.
+
+Pure functions, shared by the NLU entity reconciler and the form validators.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import cn2an
+import phonenumbers
+
+_AMOUNT_UNITS = re.compile(r"(块钱|块|塊錢|塊|元整|元|圆|人民币|rmb|RMB|CNY)$")
+_CURRENCY_SIGNS = re.compile(r"^[¥￥]\s*")
+_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3})")
+
+
+def normalize_phone(text: str) -> Optional[str]:
+    """Return the 11-digit mainland mobile number in ``text``, or None.
+
+    Accepts spaces, dashes and a +86 / 0086 prefix. Landlines and numbers that
+    are not valid mobile numbers are rejected.
+    """
+    candidate = re.sub(r"[\s\-()（）]", "", text)
+    try:
+        parsed = phonenumbers.parse(candidate, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        return None
+    if phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE:
+        return None
+    return str(parsed.national_number)
+
+
+def parse_amount(text: str) -> Optional[float]:
+    """Return the amount of money in ``text`` as a number of yuan, or None.
+
+    Handles ``5000块``, ``¥200``, ``两千元``, ``1.5万``, ``3,000元``. Chinese
+    numerals go through cn2an rather than hand-written parsing.
+    """
+    cleaned = _THOUSANDS_SEPARATOR.sub("", text.strip())
+    cleaned = _CURRENCY_SIGNS.sub("", cleaned)
+    cleaned = _AMOUNT_UNITS.sub("", cleaned).strip()
+    if not cleaned:
+        return None
+    try:
+        value = float(cn2an.cn2an(cleaned, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return value if value > 0 else None
+
+
+def parse_rating(text: str) -> Optional[int]:
+    """Return a 1-5 satisfaction score from ``5``, ``五``, ``5分``, ``五星``."""
+    cleaned = re.sub(r"(分|星|颗星|顆星)$", "", text.strip())
+    try:
+        value = int(cn2an.cn2an(cleaned, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return value if 1 <= value <= 5 else None

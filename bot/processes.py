@@ -1,0 +1,95 @@
+"""Run several server processes as one: prefixed logs, one Ctrl-C stops all."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, TextIO
+
+
+@dataclass(frozen=True)
+class Service:
+    """A named command whose output lines are shown as ``[name] line``."""
+
+    name: str
+    command: Sequence[str]
+
+
+def _pump(prefix: str, stream: TextIO, out: TextIO, lock: threading.Lock) -> None:
+    for line in iter(stream.readline, ""):
+        with lock:
+            out.write(f"{prefix} {line}")
+            out.flush()
+
+
+class ProcessGroup:
+    """Starts services, streams their logs, and stops all when one stops."""
+
+    def __init__(self, services: Sequence[Service], out: TextIO = sys.stdout) -> None:
+        self._services = services
+        self._out = out
+        self._lock = threading.Lock()
+        self._procs: List[subprocess.Popen] = []
+        self._done = threading.Event()
+
+    def start(self) -> None:
+        width = max(len(s.name) for s in self._services)
+        for service in self._services:
+            proc = subprocess.Popen(
+                list(service.command),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop them
+            )
+            self._procs.append(proc)
+            prefix = f"[{service.name:<{width}}]"
+            threading.Thread(
+                target=self._watch, args=(prefix, proc), daemon=True
+            ).start()
+
+    def _watch(self, prefix: str, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        _pump(prefix, proc.stdout, self._out, self._lock)
+        proc.wait()
+        self._done.set()
+
+    def wait(self) -> int:
+        """Block until a service exits or Ctrl-C; return the first non-zero code."""
+        try:
+            self._done.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+        codes = [p.returncode for p in self._procs]
+        return next((c for c in codes if c not in (0, None, -signal.SIGINT, -signal.SIGTERM)), 0)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for proc in self._procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+        for proc in self._procs:
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]] = None) -> int:
+    """Run ``services`` until Ctrl-C; with ``foreground``, until that command exits."""
+    group = ProcessGroup(services)
+    group.start()
+    if foreground is None:
+        return group.wait()
+    try:
+        return subprocess.call(list(foreground))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        group.stop()

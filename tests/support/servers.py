@@ -1,0 +1,78 @@
+"""Start real servers (Rasa, action server) as subprocesses on free local ports."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} not up after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@contextmanager
+def running(command: List[str], health_url: str, log: Path,
+            env: Optional[dict] = None) -> Iterator[subprocess.Popen]:
+    """Run ``command`` until the block ends; wait until ``health_url`` answers."""
+    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_http(health_url, proc, log)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def action_server_command(port: int) -> List[str]:
+    return [str(BIN / "rasa"), "run", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, model: Path, endpoints: Path) -> List[str]:
+    return [
+        str(BIN / "rasa"), "run", "--enable-api", "--port", str(port),
+        "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(ROOT / "credentials.yml"),
+    ]
+
+
+def write_endpoints(path: Path, action_url: str, tracker_db: Path) -> Path:
+    path.write_text(
+        f'action_endpoint:\n  url: "{action_url}"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n',
+        encoding="utf-8",
+    )
+    return path
