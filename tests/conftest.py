@@ -1,4 +1,5 @@
-"""Shared fixtures: the trained model (trained once, skipped when unchanged) and an agent."""
+"""Shared fixtures: the trained model, a real action server, an in-process agent
+and a real Rasa server, each started once per test session."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from tests.support.servers import (
+    action_server_command,
+    free_port,
+    rasa_server_command,
+    running,
+    write_endpoints,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -43,8 +52,29 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def agent(model_path: Path):
-    """An in-process Rasa agent with the trained model and an in-memory tracker store."""
-    from rasa.core.agent import Agent
+def action_server_url(tmp_path_factory) -> Iterator[str]:
+    """A real `rasa run actions` on a free port; yields its webhook URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("actions") / "actions.log"
+    with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log):
+        yield f"http://127.0.0.1:{port}/webhook"
 
-    return Agent.load(str(model_path))
+
+@pytest.fixture(scope="session")
+def agent(model_path: Path, action_server_url: str):
+    """In-process Rasa agent: trained model, real action server, in-memory trackers."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    return Agent.load(str(model_path), action_endpoint=EndpointConfig(url=action_server_url))
+
+
+@pytest.fixture(scope="session")
+def rasa_server(model_path: Path, action_server_url: str, tmp_path_factory) -> Iterator[str]:
+    """A real `rasa run` with the REST channel and a SQLite tracker store; yields its base URL."""
+    workdir = tmp_path_factory.mktemp("rasa")
+    endpoints = write_endpoints(workdir / "endpoints.yml", action_server_url, workdir / "tracker.db")
+    port = free_port()
+    with running(rasa_server_command(port, model_path, endpoints),
+                 f"http://127.0.0.1:{port}/", workdir / "rasa.log"):
+        yield f"http://127.0.0.1:{port}"

@@ -40,7 +40,7 @@ class IntentRoute:
 @dataclass(frozen=True)
 class SearchSettings:
     answer_threshold: float
-    suggest_margin: float
+    suggest_ratio: float
     max_suggestions: int
     area_boost: float
     see_also_text: str
@@ -94,7 +94,7 @@ def _parse_route(raw: dict) -> IntentRoute:
 def _parse_settings(raw: dict) -> SearchSettings:
     return SearchSettings(
         answer_threshold=float(raw["answer_threshold"]),
-        suggest_margin=float(raw["suggest_margin"]),
+        suggest_ratio=float(raw["suggest_ratio"]),
         max_suggestions=int(raw["max_suggestions"]),
         area_boost=float(raw["area_boost"]),
         see_also_text=str(raw["see_also_text"]),

@@ -61,6 +61,9 @@ class FaqService:
     def lookup(self, text: str, intent: Optional[str]) -> LookupResult:
         index = self.index
         settings = index.kb.settings
+        if intent is not None and intent not in settings.intents:
+            # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
+            return LookupResult(None, 0.0, ())
         route = settings.intents.get(intent or "", IntentRoute())
         threshold = route.threshold if route.threshold is not None else settings.answer_threshold
         matches = index.search(text, route.area, settings.area_boost)
@@ -69,6 +72,6 @@ class FaqService:
             return LookupResult(None, score, ())
         best = matches[0]
         close: List[Match] = [
-            m for m in matches[1:] if best.score - m.score <= settings.suggest_margin
+            m for m in matches[1:] if m.score >= best.score * settings.suggest_ratio
         ][: settings.max_suggestions]
         return LookupResult(best.entry, best.score, tuple(m.entry for m in close))

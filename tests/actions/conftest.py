@@ -1,0 +1,35 @@
+"""Fixtures for running rasa-sdk actions directly, as the action server would."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from tests.support.faq_kb import write_kb
+
+
+def make_tracker(text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None,
+                 slots: Optional[Dict[str, Any]] = None, sender: str = "tester") -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+               "entities": entities or []}
+    return Tracker(sender, slots or {}, message, [], False, None, {}, "action_listen")
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def faq_dir(tmp_path, monkeypatch):
+    """Actions read a small knowledge base from a temporary FAQ_DIR."""
+    directory = write_kb(tmp_path / "faq")
+    monkeypatch.setenv("FAQ_DIR", str(directory))
+    services.settings.cache_clear()
+    services.faq_service.cache_clear()
+    yield directory
+    services.settings.cache_clear()
+    services.faq_service.cache_clear()

@@ -1,0 +1,57 @@
+"""The project as Rasa sees it: data validation, held-out NLU accuracy, test stories,
+and the trained model's own tokenizer."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_rasa
+
+pytestmark = pytest.mark.model
+
+HOLDOUT_MIN_ACCURACY = 0.95
+
+
+def test_data_validates_without_warnings():
+    result = run_rasa("data", "validate", "--fail-on-warnings")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    problems = [line for line in output.splitlines()
+                if "UserWarning" in line and "MovedIn20Warning" not in line]
+    assert problems == []
+
+
+def test_holdout_intent_accuracy(model_path, tmp_path):
+    result = run_rasa("test", "nlu", "--nlu", "tests/nlu/holdout.yml",
+                      "--model", str(model_path), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
+    assert report["accuracy"] >= HOLDOUT_MIN_ACCURACY, {
+        name: scores.get("confused_with")
+        for name, scores in report.items()
+        if isinstance(scores, dict) and scores.get("confused_with")
+    }
+
+
+def test_stories_predict_every_action(model_path, tmp_path):
+    result = run_rasa("test", "core", "--stories", "tests/test_stories.yml",
+                      "--model", str(model_path), "--out", str(tmp_path),
+                      "--fail-on-prediction-errors")
+    assert result.returncode == 0, (tmp_path / "failed_test_stories.yml").read_text() \
+        if (tmp_path / "failed_test_stories.yml").exists() else result.stderr[-3000:]
+
+
+def test_trained_model_segments_with_the_product_dictionary(model_path):
+    """A fresh process knows only jieba's default dictionary until the model loads ours."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "model_tokens.py"), str(model_path),
+         "自动续费", "人工客服", "收不到动态码", "138 1234 5678"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    tokens = json.loads(result.stdout.strip().splitlines()[-1])
+    assert tokens["自动续费"] == ["自动续费"]
+    assert tokens["人工客服"] == ["人工客服"]
+    assert "动态码" in tokens["收不到动态码"]
+    assert tokens["138 1234 5678"] == ["138", "1234", "5678"]  # no blank tokens

@@ -1,0 +1,65 @@
+"""Guards on the training data itself: enough examples, and no test data in training."""
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
+
+MINIMUM_EXAMPLES = {
+    **dict.fromkeys(
+        ["account_locked", "transfer_failed", "sms_code_delay", "billing_issue",
+         "request_human", "out_of_scope"], 60),
+    **dict.fromkeys(
+        ["inform", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
+         "rate", "complain", "ask_ticket_status", "general_question"], 20),
+}
+
+
+def plain(example: str) -> str:
+    return ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), example).strip()
+
+
+def examples_by_intent(paths):
+    found = {}
+    for path in paths:
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" in block:
+                lines = [l[2:] for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                found.setdefault(block["intent"], []).extend(plain(l) for l in lines)
+    return found
+
+
+@pytest.fixture(scope="module")
+def training():
+    return examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+
+
+@pytest.fixture(scope="module")
+def holdout():
+    return examples_by_intent([ROOT / "tests" / "nlu" / "holdout.yml"])
+
+
+@pytest.mark.parametrize("intent, minimum", sorted(MINIMUM_EXAMPLES.items()))
+def test_each_intent_has_enough_examples(training, intent, minimum):
+    assert len(set(training.get(intent, []))) >= minimum
+
+
+def test_holdout_has_fifteen_per_intent_and_covers_every_intent(training, holdout):
+    assert set(holdout) == set(training)
+    assert min(len(v) for v in holdout.values()) >= 15
+
+
+def test_no_holdout_example_is_in_training(training, holdout):
+    normalise = lambda s: re.sub(r"[\s\W_]+", "", s.lower())  # noqa: E731
+    trained = {normalise(e) for examples in training.values() for e in examples}
+    leaked = [e for examples in holdout.values() for e in examples if normalise(e) in trained]
+    assert leaked == []
+
+
+def test_no_example_is_labelled_with_two_intents(training):
+    counts = Counter(e for examples in training.values() for e in set(examples))
+    assert [e for e, n in counts.items() if n > 1] == []
