@@ -34,15 +34,23 @@ def _rasa_server(args: argparse.Namespace) -> Service:
     )
 
 
+def _redact_line(line: str) -> str:
+    from bot.pii import redact
+
+    return redact(line)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     Path("var").mkdir(exist_ok=True)
-    return run_services([_action_server(args.actions_port), _rasa_server(args)])
+    services = [_action_server(args.actions_port), _rasa_server(args)]
+    return run_services(services, line_filter=_redact_line)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
     Path("var").mkdir(exist_ok=True)
     shell = [_bin("rasa"), "shell", "--model", args.model, "--endpoints", "endpoints.yml"]
-    return run_services([_action_server(args.actions_port)], foreground=shell)
+    return run_services([_action_server(args.actions_port)], foreground=shell,
+                        line_filter=_redact_line)
 
 
 def build_parser() -> argparse.ArgumentParser:

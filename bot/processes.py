@@ -7,7 +7,9 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, TextIO
+from typing import Callable, List, Optional, Sequence, TextIO
+
+LineFilter = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -18,19 +20,27 @@ class Service:
     command: Sequence[str]
 
 
-def _pump(prefix: str, stream: TextIO, out: TextIO, lock: threading.Lock) -> None:
+def _pump(prefix: str, stream: TextIO, out: TextIO, lock: threading.Lock,
+          line_filter: LineFilter) -> None:
     for line in iter(stream.readline, ""):
+        shown = line_filter(line)
         with lock:
-            out.write(f"{prefix} {line}")
+            out.write(f"{prefix} {shown}")
             out.flush()
 
 
 class ProcessGroup:
-    """Starts services, streams their logs, and stops all when one stops."""
+    """Starts services, streams their logs, and stops all when one stops.
 
-    def __init__(self, services: Sequence[Service], out: TextIO = sys.stdout) -> None:
+    Every log line passes through ``line_filter`` (the PII redactor in
+    production) before it is shown.
+    """
+
+    def __init__(self, services: Sequence[Service], out: TextIO = sys.stdout,
+                 line_filter: LineFilter = lambda line: line) -> None:
         self._services = services
         self._out = out
+        self._line_filter = line_filter
         self._lock = threading.Lock()
         self._procs: List[subprocess.Popen] = []
         self._done = threading.Event()
@@ -54,7 +64,7 @@ class ProcessGroup:
 
     def _watch(self, prefix: str, proc: subprocess.Popen) -> None:
         assert proc.stdout is not None
-        _pump(prefix, proc.stdout, self._out, self._lock)
+        _pump(prefix, proc.stdout, self._out, self._lock, self._line_filter)
         proc.wait()
         self._done.set()
 
@@ -81,9 +91,10 @@ class ProcessGroup:
                 proc.wait()
 
 
-def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]] = None) -> int:
+def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]] = None,
+                 line_filter: LineFilter = lambda line: line) -> int:
     """Run ``services`` until Ctrl-C; with ``foreground``, until that command exits."""
-    group = ProcessGroup(services)
+    group = ProcessGroup(services, line_filter=line_filter)
     group.start()
     if foreground is None:
         return group.wait()

@@ -1,0 +1,27 @@
+"""How each kind of secret is shown after masking."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Dict
+
+from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, PHONE, SMS_CODE
+
+
+def _keep_ends(text: str, head: int, tail: int) -> str:
+    digits = re.sub(r"[\s\-]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[-tail:]
+
+
+MASKS: Dict[str, Callable[[str], str]] = {
+    PHONE: lambda text: _keep_ends(text, 3, 4),  # 138****5678
+    ID_CARD: lambda text: _keep_ends(text, 4, 4),  # 1101**********002X
+    BANK_CARD: lambda text: _keep_ends(text, 4, 4),  # 6222***********0128
+    SMS_CODE: lambda text: "******",
+    PASSWORD: lambda text: "******",
+}

@@ -1,0 +1,151 @@
+"""Recognizers: each finds one kind of secret and validates what it finds.
+
+Digit-shaped secrets (phones, ID cards, bank cards) are found by regexes on the
+raw text and kept only when a maintained checker accepts them (phonenumbers,
+python-stdnum's ID-card check digit and Luhn). Secrets recognised by the words
+around them (SMS codes, passwords) use spaCy Matcher patterns over the jieba
+tokens of a blank Chinese pipeline.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Pattern
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from stdnum import luhn
+from stdnum.cn import ric
+
+from bot.nlu.normalize import normalize_phone
+
+PHONE = "phone_number"
+ID_CARD = "id_card"
+BANK_CARD = "bank_card"
+SMS_CODE = "sms_code"
+PASSWORD = "password"
+
+CODE_WORDS = ["验证码", "驗證碼", "动态码", "動態碼", "校验码", "短信码", "验证号", "code", "otp", "驗證", "验证"]
+# A token ending in one of these: 密码, 登录密码, 支付密码, password ...
+PASSWORD_WORD_ENDINGS = r"(密码|密碼|口令|password|passwd|pwd)$"
+FILLERS = ["是", "为", "為", ":", "：", "：", "=", "就是", "号", "號", "码", "碼", "了"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+
+
+class PatternRecognizer:
+    """A regex on the raw text plus a ``validate`` step on each match."""
+
+    kind: str
+    pattern: Pattern[str]
+
+    def validate(self, digits: str) -> bool:
+        return True
+
+    def find(self, text: str, doc: Doc) -> List[Span]:
+        spans = []
+        for match in self.pattern.finditer(text):
+            digits = re.sub(r"[\s\-]", "", match.group(0))
+            if self.validate(digits):
+                spans.append(Span(match.start(), match.end(), self.kind))
+        return spans
+
+
+class PhoneRecognizer(PatternRecognizer):
+    kind = PHONE
+    pattern = re.compile(r"(?<![\d])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![\d])")
+
+    def validate(self, digits: str) -> bool:
+        return normalize_phone(digits) is not None
+
+
+class IdCardRecognizer(PatternRecognizer):
+    kind = ID_CARD
+    pattern = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+
+    def validate(self, digits: str) -> bool:
+        return ric.is_valid(digits.upper())
+
+
+class BankCardRecognizer(PatternRecognizer):
+    kind = BANK_CARD
+    pattern = re.compile(r"(?<![\d])\d{4}(?:[\s-]?\d{3,4}){3,4}(?![\d])")
+
+    def validate(self, digits: str) -> bool:
+        return 16 <= len(digits) <= 19 and luhn.is_valid(digits)
+
+
+class ContextRecognizer:
+    """A token-pattern match whose secret is the matched token labelled ``secret``."""
+
+    kind: str
+
+    def __init__(self, matcher: Matcher, label: str) -> None:
+        self._matcher = matcher
+        self._label = label
+
+    def find(self, text: str, doc: Doc) -> List[Span]:
+        spans = []
+        for match_id, start, end in self._matcher(doc):
+            if doc.vocab.strings[match_id] != self._label:
+                continue
+            secret = self.secret_token(doc[start:end])
+            spans.append(Span(secret.idx, secret.idx + len(secret.text), self.kind))
+        return spans
+
+    def secret_token(self, matched):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def _lower_in(words: Iterable[str]) -> dict:
+    return {"LOWER": {"IN": [w.lower() for w in words]}}
+
+
+_OPTIONAL_FILLER = {"TEXT": {"IN": FILLERS}, "OP": "?"}
+_OPTIONAL_SPACE = {"IS_SPACE": True, "OP": "?"}
+
+
+class SmsCodeRecognizer(ContextRecognizer):
+    """4-8 digits right after (or just before) a code word: 验证码是 123456."""
+
+    kind = SMS_CODE
+    _CODE = {"TEXT": {"REGEX": r"^\d{4,8}$"}}
+
+    def __init__(self, vocab) -> None:
+        matcher = Matcher(vocab)
+        anchor = _lower_in(CODE_WORDS)
+        matcher.add("SMS_CODE", [
+            [anchor, _OPTIONAL_SPACE, _OPTIONAL_FILLER, _OPTIONAL_SPACE, self._CODE],
+            [anchor, _OPTIONAL_FILLER, _OPTIONAL_FILLER, _OPTIONAL_SPACE, self._CODE],
+            [self._CODE, _OPTIONAL_SPACE, _OPTIONAL_FILLER, anchor],
+        ])
+        super().__init__(matcher, "SMS_CODE")
+
+    def secret_token(self, matched):
+        return next(t for t in matched if re.fullmatch(r"\d{4,8}", t.text))
+
+
+class PasswordRecognizer(ContextRecognizer):
+    """What follows 密码/password, up to the next blank or CJK character."""
+
+    kind = PASSWORD
+    _SECRET_AFTER = re.compile(r"\s*(?:是|为|為|:|：|=)?\s*([!-~]{3,40})")
+
+    def __init__(self, vocab) -> None:
+        matcher = Matcher(vocab)
+        matcher.add("PASSWORD_ANCHOR", [[{"LOWER": {"REGEX": PASSWORD_WORD_ENDINGS}}]])
+        super().__init__(matcher, "PASSWORD_ANCHOR")
+
+    def find(self, text: str, doc: Doc) -> List[Span]:
+        spans = []
+        for match_id, start, end in self._matcher(doc):
+            anchor_end = doc[start:end].end_char
+            secret = self._SECRET_AFTER.match(text, anchor_end)
+            if secret:
+                spans.append(Span(secret.start(1), secret.end(1), self.kind))
+        return spans

@@ -1,0 +1,88 @@
+"""Run every recognizer over a text and replace what they find with masks."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import List, Optional, Sequence, Tuple
+
+import spacy
+
+from bot.text.segment import load_dictionary
+from bot.pii.masks import MASKS
+from bot.pii.recognizers import (
+    BankCardRecognizer,
+    IdCardRecognizer,
+    PasswordRecognizer,
+    PhoneRecognizer,
+    SmsCodeRecognizer,
+    Span,
+)
+
+# Longer, stricter secrets first: an ID card contains no phone, a bank card
+# number is not an SMS code.
+PRIORITY = {"id_card": 0, "bank_card": 1, "phone_number": 2, "password": 3, "sms_code": 4}
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str
+    spans: Tuple[Span, ...]
+
+    @property
+    def kinds(self) -> Tuple[str, ...]:
+        return tuple(span.kind for span in self.spans)
+
+
+def _without_overlaps(spans: Sequence[Span]) -> List[Span]:
+    kept: List[Span] = []
+    for span in sorted(spans, key=lambda s: (PRIORITY.get(s.kind, 9), s.start - s.end)):
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+class Redactor:
+    """Masks secrets in text. Build once and share: the spaCy pipeline is costly."""
+
+    def __init__(self) -> None:
+        load_dictionary()  # code and password words segment as single tokens
+        self._nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        self._recognizers = [
+            PhoneRecognizer(),
+            IdCardRecognizer(),
+            BankCardRecognizer(),
+            SmsCodeRecognizer(self._nlp.vocab),
+            PasswordRecognizer(self._nlp.vocab),
+        ]
+        self._lock = threading.Lock()  # the spaCy tokenizer is not thread-safe
+
+    def find(self, text: str) -> List[Span]:
+        if not text:
+            return []
+        with self._lock:
+            doc = self._nlp(text)
+        found = [span for r in self._recognizers for span in r.find(text, doc)]
+        return _without_overlaps(found)
+
+    def redact(self, text: Optional[str]) -> Redaction:
+        if not text:
+            return Redaction(text or "", ())
+        spans = self.find(text)
+        pieces, position = [], 0
+        for span in spans:
+            pieces.append(text[position:span.start])
+            pieces.append(MASKS[span.kind](text[span.start:span.end]))
+            position = span.end
+        pieces.append(text[position:])
+        return Redaction("".join(pieces), tuple(spans))
+
+
+@lru_cache(maxsize=1)
+def default_redactor() -> Redactor:
+    return Redactor()
+
+
+def redact(text: Optional[str]) -> str:
+    """Masked ``text`` using the shared redactor."""
+    return default_redactor().redact(text).text

@@ -1,0 +1,38 @@
+import io
+import sys
+
+from bot.processes import ProcessGroup, Service, run_services
+
+
+def python(code: str) -> list:
+    return [sys.executable, "-c", code]
+
+
+def test_logs_are_prefixed_filtered_and_all_stop_when_one_exits():
+    out = io.StringIO()
+    group = ProcessGroup(
+        [
+            Service("short", python("print('hello 13812345678', flush=True)")),
+            Service("long", python("import time; print('up', flush=True); time.sleep(60)")),
+        ],
+        out=out,
+        line_filter=lambda line: line.replace("13812345678", "138****5678"),
+    )
+    group.start()
+    assert group.wait() == 0
+    lines = out.getvalue().splitlines()
+    assert "[short] hello 138****5678" in lines
+    assert "[long ] up" in lines
+
+
+def test_failing_service_exit_code_is_returned():
+    code = run_services([Service("bad", python("import sys; sys.exit(3)"))])
+    assert code == 3
+
+
+def test_foreground_command_stops_the_services():
+    code = run_services(
+        [Service("bg", python("import time; time.sleep(60)"))],
+        foreground=python("print('shell done')"),
+    )
+    assert code == 0
