@@ -23,6 +23,9 @@ class FaqEntry:
     answer: str
     diagnostics: Tuple[str, ...] = ()
     urgent: bool = False
+    # Intent whose own dialogue flow serves this question (e.g. request_human
+    # starts a handoff); the FAQ answer is then only a fallback.
+    handled_by: Optional[str] = None
 
     @property
     def title(self) -> str:
@@ -79,6 +82,7 @@ def _parse_entry(raw: dict, area: str, path: Path) -> FaqEntry:
             answer=str(raw["answer"]).strip(),
             diagnostics=tuple(raw.get("diagnostics") or ()),
             urgent=bool(raw.get("urgent", False)),
+            handled_by=raw.get("handled_by"),
         )
     except (KeyError, TypeError) as error:
         raise KnowledgeBaseError(f"{path}: entry {raw!r} lacks {error}") from error
