@@ -44,6 +44,7 @@ class ProcessGroup:
         self._lock = threading.Lock()
         self._procs: List[subprocess.Popen] = []
         self._done = threading.Event()
+        self._first_exit: Optional[subprocess.Popen] = None
 
     def start(self) -> None:
         width = max(len(s.name) for s in self._services)
@@ -66,18 +67,26 @@ class ProcessGroup:
         assert proc.stdout is not None
         _pump(prefix, proc.stdout, self._out, self._lock, self._line_filter)
         proc.wait()
+        with self._lock:
+            if self._first_exit is None:
+                self._first_exit = proc
         self._done.set()
 
     def wait(self) -> int:
-        """Block until a service exits or Ctrl-C; return the first non-zero code."""
+        """Block until a service exits or Ctrl-C.
+
+        Returns the exit code of the service that stopped first (the cause);
+        0 after Ctrl-C. Codes of the services we stopped ourselves are ignored.
+        """
         try:
             self._done.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            with self._lock:
+                cause = self._first_exit
             self.stop()
-        codes = [p.returncode for p in self._procs]
-        return next((c for c in codes if c not in (0, None, -signal.SIGINT, -signal.SIGTERM)), 0)
+        return cause.returncode if cause is not None else 0
 
     def stop(self, timeout: float = 15.0) -> None:
         for proc in self._procs:

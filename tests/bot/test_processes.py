@@ -12,7 +12,8 @@ def test_logs_are_prefixed_filtered_and_all_stop_when_one_exits():
     out = io.StringIO()
     group = ProcessGroup(
         [
-            Service("short", python("print('hello 13812345678', flush=True)")),
+            # short exits after long has started, which stops long too
+            Service("short", python("import time; time.sleep(1); print('hello 13812345678', flush=True)")),
             Service("long", python("import time; print('up', flush=True); time.sleep(60)")),
         ],
         out=out,
