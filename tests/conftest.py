@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,11 +53,20 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server_url(tmp_path_factory) -> Iterator[str]:
+def faq_copy(tmp_path_factory) -> Path:
+    """A copy of data/faq that the action server reads, so tests may edit it."""
+    target = tmp_path_factory.mktemp("faq") / "faq"
+    shutil.copytree(ROOT / "data" / "faq", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def action_server_url(tmp_path_factory, faq_copy: Path) -> Iterator[str]:
     """A real `rasa run actions` on a free port; yields its webhook URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("actions") / "actions.log"
-    with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log):
+    with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log,
+                 env={"FAQ_DIR": str(faq_copy)}):
         yield f"http://127.0.0.1:{port}/webhook"
 
 

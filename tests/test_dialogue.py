@@ -77,3 +77,14 @@ async def test_entities_are_extracted_and_normalised(agent):
     assert found["amount"]["normalized"] == 2000.0
     assert found["bank_name"]["value"] == "招商银行"
     assert "time_expression" in found
+
+
+async def test_rating_buttons_carry_the_score_as_an_entity(agent):
+    sender = new_sender()
+    await say(agent, sender, "收不到验证码怎么办")
+    turn = await say(agent, sender, "好了 解决了")
+    assert [b["payload"] for b in turn.buttons] == [f'/rate{{"rating": "{n}"}}' for n in range(1, 6)]
+    turn = await say(agent, sender, turn.buttons[3]["payload"])
+    assert turn.intent == "rate"
+    assert turn.entities[0]["value"] == "4"
+    assert turn.actions == ["utter_thank_rating", "utter_goodbye"]
