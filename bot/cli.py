@@ -27,7 +27,7 @@ def _rasa_server(args: argparse.Namespace) -> Service:
             "--model", args.model,
             "--port", str(args.port),
             "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml",
+            "--endpoints", args.endpoints,
             "--enable-api",
             "--cors", "*",
         ],
@@ -48,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_shell(args: argparse.Namespace) -> int:
     Path("var").mkdir(exist_ok=True)
-    shell = [_bin("rasa"), "shell", "--model", args.model, "--endpoints", "endpoints.yml"]
+    shell = [_bin("rasa"), "shell", "--model", args.model, "--endpoints", args.endpoints]
     return run_services([_action_server(args.actions_port)], foreground=shell,
                         line_filter=_redact_line)
 
@@ -61,11 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run.add_argument("--actions-port", type=int, default=5055)
     run.add_argument("--model", default="models")
+    run.add_argument("--endpoints", default="endpoints.yml",
+                     help="its action_endpoint must point at --actions-port")
     run.set_defaults(func=cmd_run)
 
     shell = sub.add_parser("shell", help="chat in the terminal (starts the action server)")
     shell.add_argument("--actions-port", type=int, default=5055)
     shell.add_argument("--model", default="models")
+    shell.add_argument("--endpoints", default="endpoints.yml")
     shell.set_defaults(func=cmd_shell)
     return parser
 

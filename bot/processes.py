@@ -73,16 +73,21 @@ class ProcessGroup:
         self._done.set()
 
     def wait(self) -> int:
-        """Block until a service exits or Ctrl-C.
+        """Block until a service exits, Ctrl-C or SIGTERM.
 
         Returns the exit code of the service that stopped first (the cause);
-        0 after Ctrl-C. Codes of the services we stopped ourselves are ignored.
+        0 after Ctrl-C or SIGTERM. Codes of the services we stopped are ignored.
         """
+        stop_signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.getsignal(sig) for sig in stop_signals}
+        for sig in stop_signals:  # also when started with SIGINT ignored (a background job)
+            signal.signal(sig, lambda *_: self._done.set())
         try:
-            self._done.wait()
-        except KeyboardInterrupt:
-            pass
+            while not self._done.wait(timeout=0.5):
+                pass
         finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             with self._lock:
                 cause = self._first_exit
             self.stop()

@@ -14,16 +14,10 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def scores(agent):
-    import asyncio
-
+async def scores(agent):
     load_dictionary(ROOT / "data" / "dictionary")
     queries = load_queries(ROOT / "tests" / "faq" / "queries.yml")
-    loop = asyncio.get_event_loop()
-    intents = [
-        loop.run_until_complete(agent.parse_message(text))["intent"]["name"]
-        for text, _ in queries
-    ]
+    intents = [(await agent.parse_message(text))["intent"]["name"] for text, _ in queries]
     return evaluate(FaqService(ROOT / "data" / "faq"), queries, intents)
 
 

@@ -1,0 +1,1 @@
+"""Handoff tickets and their transcripts (SQLAlchemy 1.4, 2.0-style API)."""

@@ -1,0 +1,62 @@
+"""Tables: tickets and the masked transcript messages that belong to them."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+STATUSES = ("open", "in_progress", "resolved")
+PRIORITIES = ("P1", "P2", "P3")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(20), nullable=False, unique=True)  # T20261122-0001
+    # One ticket per handoff: the action server may retry the same handoff.
+    handoff_key = Column(String(200), nullable=False, unique=True)
+    sender_id = Column(String(200), nullable=False, index=True)
+    channel = Column(String(50), nullable=False, default="rest")
+    status = Column(String(20), nullable=False, default="open", index=True)
+    priority = Column(String(2), nullable=False)
+    intent = Column(String(100))
+    intent_confidence = Column(Float)
+    handoff_reason = Column(String(100), nullable=False)
+    diagnostics = Column(JSON, nullable=False, default=dict)
+    sla_due_at = Column(DateTime(timezone=True), nullable=False)
+    assigned_agent = Column(String(100))
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False)
+
+    messages = relationship(
+        "TranscriptMessage", back_populates="ticket", order_by="TranscriptMessage.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class TranscriptMessage(Base):
+    __tablename__ = "transcript_messages"
+    __table_args__ = (UniqueConstraint("ticket_id", "position"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    position = Column(Integer, nullable=False)
+    role = Column(String(10), nullable=False)  # user / bot
+    text = Column(Text, nullable=False)  # always masked
+    intent = Column(String(100))
+    confidence = Column(Float)
+    sent_at = Column(DateTime(timezone=True))
+
+    ticket = relationship("Ticket", back_populates="messages")
