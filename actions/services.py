@@ -5,7 +5,13 @@ from functools import lru_cache
 
 from bot.config import Settings
 from bot.faq.lookup import FaqService
+from bot.replies import Replies
 from bot.text.segment import load_dictionary
+from bot.tickets.db import make_engine
+from bot.tickets.migrate import upgrade
+from bot.tickets.priority import PriorityRules
+from bot.tickets.sla import ServiceHours, SlaClock
+from bot.tickets.store import TicketStore
 
 
 @lru_cache(maxsize=1)
@@ -17,3 +23,32 @@ def settings() -> Settings:
 def faq_service() -> FaqService:
     load_dictionary(settings().dictionary_dir)
     return FaqService(settings().faq_dir)
+
+
+@lru_cache(maxsize=1)
+def ticket_store() -> TicketStore:
+    """The ticket database, migrated to the latest schema on first use."""
+    url = settings().tickets_db_url
+    upgrade(url)
+    return TicketStore(make_engine(url))
+
+
+@lru_cache(maxsize=1)
+def sla_clock() -> SlaClock:
+    return SlaClock(ServiceHours.load(settings().support_dir / "service_hours.yml"))
+
+
+@lru_cache(maxsize=1)
+def priority_rules() -> PriorityRules:
+    return PriorityRules.load(settings().support_dir / "priorities.yml")
+
+
+@lru_cache(maxsize=1)
+def replies() -> Replies:
+    return Replies.load(settings().support_dir / "replies.yml")
+
+
+def reset() -> None:
+    """Forget every shared object (tests point the settings elsewhere)."""
+    for cached in (settings, faq_service, ticket_store, sla_clock, priority_rules, replies):
+        cached.cache_clear()

@@ -53,6 +53,15 @@ def cmd_shell(args: argparse.Namespace) -> int:
                         line_filter=_redact_line)
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.config import Settings
+    from bot.tickets.migrate import upgrade
+
+    Path("var").mkdir(exist_ok=True)
+    upgrade(args.url or Settings.from_env().tickets_db_url)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--model", default="models")
     shell.add_argument("--endpoints", default="endpoints.yml")
     shell.set_defaults(func=cmd_shell)
+
+    db = sub.add_parser("db-upgrade", help="create or upgrade the ticket database schema")
+    db.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
+    db.set_defaults(func=cmd_db_upgrade)
     return parser
 
 

@@ -61,12 +61,19 @@ def faq_copy(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server_url(tmp_path_factory, faq_copy: Path) -> Iterator[str]:
+def tickets_db(tmp_path_factory) -> Path:
+    """The SQLite file the session's action server keeps tickets in."""
+    return tmp_path_factory.mktemp("tickets") / "tickets.db"
+
+
+@pytest.fixture(scope="session")
+def action_server_url(tmp_path_factory, faq_copy: Path, tickets_db: Path) -> Iterator[str]:
     """A real `rasa run actions` on a free port; yields its webhook URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log,
-                 env={"FAQ_DIR": str(faq_copy)}):
+                 env={"FAQ_DIR": str(faq_copy),
+                      "TICKETS_DB_URL": f"sqlite:///{tickets_db}"}):
         yield f"http://127.0.0.1:{port}/webhook"
 
 

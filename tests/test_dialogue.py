@@ -36,15 +36,15 @@ async def test_sms_problem_answered_solved_and_rated(agent):
     assert turn.actions == ["utter_thank_rating", "utter_goodbye"]
 
 
-async def test_failed_transfer_not_solved_offers_a_human(agent):
+async def test_failed_transfer_not_solved_opens_a_ticket(agent):
     sender = new_sender()
     turn = await say(agent, sender, "转账失败了 钱扣了对方没收到")
     assert turn.intent == "transfer_failed"
     assert turn.actions[0] == "action_lookup_faq"
     turn = await say(agent, sender, "没解决")
     assert turn.intent == "deny"
-    assert turn.actions == ["utter_offer_human"]
-    assert "人工" in turn.reply
+    assert turn.actions == ["action_handoff_to_human"]
+    assert "工单" in turn.reply and "T20" in turn.reply
 
 
 @pytest.mark.parametrize(
@@ -52,8 +52,7 @@ async def test_failed_transfer_not_solved_offers_a_human(agent):
     [
         pytest.param("你是机器人吗", "bot_challenge", "utter_iamabot", id="bot-challenge"),
         pytest.param("推荐一部电影", "out_of_scope", "utter_out_of_scope", id="out-of-scope"),
-        pytest.param("转人工", "request_human", "utter_contact_staff", id="human"),
-        pytest.param("你们什么垃圾服务 我要投诉", "complain", "utter_complaint_received", id="complaint"),
+        pytest.param("转人工", "request_human", "action_handoff_to_human", id="human"),
         pytest.param("拜拜", "goodbye", "utter_goodbye", id="goodbye"),
     ],
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Dict
 
@@ -79,6 +79,22 @@ class SlaClock:
             remaining -= closing - current
             current = self._next_open_moment(closing)
 
+    def describe(self, due: datetime, now: datetime) -> str:
+        """When to expect an answer, as a customer reads it: 今天 14:00 / 明天 11:00 / 11月24日 11:00.
+
+        Naive datetimes (SQLite drops the zone) are taken as UTC.
+        """
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        local_due, local_now = due.astimezone(self._zone), now.astimezone(self._zone)
+        days = (local_due.date() - local_now.date()).days
+        clock = f"{local_due:%H:%M}"
+        if days == 0:
+            return f"今天 {clock}"
+        if days == 1:
+            return f"明天 {clock}"
+        return f"{local_due.month}月{local_due.day}日 {clock}"
+
     def due(self, priority: str, created: datetime) -> datetime:
         target = self._hours.targets[priority]
         if target.clock == "calendar":
@@ -86,3 +102,4 @@ class SlaClock:
         if target.clock == "business":
             return self._add_business_hours(created, target.hours)
         return self._next_open_moment(created + timedelta(hours=target.hours))
+

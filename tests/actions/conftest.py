@@ -28,8 +28,7 @@ def faq_dir(tmp_path, monkeypatch):
     """Actions read a small knowledge base from a temporary FAQ_DIR."""
     directory = write_kb(tmp_path / "faq")
     monkeypatch.setenv("FAQ_DIR", str(directory))
-    services.settings.cache_clear()
-    services.faq_service.cache_clear()
+    monkeypatch.setenv("TICKETS_DB_URL", f"sqlite:///{tmp_path / 'tickets.db'}")
+    services.reset()
     yield directory
-    services.settings.cache_clear()
-    services.faq_service.cache_clear()
+    services.reset()

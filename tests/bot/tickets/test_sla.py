@@ -34,3 +34,16 @@ def at(*args):
 )
 def test_first_response_due(clock, priority, created, due):
     assert clock.due(priority, created) == due
+
+
+@pytest.mark.parametrize(
+    "due, expected",
+    [
+        (at(2026, 11, 23, 14, 0), "今天 14:00"),
+        (at(2026, 11, 24, 11, 0), "明天 11:00"),
+        (at(2026, 11, 26, 9, 30), "11月26日 09:30"),
+        (datetime(2026, 11, 23, 6, 0), "今天 14:00"),  # naive from SQLite = UTC
+    ],
+)
+def test_describe_due(clock, due, expected):
+    assert clock.describe(due, at(2026, 11, 23, 10, 0)) == expected

@@ -82,3 +82,12 @@ def test_unreachable_database_raises_instead_of_losing_the_ticket(tmp_path):
     store = TicketStore(make_engine(f"sqlite:///{tmp_path / 'missing' / 'dir' / 't.db'}"))
     with pytest.raises(TicketStoreUnavailable):
         store.create(new_ticket())
+
+
+def test_cli_db_upgrade_creates_the_schema(tmp_path):
+    from bot.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["db-upgrade", "--url", url]) == 0
+    store = TicketStore(make_engine(url), clock=lambda: NOW)
+    assert store.create(new_ticket()).created

@@ -1,0 +1,50 @@
+from rasa_sdk import Tracker
+
+from actions import services
+from actions.handoff import ActionHandoffToHuman
+
+EVENTS = [
+    {"event": "user", "timestamp": 1763800000.0, "text": "转账失败 手机13812345678 验证码是123456",
+     "parse_data": {"intent": {"name": "transfer_failed", "confidence": 0.97},
+                    "entities": [{"entity": "phone_number", "value": "13812345678",
+                                  "normalized": "13812345678"}]}},
+    {"event": "bot", "timestamp": 1763800001.0, "text": "请问问题解决了吗？"},
+    {"event": "user", "timestamp": 1763800009.0, "text": "没解决",
+     "parse_data": {"intent": {"name": "deny", "confidence": 0.99}, "entities": []}},
+]
+
+
+def tracker(sender="retry-user", slots=None):
+    return Tracker(sender, slots or {}, EVENTS[-1]["parse_data"] | {"text": "没解决"},
+                   EVENTS, False, None, {}, "action_listen")
+
+
+async def test_retried_handoff_makes_one_ticket(faq_dir, dispatcher):
+    action = ActionHandoffToHuman()
+    first = await action.run(dispatcher, tracker(), {})
+    second = await action.run(dispatcher, tracker(), {})
+    assert first == second
+    tickets = services.ticket_store().list()
+    assert len(tickets) == 1
+    number = tickets[0].number
+    assert all(number in m["text"] for m in dispatcher.messages)
+
+
+async def test_transcript_is_masked_and_secrets_never_stored(faq_dir, dispatcher):
+    await ActionHandoffToHuman().run(dispatcher, tracker(), {})
+    ticket = services.ticket_store().get(services.ticket_store().list()[0].number)
+    transcript = " ".join(m.text for m in ticket.messages)
+    assert "验证码是******" in transcript and "123456" not in transcript
+    assert "138****5678" in transcript and "13812345678" not in transcript
+    assert ticket.diagnostics == {"phone_number": "13812345678"}  # staff need the account
+    assert ticket.priority == "P2" and ticket.handoff_reason == "not_solved"
+
+
+async def test_database_outage_is_told_to_the_customer(faq_dir, dispatcher, monkeypatch, tmp_path):
+    monkeypatch.setenv("TICKETS_DB_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    services.reset()
+    monkeypatch.setattr("bot.tickets.store.time.sleep", lambda _: None)
+    monkeypatch.setattr("actions.services.upgrade", lambda url: None)
+    events = await ActionHandoffToHuman().run(dispatcher, tracker(), {})
+    assert "没能为您创建工单" in dispatcher.messages[0]["text"]
+    assert events[0]["value"] is None
