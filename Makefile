@@ -24,9 +24,10 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-# Rasa fingerprints data, config and domain: an unchanged model is not retrained.
+# Rasa fingerprints data, config and domain: `--dry-run` exits 0 when the latest
+# model is up to date, and then nothing is trained.
 train: install
-	$(RASA) train --num-threads 2
+	@$(RASA) train --dry-run >/dev/null 2>&1 && echo "model is up to date" || $(RASA) train --num-threads 2
 
 run: train
 	$(BIN)/python -m bot run
