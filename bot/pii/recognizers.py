@@ -28,7 +28,7 @@ PASSWORD = "password"
 CODE_WORDS = ["验证码", "驗證碼", "动态码", "動態碼", "校验码", "短信码", "验证号", "code", "otp", "驗證", "验证"]
 # A token ending in one of these: 密码, 登录密码, 支付密码, password ...
 PASSWORD_WORD_ENDINGS = r"(密码|密碼|口令|password|passwd|pwd)$"
-FILLERS = ["是", "为", "為", ":", "：", "：", "=", "就是", "号", "號", "码", "碼", "了"]
+FILLERS = ["是", "为", "為", ":", "：", "=", "就是", "号", "號", "码", "碼", "了"]
 
 
 @dataclass(frozen=True)
