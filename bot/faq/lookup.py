@@ -36,10 +36,8 @@ class FaqService:
         self._index: Optional[FaqIndex] = None
 
     def _files_signature(self) -> tuple:
-        return tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in knowledge_base_files(self._directory)
-        )
+        stats = ((p.name, p.stat()) for p in knowledge_base_files(self._directory))
+        return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
 
     @property
     def index(self) -> FaqIndex:
@@ -49,11 +47,6 @@ class FaqService:
                 self._index = FaqIndex(load_knowledge_base(self._directory))
                 self._signature = signature
             return self._index
-
-    def reload(self) -> None:
-        """Rebuild now, even if no file changed."""
-        with self._lock:
-            self._index = None
 
     def entry(self, entry_id: str) -> Optional[FaqEntry]:
         return self.index.kb.by_id.get(entry_id)
