@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import services
+from actions.secrets import warn_about_secrets
 from actions.services import faq_service
 from bot.faq.knowledge_base import FaqEntry
 
@@ -20,6 +22,30 @@ def choice_payload(entry: FaqEntry) -> str:
     return "/general_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
 
 
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[str, Optional[str]]:
+    """Utter the best entry for the latest message, if any; return the outcome and its id."""
+    service = faq_service()
+    chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+    chosen = service.entry(chosen_id) if chosen_id else None
+    if chosen is not None:
+        dispatcher.utter_message(text=chosen.answer)
+        return ANSWERED, chosen.id
+
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    result = service.lookup(message.get("text") or "", intent)
+    if result.answer is None:
+        return NOT_FOUND, None
+
+    dispatcher.utter_message(text=result.answer.answer)
+    if result.suggestions:
+        dispatcher.utter_message(
+            text=service.index.kb.settings.see_also_text,
+            buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
+        )
+    return ANSWERED, result.answer.id
+
+
 class ActionLookupFaq(Action):
     def name(self) -> Text:
         return "action_lookup_faq"
@@ -27,25 +53,25 @@ class ActionLookupFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        service = faq_service()
-        chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
-        chosen = service.entry(chosen_id) if chosen_id else None
-        if chosen is not None:
-            dispatcher.utter_message(text=chosen.answer)
-            return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", chosen.id)]
+        events = warn_about_secrets(dispatcher, tracker)
+        outcome, entry_id = answer_from_faq(dispatcher, tracker)
+        # Without an answer, data/rules decide what follows: first aid for a
+        # known problem, "not sure, want a human?" for anything else.
+        return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]
 
-        message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name")
-        result = service.lookup(message.get("text") or "", intent)
-        if result.answer is None:
-            # data/rules decide what follows: first aid for a known problem,
-            # "not sure, want a human?" for anything else.
-            return [SlotSet("faq_outcome", NOT_FOUND), SlotSet("faq_entry", None)]
 
-        dispatcher.utter_message(text=result.answer.answer)
-        if result.suggestions:
-            dispatcher.utter_message(
-                text=service.index.kb.settings.see_also_text,
-                buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
-            )
-        return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", result.answer.id)]
+class ActionAnswerDuringForm(Action):
+    """A question asked instead of answering a diagnostic question: answer it
+    from the FAQ; the form asks its question again next, whatever the outcome."""
+
+    def name(self) -> Text:
+        return "action_answer_during_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        events = warn_about_secrets(dispatcher, tracker)
+        outcome, _ = answer_from_faq(dispatcher, tracker)
+        if outcome == NOT_FOUND:
+            dispatcher.utter_message(text=services.replies().render("faq_not_found_in_form"))
+        return events

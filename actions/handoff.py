@@ -12,12 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.transcript import (
     channel_of,
+    form_trigger_intent,
     handoff_key,
     intents_seen,
     main_problem,
     masked_transcript,
     user_events,
 )
+from actions.secrets import warn_about_secrets
+from bot.pii import redact
 from bot.tickets.store import NewTicket, TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -26,13 +29,18 @@ SECRET_ENTITIES = {"sms_code", "password"}
 
 
 def diagnostics_from(tracker: Tracker) -> Dict[str, Any]:
-    """Details the customer gave, by entity (normalised where known), latest wins."""
+    """Details for staff: entities the customer gave (normalised, latest wins),
+    then the diagnostic form's answers; free text is masked."""
     found: Dict[str, Any] = {}
     for event in user_events(tracker):
         for entity in (event.get("parse_data") or {}).get("entities") or []:
             name = entity.get("entity")
             if name and name not in SECRET_ENTITIES:
                 found[name] = entity.get("normalized", entity.get("value"))
+    for name, slot in services.diagnostics().slots.items():
+        value = tracker.get_slot(name)
+        if value is not None:
+            found[name] = redact(value) if slot.kind == "text" and isinstance(value, str) else value
     return found
 
 
@@ -43,6 +51,10 @@ class ActionHandoffToHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        return warn_about_secrets(dispatcher, tracker) + self._hand_off(dispatcher, tracker)
+
+    @staticmethod
+    def _hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         store = services.ticket_store()
         open_number = tracker.get_slot("ticket_number")
         if open_number:
@@ -61,6 +73,8 @@ class ActionHandoffToHuman(Action):
         latest = tracker.latest_message or {}
         trigger = (latest.get("intent") or {}).get("name")
         reason = rules.reason_for(trigger)
+        if reason == rules.default_reason:
+            reason = rules.reason_for(form_trigger_intent(tracker))
         transcript = masked_transcript(tracker)
         customer_texts = [m.text for m in transcript if m.role == "user"]
         faq = services.faq_service().entry(tracker.get_slot("faq_entry") or "")

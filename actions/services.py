@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.config import Settings
+from bot.diagnostics.spec import DiagnosticsSpec
 from bot.faq.lookup import FaqService
 from bot.replies import Replies
 from bot.text.segment import load_dictionary
@@ -48,7 +49,13 @@ def replies() -> Replies:
     return Replies.load(settings().support_dir / "replies.yml")
 
 
+@lru_cache(maxsize=1)
+def diagnostics() -> DiagnosticsSpec:
+    return DiagnosticsSpec.load(settings().support_dir / "diagnostics.yml")
+
+
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    for cached in (settings, faq_service, ticket_store, sla_clock, priority_rules, replies):
+    for cached in (settings, faq_service, ticket_store, sla_clock, priority_rules, replies,
+                   diagnostics):
         cached.cache_clear()

@@ -36,13 +36,33 @@ def masked_transcript(tracker: Tracker) -> List[NewMessage]:
 
 
 def intents_seen(tracker: Tracker) -> List[str]:
-    return [((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-            for e in user_events(tracker)]
+    return [_intent_of(e) or "" for e in user_events(tracker)]
 
 
 def main_problem(tracker: Tracker) -> Optional[str]:
     """The last of the four problem intents the customer raised, if any."""
     return next((i for i in reversed(intents_seen(tracker)) if i in PROBLEM_INTENTS), None)
+
+
+def _intent_of(event: Dict[str, Any]) -> Optional[str]:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def form_trigger_intent(tracker: Tracker) -> Optional[str]:
+    """When a diagnostic form ended in this turn: the intent that started it
+    (没解决, 转人工), since the latest message only answered its last question."""
+    ended_now = False
+    for index in range(len(tracker.events) - 1, -1, -1):
+        event = tracker.events[index]
+        kind = event.get("event")
+        if kind == "active_loop" and event.get("name") is None:
+            ended_now = True
+        elif kind == "user" and not ended_now:
+            return None
+        elif kind == "active_loop" and event.get("name"):
+            before = (e for e in reversed(tracker.events[:index]) if e.get("event") == "user")
+            return _intent_of(next(before, {}))
+    return None
 
 
 def handoff_key(tracker: Tracker) -> str:

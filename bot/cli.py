@@ -62,6 +62,16 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_form_rules(args: argparse.Namespace) -> int:
+    from bot.diagnostics.spec import DiagnosticsSpec
+    from bot.dialogue.form_rules import render
+
+    spec = DiagnosticsSpec.load(Path("data/support/diagnostics.yml"))
+    Path(args.out).write_text(render(Path("domain.yml"), spec), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db-upgrade", help="create or upgrade the ticket database schema")
     db.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
     db.set_defaults(func=cmd_db_upgrade)
+
+    rules = sub.add_parser("form-rules", help="regenerate the rules around the diagnostic forms")
+    rules.add_argument("--out", default="data/rules/diagnostics.yml")
+    rules.set_defaults(func=cmd_form_rules)
     return parser
 
 

@@ -36,15 +36,15 @@ async def test_sms_problem_answered_solved_and_rated(agent):
     assert turn.actions == ["utter_thank_rating", "utter_goodbye"]
 
 
-async def test_failed_transfer_not_solved_opens_a_ticket(agent):
+async def test_failed_transfer_not_solved_starts_the_diagnostics(agent):
     sender = new_sender()
     turn = await say(agent, sender, "转账失败了 钱扣了对方没收到")
     assert turn.intent == "transfer_failed"
     assert turn.actions[0] == "action_lookup_faq"
     turn = await say(agent, sender, "没解决")
     assert turn.intent == "deny"
-    assert turn.actions == ["action_handoff_to_human"]
-    assert "工单" in turn.reply and "T20" in turn.reply
+    assert turn.actions == ["utter_diagnostics_intro", "transfer_form"]
+    assert "金额" in turn.texts[-1]
 
 
 @pytest.mark.parametrize(

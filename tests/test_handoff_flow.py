@@ -1,7 +1,12 @@
-"""Handoffs end to end: trained model, real action server, real ticket database."""
+"""Handoffs end to end: trained model, real action server, real ticket database.
+
+The diagnostic forms before a handoff: tests/test_diagnostic_forms.py."""
+import json
+import urllib.request
 import uuid
 
 import pytest
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.tickets.db import make_engine
 from bot.tickets.store import TicketStore
@@ -23,25 +28,6 @@ def tickets_of(store, sender):
     return [t for t in store.list(limit=1000) if t.sender_id == sender]
 
 
-async def test_failed_transfer_not_solved_makes_one_p2_ticket_with_masked_transcript(agent, tickets):
-    sender = new_sender()
-    first = await say(agent, sender, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了")
-    assert first.actions == ["action_lookup_faq", "utter_ask_solved"]
-    assert tickets_of(tickets, sender) == []
-    turn = await say(agent, sender, "没解决")
-    assert turn.actions == ["action_handoff_to_human"]
-    [ticket] = tickets_of(tickets, sender)
-    assert ticket.number in turn.reply
-    assert ticket.priority == "P2"
-    assert ticket.handoff_reason == "not_solved"
-    assert ticket.intent == "transfer_failed"
-    assert ticket.diagnostics["amount"] == 5000.0
-    full = tickets.get(ticket.number)
-    texts = "\n".join(m.text for m in full.messages)
-    assert "13812345678" not in texts and "138****5678" in texts
-    assert [m.role for m in full.messages][:2] == ["user", "bot"]
-
-
 async def test_asking_again_does_not_open_a_second_ticket(agent, tickets):
     sender = new_sender()
     first = await say(agent, sender, "转人工")
@@ -54,7 +40,9 @@ async def test_asking_again_does_not_open_a_second_ticket(agent, tickets):
 async def test_stolen_account_is_p1(agent, tickets):
     sender = new_sender()
     await say(agent, sender, "我的账号被盗了 有人异地登录还转走了钱")
-    await say(agent, sender, "转人工")
+    turn = await say(agent, sender, "转人工")
+    assert turn.actions == ["utter_diagnostics_before_handoff", "account_form"]
+    await say(agent, sender, "别问了 直接给我转人工")
     [ticket] = tickets_of(tickets, sender)
     assert ticket.priority == "P1"
 
@@ -92,3 +80,31 @@ async def test_someone_elses_ticket_stays_private(agent, tickets):
     [ticket] = tickets_of(tickets, owner)
     turn = await say(agent, other, f"工单{ticket.number}到哪一步了")
     assert ticket.number not in turn.reply
+
+
+async def test_a_retried_handoff_request_makes_no_second_ticket(agent, action_server_url, tickets):
+    """Rasa retries an action call whose answer got lost: the action server sees
+    the same handoff twice and must answer with the same ticket."""
+    sender = new_sender()
+    await say(agent, sender, "转人工 我的手机是13812345678")
+    tracker = await agent.tracker_store.retrieve(sender)
+    # The tracker as it was when the handoff was first asked for.
+    events = list(tracker.events)
+    last_user = max(i for i, e in enumerate(events) if e.type_name == "user")
+    before = DialogueStateTracker.from_events(sender, events[:last_user + 1], agent.domain.slots)
+    body = json.dumps({
+        "next_action": "action_handoff_to_human", "sender_id": sender,
+        "tracker": before.current_state(EventVerbosity.ALL),
+        "domain": agent.domain.as_dict(), "version": "3.6.21",
+    }).encode()
+
+    def call() -> dict:
+        request = urllib.request.Request(action_server_url, data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    first, second = call(), call()
+    [ticket] = tickets_of(tickets, sender)
+    assert ticket.number in first["responses"][0]["text"]
+    assert ticket.number in second["responses"][0]["text"]

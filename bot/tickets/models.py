@@ -1,6 +1,9 @@
 """Tables: tickets and the masked transcript messages that belong to them."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from typing import Any, Optional
+
 from sqlalchemy import (
     JSON,
     Column,
@@ -13,8 +16,32 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
+
+
+class UtcDateTime(TypeDecorator):
+    """A point in time stored as UTC and always read back with its zone.
+
+    SQLite keeps no zone: an aware local time (an SLA due at 13:00 Shanghai)
+    would come back as a naive 13:00 and be read as UTC, eight hours late.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give it a zone before storing it")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 STATUSES = ("open", "in_progress", "resolved")
 PRIORITIES = ("P1", "P2", "P3")
@@ -35,10 +62,10 @@ class Ticket(Base):
     intent_confidence = Column(Float)
     handoff_reason = Column(String(100), nullable=False)
     diagnostics = Column(JSON, nullable=False, default=dict)
-    sla_due_at = Column(DateTime(timezone=True), nullable=False)
+    sla_due_at = Column(UtcDateTime, nullable=False)
     assigned_agent = Column(String(100))
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    updated_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    updated_at = Column(UtcDateTime, nullable=False)
 
     messages = relationship(
         "TranscriptMessage", back_populates="ticket", order_by="TranscriptMessage.position",
@@ -57,6 +84,6 @@ class TranscriptMessage(Base):
     text = Column(Text, nullable=False)  # always masked
     intent = Column(String(100))
     confidence = Column(Float)
-    sent_at = Column(DateTime(timezone=True))
+    sent_at = Column(UtcDateTime)
 
     ticket = relationship("Ticket", back_populates="messages")

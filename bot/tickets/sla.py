@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Dict
 
@@ -80,12 +80,7 @@ class SlaClock:
             current = self._next_open_moment(closing)
 
     def describe(self, due: datetime, now: datetime) -> str:
-        """When to expect an answer, as a customer reads it: 今天 14:00 / 明天 11:00 / 11月24日 11:00.
-
-        Naive datetimes (SQLite drops the zone) are taken as UTC.
-        """
-        if due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)
+        """When to expect an answer, as a customer reads it: 今天 14:00 / 明天 11:00 / 11月24日 11:00."""
         local_due, local_now = due.astimezone(self._zone), now.astimezone(self._zone)
         days = (local_due.date() - local_now.date()).days
         clock = f"{local_due:%H:%M}"

@@ -91,3 +91,11 @@ def test_cli_db_upgrade_creates_the_schema(tmp_path):
     assert main(["db-upgrade", "--url", url]) == 0
     store = TicketStore(make_engine(url), clock=lambda: NOW)
     assert store.create(new_ticket()).created
+
+
+def test_a_local_due_time_reads_back_as_the_same_instant(store):
+    shanghai = timezone(timedelta(hours=8))
+    due = datetime(2026, 11, 24, 13, 0, tzinfo=shanghai)
+    number = store.create(new_ticket(key="tz:1", sla_due_at=due)).ticket.number
+    assert store.get(number).sla_due_at == due
+    assert store.get(number).sla_due_at.tzinfo is not None

@@ -1,0 +1,110 @@
+"""Validation actions of the four diagnostic forms (one per problem area).
+
+Each run of a form calls its validation action, which
+- reads the answer to the current question (`bot.diagnostics.answers`) when the
+  customer has just replied; an unusable answer is explained and asked again;
+- fills details the customer already gave (entities of earlier messages, the
+  device from the channel's metadata), so they are never asked;
+- asks the next question (texts and buttons: data/support/diagnostics.yml)
+  and sets `requested_slot`; none left ends the form.
+A reply that is not an answer at all (a question, 转人工, 算了) extracts
+nothing, so Rasa rejects the form for that turn and the rules in
+data/rules/diagnostics.yml answer it; the next run asks the question again.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.secrets import warn_about_secrets
+from actions.transcript import user_events
+from bot.diagnostics.answers import is_interruption, prefill, read_answer
+
+
+
+def answering(tracker: Tracker, form: str) -> bool:
+    """True when the latest message replies to the form's question: nothing but
+    the form itself has run since it (Rasa calls this action with the form's
+    own ActionExecuted appended). After an activation or an interruption that
+    other actions answered, the question is only asked (again)."""
+    since_user: List[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action":
+            since_user.append(event.get("name"))
+    return set(since_user) <= {form, "action_listen"}
+
+
+class DiagnosticsFormValidation(FormValidationAction):
+    """Shared by the four forms; a subclass only names its form."""
+
+    form: str = ""
+
+    def name(self) -> Text:
+        return f"validate_{self.form}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        spec = services.diagnostics()
+        form_slots = self.domain_slots(domain)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        replying = requested in form_slots and answering(tracker, self.form)
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        intent = (message.get("intent") or {}).get("name")
+        if replying and is_interruption(text, intent, spec):
+            return []
+
+        found: Dict[str, Any] = {}
+        if replying:
+            reading = read_answer(spec.slots[requested], text, intent,
+                                  message.get("entities") or [], spec)
+            if not reading.ok:
+                dispatcher.utter_message(text=services.replies().render(reading.problem))
+            found[requested] = reading.value
+        found.update(self._already_given(tracker, form_slots, exclude=requested if replying else None))
+
+        events = [SlotSet(slot, value) for slot, value in found.items()]
+        events += warn_about_secrets(dispatcher, tracker) if replying else []
+        next_slot = next((s for s in form_slots
+                          if found.get(s, tracker.get_slot(s)) is None), None)
+        if next_slot:
+            dispatcher.utter_message(**spec.question(self.form, next_slot).as_message())
+        return events + [SlotSet(REQUESTED_SLOT, next_slot)]
+
+    @staticmethod
+    def _already_given(tracker: Tracker, form_slots: List[str],
+                       exclude: Optional[str]) -> Dict[str, Any]:
+        """Empty slots that earlier messages or the channel's metadata can fill."""
+        spec = services.diagnostics()
+        history = user_events(tracker)
+        found = {}
+        for slot in form_slots:
+            if slot != exclude and tracker.get_slot(slot) is None:
+                value = prefill(spec.slots[slot], history, spec)
+                if value is not None:
+                    found[slot] = value
+        return found
+
+
+class ValidateAccountForm(DiagnosticsFormValidation):
+    form = "account_form"
+
+
+class ValidateTransferForm(DiagnosticsFormValidation):
+    form = "transfer_form"
+
+
+class ValidateSmsForm(DiagnosticsFormValidation):
+    form = "sms_form"
+
+
+class ValidateBillingForm(DiagnosticsFormValidation):
+    form = "billing_form"

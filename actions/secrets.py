@@ -1,0 +1,27 @@
+"""Warn a customer, once per conversation, who sends an SMS code or a password."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from bot.pii import default_redactor
+
+SECRET_KINDS = frozenset({"sms_code", "password"})
+
+
+def contains_secret(text: str) -> bool:
+    return bool(SECRET_KINDS.intersection(default_redactor().redact(text).kinds))
+
+
+def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Say that staff never need codes or passwords, the first time one is sent."""
+    if tracker.get_slot("secret_warned"):
+        return []
+    if not contains_secret((tracker.latest_message or {}).get("text") or ""):
+        return []
+    dispatcher.utter_message(text=services.replies().render("secret_warning"))
+    return [SlotSet("secret_warned", True)]

@@ -1,0 +1,1 @@
+"""Diagnostic forms: which details staff need per problem, and reading answers."""

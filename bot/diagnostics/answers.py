@@ -1,0 +1,193 @@
+"""Read a customer's answer to one diagnostic question.
+
+Pure functions over the message text, its intent and entities, so the form
+validation action stays thin and the rules are tested without Rasa.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+import cn2an
+
+from bot.diagnostics.spec import DiagnosticsSpec, SlotSpec
+from bot.nlu.normalize import normalize_phone, parse_amount
+
+_NOISE = re.compile(r"[\s\W_]+")
+_FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
+_COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(次|遍|回|下)?")
+_PHONE_LIKE = re.compile(r"[+\d][\d\s\-]{5,}\d")
+
+YES = "是"
+NO = "否"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A parsed answer (``value``), or the reply key explaining why it is not usable."""
+
+    value: Any = None
+    problem: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def core_text(text: str) -> str:
+    """The answer without punctuation, spaces and filler words, lower-cased."""
+    core = _NOISE.sub("", text or "").lower()
+    previous = None
+    while previous != core:
+        previous, core = core, _FILLERS.sub("", core)
+    return core
+
+
+def is_skip(text: str, spec: DiagnosticsSpec) -> bool:
+    """"不知道", "跳过吧", "忘了。" and the like: the customer cannot answer this one."""
+    return core_text(text) in spec.skip_words
+
+
+def is_question(text: str, spec: DiagnosticsSpec) -> bool:
+    return any(marker in text for marker in spec.question_markers)
+
+
+def is_interruption(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> bool:
+    """True when the message is not an answer at all (the form pauses for it).
+
+    A bare 不知道 / 跳过 is always an answer, whatever intent it was given."""
+    if is_skip(text, spec):
+        return False
+    if intent in spec.interruptions:
+        return True
+    return intent in spec.question_intents and is_question(text, spec)
+
+
+def entity_value(entities: Iterable[Mapping[str, Any]], name: Optional[str]) -> Any:
+    """The normalised value of the first entity ``name``, else its text value."""
+    for entity in entities:
+        if name and entity.get("entity") == name:
+            return entity.get("normalized", entity.get("value"))
+    return None
+
+
+def _read_yes_no(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> Optional[str]:
+    """是 / 否 from the intent or the words; "没有 在国内" is 否, "人在国外" is 是.
+
+    Negations are looked for first (不在国外 contains 国外); one-character words
+    (是, 有, 对) only count on their own. When the words decide, they are kept
+    for staff: 是（上周刚换了新手机）."""
+    core = core_text(text)
+    if intent == "affirm" or core in spec.yes_words:
+        return YES
+    if intent == "deny" or core in spec.no_words:
+        return NO
+    if any(word in core for word in spec.no_words if len(word) > 1):
+        return f"{NO}（{text}）"
+    if any(word in core for word in spec.yes_words if len(word) > 1):
+        return f"{YES}（{text}）"
+    return None
+
+
+def _read_count(text: str) -> Any:
+    match = _COUNT.search(text)
+    if match is None:
+        return None
+    try:
+        return int(cn2an.cn2an(match.group(1), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_phone(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -> Reading:
+    found = entity_value(entities, slot.entity)
+    if found:
+        return Reading(str(found))
+    for candidate in _PHONE_LIKE.findall(text):
+        phone = normalize_phone(candidate)
+        if phone:
+            return Reading(phone)
+    return Reading(problem="invalid_phone")
+
+
+def _read_amount(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -> Reading:
+    found = entity_value(entities, slot.entity)
+    if isinstance(found, (int, float)) and found > 0:
+        return Reading(float(found))
+    # Not core_text(): the decimal point matters here.
+    parsed = parse_amount(_FILLERS.sub("", re.sub(r"[\s。！!？?，,]+$|\s", "", text)))
+    return Reading(parsed) if parsed else Reading(problem="invalid_amount")
+
+
+def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
+                entities: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Reading:
+    """What the customer's message says about ``slot``, asked as the current question."""
+    text = (text or "").strip()
+    if slot.kind == "yes_no":
+        answer = _read_yes_no(text, intent, spec)
+        if answer:
+            return Reading(answer)
+    if is_skip(text, spec):
+        return Reading(spec.skipped_value) if slot.optional else Reading(problem="required")
+    if not core_text(text):
+        return Reading(problem="empty_answer")
+    if slot.kind == "phone":
+        return _read_phone(text, entities, slot)
+    if slot.kind == "amount":
+        return _read_amount(text, entities, slot)
+    if slot.kind == "count":
+        count = _read_count(text)
+        if count is not None:
+            return Reading(count)
+    named = _answer_entity(text, entities, slot.entity)
+    return Reading(named if named is not None else text[: spec.max_answer_chars])
+
+
+def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[str]) -> Any:
+    """The entity's (synonym-mapped) value when it is the whole answer: a button
+    payload, or 联通的 / 招行 with little around it. Otherwise the customer's own
+    words are kept: they may say more than the entity does."""
+    for entity in entities:
+        if not name or entity.get("entity") != name:
+            continue
+        if text.startswith("/"):
+            return entity.get("value")
+        span = text[entity.get("start", 0):entity.get("end", 0)]
+        if span and len(core_text(span)) * 2 >= len(core_text(text)):
+            return entity.get("normalized", entity.get("value"))
+    return None
+
+
+def prefill(slot: SlotSpec, user_events: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
+    """A value for ``slot`` that the customer already gave earlier in the conversation."""
+    if slot.from_metadata:
+        described = describe_device(user_events[-1].get("metadata") if user_events else None, spec)
+        if described:
+            return described
+    if not slot.entity:
+        return None
+    for event in reversed(user_events):
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        found = entity_value(entities, slot.entity)
+        if found is None:
+            continue
+        if slot.kind == "phone":
+            return normalize_phone(str(found))
+        if slot.kind == "amount":
+            return float(found) if isinstance(found, (int, float)) else parse_amount(str(found))
+        return str(found)
+    return None
+
+
+def describe_device(metadata: Optional[Mapping[str, Any]], spec: DiagnosticsSpec) -> Optional[str]:
+    """"iPhone 15 / iOS 17.2 / App 5.3.0" from the channel's message metadata."""
+    if not isinstance(metadata, Mapping):
+        return None
+    parts: Dict[str, str] = {key: str(metadata[key]).strip()[:60] for key in spec.metadata_keys
+                             if metadata.get(key) not in (None, "")}
+    if not parts:
+        return None
+    if "app_version" in parts:
+        parts["app_version"] = f"App {parts['app_version']}"
+    return " / ".join(parts.values())

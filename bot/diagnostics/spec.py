@@ -1,0 +1,79 @@
+"""The diagnostics settings kept in data/support/diagnostics.yml."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+import yaml
+
+KINDS = ("phone", "amount", "count", "yes_no", "text")
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    name: str
+    kind: str
+    optional: bool
+    entity: Optional[str] = None
+    from_metadata: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    buttons: Tuple[Dict[str, str], ...] = ()
+
+    def as_message(self) -> Dict[str, object]:
+        message: Dict[str, object] = {"text": self.text}
+        if self.buttons:
+            message["buttons"] = [dict(button) for button in self.buttons]
+        return message
+
+
+@dataclass(frozen=True)
+class DiagnosticsSpec:
+    forms: Dict[str, str]             # form name -> problem intent
+    slots: Dict[str, SlotSpec]
+    skipped_value: str
+    skip_words: FrozenSet[str]
+    yes_words: FrozenSet[str]
+    no_words: FrozenSet[str]
+    interruptions: FrozenSet[str]
+    question_intents: FrozenSet[str]
+    question_markers: Tuple[str, ...]
+    metadata_keys: Tuple[str, ...]
+    max_answer_chars: int
+    questions: Dict[str, Dict[str, Question]]   # form -> slot -> question
+
+    @classmethod
+    def load(cls, path: Path) -> "DiagnosticsSpec":
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        slots = {}
+        for name, fields in raw["slots"].items():
+            if fields["kind"] not in KINDS:
+                raise ValueError(f"{path}: slot {name} has unknown kind {fields['kind']!r}")
+            slots[name] = SlotSpec(name=name, kind=fields["kind"], optional=bool(fields["optional"]),
+                                   entity=fields.get("entity"),
+                                   from_metadata=bool(fields.get("from_metadata")))
+        words = lambda key: frozenset(str(w).lower() for w in raw[key])  # noqa: E731
+        return cls(
+            forms=dict(raw["forms"]), slots=slots, skipped_value=raw["skipped_value"],
+            skip_words=words("skip_words"), yes_words=words("yes_words"), no_words=words("no_words"),
+            interruptions=frozenset(raw["interruptions"]),
+            question_intents=frozenset(raw["question_intents"]),
+            question_markers=tuple(raw["question_markers"]),
+            metadata_keys=tuple(raw["metadata_keys"]),
+            max_answer_chars=int(raw["max_answer_chars"]),
+            questions={form: {slot: Question(q["text"], tuple(q.get("buttons") or ()))
+                              for slot, q in asked.items()}
+                       for form, asked in raw["questions"].items()},
+        )
+
+    def question(self, form: str, slot: str) -> Question:
+        return self.questions[form][slot]
+
+    def missing_questions(self, form_slots: Dict[str, List[str]]) -> List[str]:
+        """``form/slot`` pairs of the domain's forms that have no question or slot spec."""
+        return [f"{form}/{slot}" for form, slots in form_slots.items() for slot in slots
+                if slot not in self.questions.get(form, {}) or slot not in self.slots]

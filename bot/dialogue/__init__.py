@@ -1,0 +1,1 @@
+"""Dialogue data that is generated rather than written by hand."""
