@@ -7,6 +7,8 @@ from ``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_SECRET`` and ``WECHAT_AES_KEY`
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,13 @@ def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _valid_aes_key(key: str) -> bool:
+    try:
+        return len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -88,9 +97,12 @@ class WeChatSettings:
         )
 
     def missing(self) -> List[str]:
-        """Environment variables this mode needs that have no value."""
+        """Environment variables this mode needs that have no (usable) value."""
         needed = ["token"] + (["app_id", "aes_key"] if self.mode != "plaintext" else [])
-        return [SECRETS[key] for key in needed if not getattr(self, key)]
+        missing = [SECRETS[key] for key in needed if not getattr(self, key)]
+        if self.aes_key and not _valid_aes_key(self.aes_key):
+            missing.append(f"{SECRETS['aes_key']} (the 43-character EncodingAESKey)")
+        return missing
 
     @property
     def can_push(self) -> bool:

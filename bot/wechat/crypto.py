@@ -9,7 +9,7 @@ import hmac
 from typing import Optional
 
 from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import WeChatSigner
 
 from bot.wechat.parse import MalformedMessage, parse_xml
@@ -30,7 +30,12 @@ def signature_ok(token: str, signature: Optional[str], timestamp: Optional[str],
     """The ``signature`` query parameter every WeChat request carries."""
     if not (token and signature and timestamp and nonce):
         return False
-    return hmac.compare_digest(sign(token, timestamp, nonce), signature.lower())
+    return same(sign(token, timestamp, nonce), signature)
+
+
+def same(expected: str, given: str) -> bool:
+    """Constant-time comparison of hex signatures (any input, never an exception)."""
+    return hmac.compare_digest(expected.encode("ascii"), given.strip().lower().encode("utf-8"))
 
 
 class Envelope:
@@ -46,12 +51,11 @@ class Envelope:
         encrypted = outer.get("Encrypt")
         if not isinstance(encrypted, str) or not encrypted:
             raise MalformedMessage("no Encrypt element")
-        if not msg_signature or not hmac.compare_digest(
-                sign(self._token, timestamp, nonce, encrypted), msg_signature.lower()):
+        if not msg_signature or not same(sign(self._token, timestamp, nonce, encrypted), msg_signature):
             raise ForgedSignature("msg_signature")
         try:
-            return self._crypto.decrypt_message(outer, msg_signature.lower(), timestamp, nonce)
-        except InvalidAppIdException:
+            return self._crypto.decrypt_message(outer, msg_signature.strip().lower(), timestamp, nonce)
+        except (InvalidAppIdException, InvalidSignatureException):
             raise ForgedSignature("encrypted for another app id") from None
         except Exception as error:  # bad base64, padding, length: not a platform message
             raise MalformedMessage(f"cannot decrypt: {type(error).__name__}") from None

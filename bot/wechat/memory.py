@@ -49,8 +49,11 @@ class Choices:
         self._buttons: ExpiringMap[Tuple[Button, ...]] = ExpiringMap(ttl, clock=clock)
 
     def remember(self, sender: str, buttons: Sequence[Button]) -> None:
+        """The buttons just shown; an answer without buttons forgets the old ones."""
         if buttons:
             self._buttons.set(sender, tuple(buttons))
+        else:
+            self._buttons.pop(sender)
 
     def resolve(self, sender: str, text: str) -> Optional[str]:
         """The payload of the button the follower picked with ``text``, if any."""

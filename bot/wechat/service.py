@@ -71,6 +71,8 @@ class WeChatService:
         self.api = api if settings.can_push else None
         self.envelope = (Envelope(settings.token, settings.aes_key, settings.app_id)
                          if settings.aes_key and settings.app_id and not self.missing else None)
+        if settings.mode == "plaintext":
+            self.envelope = None  # as configured on the platform: nothing arrives encrypted
         self.menu = load_menu(settings.menu_file)
         self.replies = Replies.load(settings.replies_file)
         self.inflight: InFlight[Answer] = InFlight(settings.dedup_seconds, clock=clock)
@@ -150,7 +152,8 @@ class WeChatService:
             if self.api is not None:
                 return ""
             return self._text_reply(message, self.replies.render("still_working"))
-        return self._passive(message, outcome.value or Answer(self.replies.render("busy")))
+        return self._passive(message, outcome.value or Answer(self.replies.render("busy")),
+                             remember=not continuing)  # 继续 shows kept text; its buttons stay
 
     async def _process(self, message: BaseMessage, decision: Any, on_message: OnMessage) -> Answer:
         if isinstance(decision, Fixed):
@@ -190,9 +193,10 @@ class WeChatService:
     def _text_reply(self, message: BaseMessage, text: str) -> str:
         return TextReply(message=message, content=cdata_safe(text)).render()
 
-    def _passive(self, message: BaseMessage, answer: Answer) -> str:
+    def _passive(self, message: BaseMessage, answer: Answer, remember: bool = True) -> str:
         sender = message.source
-        self.choices.remember(sender, answer.buttons)
+        if remember:
+            self.choices.remember(sender, answer.buttons)
         if self.api is not None and answer.buttons and self.settings.button_style == "menu":
             self.inflight.spawn(self._push(sender, answer))  # text and menu in order, via the API
             return ""

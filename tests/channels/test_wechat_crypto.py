@@ -24,6 +24,7 @@ def test_signature_is_sha1_of_sorted_parts():
         pytest.param("", "1700000000", "abc", False, id="empty-signature"),
         pytest.param(None, "1700000000", "abc", False, id="no-signature"),
         pytest.param(sign(TOKEN, "1700000000", ""), "1700000000", None, False, id="no-nonce"),
+        pytest.param("签名" * 20, "1700000000", "abc", False, id="non-ascii"),
     ],
 )
 def test_signature_check(signature, timestamp, nonce, ok):

@@ -98,6 +98,20 @@ async def test_number_picks_the_button_last_shown(make_service):
     await post(service, rasa, event_xml(user, "subscribe"))
     assert await post(service, rasa, text_xml(user, "2")) == "答：/transfer_failed"
     assert await post(service, rasa, text_xml(openid(), "2")) == "答：2"  # someone else: no buttons
+    assert await post(service, rasa, text_xml(user, "2")) == "答：2"  # the last answer had no buttons
+
+
+async def test_buttons_of_a_late_answer_work_after_continue(make_service):
+    from tests.channels.conftest import FakeRasa
+
+    rasa = FakeRasa(lambda text: GREETING if text == "/greet" else [{"text": f"答：{text}"}])
+    rasa.gate = asyncio.Event()
+    service, user = make_service(reply_timeout=0.05, customer_service_api=False), openid()
+    await post(service, rasa, event_xml(user, "subscribe"))
+    rasa.gate.set()
+    await service.inflight.drain()
+    assert "4. 账单/扣费" in await post(service, rasa, text_xml(user, "继续"))
+    assert await post(service, rasa, text_xml(user, "4")) == "答：/billing_issue"
 
 
 async def test_huge_text_is_cut_before_rasa_and_the_reply_fits(make_service):

@@ -127,6 +127,12 @@ def test_rasa_expands_env_vars_in_credentials_and_fails_when_unset(tmp_path, mon
         read_config_file(path)
 
 
+def test_bad_aes_key_disables_the_channel_instead_of_crashing():
+    settings = WeChatSettings.from_credentials({"token": "t", "app_id": "a", "aes_key": "short"}, env={})
+    assert settings.missing() == ["WECHAT_AES_KEY (the 43-character EncodingAESKey)"]
+    assert not WeChatService(settings).configured
+
+
 def test_unknown_mode_is_a_clear_error():
     from bot.wechat.config import SettingsError
 
