@@ -10,7 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -220,32 +220,42 @@ class WeChatService:
         answer = answer or Answer(self.replies.render("busy"))
         self.choices.remember(sender, answer.buttons)
         if self.api is not None:
-            await self._push(sender, answer)
+            if await self._push(sender, answer):
+                logger.info("wechat: late answer for %s sent as a customer-service message", who(sender))
         else:
             text = numbered(answer, self.replies.render("choose"))
             self.pending.add(sender, [text] if text else [])
             logger.info("wechat: late answer for %s kept until the next message", who(sender))
 
-    async def _push(self, sender: str, answer: Answer) -> None:
+    async def _push(self, sender: str, answer: Answer) -> bool:
+        """Send ``answer`` through the customer-service API; False if some of it was kept."""
         menu_style = self.settings.button_style == "menu" and answer.buttons
         text = answer.text if menu_style else numbered(answer, self.replies.render("choose"))
-        await self._push_texts(sender, split_bytes(text, self.settings.text_limit_bytes))
+        if not await self._push_texts(sender, split_bytes(text, self.settings.text_limit_bytes)):
+            if menu_style:
+                self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
+            return False
         if menu_style:
             assert self.api is not None
             try:
                 await self.api.send_menu(sender, msgmenu(answer.buttons, head=self.replies.render("choose")))
             except WeChatApiError:
                 self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
+                return False
+        return True
 
-    async def _push_texts(self, sender: str, pieces: list) -> None:
+    async def _push_texts(self, sender: str, pieces: List[str]) -> bool:
         assert self.api is not None
         for i, piece in enumerate(pieces):
             try:
                 await self.api.send_text(sender, piece)
-            except WeChatApiError:
+            except WeChatApiError as error:
                 # not lost: the follower's next message gets it as the passive reply
+                logger.warning("wechat: could not send to %s (%s); kept for the next message",
+                               who(sender), error.errcode)
                 self.pending.add(sender, pieces[i:])
-                return
+                return False
+        return True
 
     async def close(self) -> None:
         await self.inflight.drain()

@@ -255,3 +255,17 @@ async def test_menu_style_sends_text_then_msgmenu(make_service, wechat_api):
     # tapping a menu item sends its title back as text
     rasa.reply = lambda text: [{"text": f"答：{text}"}]
     assert await post(service, rasa, text_xml(user, "转账失败")) == "答：/transfer_failed"
+
+
+async def test_menu_that_cannot_be_sent_is_kept_as_a_numbered_list(make_service, wechat_api):
+    from tests.channels.conftest import FakeRasa
+
+    rasa = FakeRasa(lambda text: GREETING if text == "/greet" else [{"text": f"答：{text}"}])
+    service, user = make_service(button_style="menu"), openid()
+    wechat_api.fail_sends = [0, 45047]  # the text goes out, the menu is refused
+    assert await post(service, rasa, event_xml(user, "subscribe")) == "success"
+    await service.inflight.drain()
+    assert [m["msgtype"] for m in wechat_api.sent_to(user)] == ["text"]
+    reply = await post(service, rasa, text_xml(user, "2"))
+    assert reply.startswith("回复数字选择：\n1. 账户被锁/冻结")
+    assert reply.endswith("答：/transfer_failed")

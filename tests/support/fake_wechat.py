@@ -23,7 +23,7 @@ class FakeWeChatApi:
         self.token_calls = 0
         self.token_delay = 0.0
         self.valid_tokens: set = set()
-        self.fail_sends: List[int] = []  # errcodes for the next sends, one each
+        self.fail_sends: List[int] = []  # errcodes for the next sends, one each (0: succeed)
         self.sent: List[Dict[str, Any]] = []
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -67,8 +67,8 @@ class FakeWeChatApi:
     async def _send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-        if self.fail_sends:
-            code = self.fail_sends.pop(0)
+        code = self.fail_sends.pop(0) if self.fail_sends else 0
+        if code:  # 0: this send goes through
             if code in (40001, 42001):
                 self.valid_tokens.discard(request.query["access_token"])
             return web.json_response({"errcode": code, "errmsg": f"failed for 13812345678 ({code})"})
