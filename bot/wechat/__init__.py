@@ -1,0 +1,1 @@
+"""WeChat official-account messaging: settings, crypto, parsing, routing, replies, API."""

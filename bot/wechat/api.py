@@ -1,0 +1,133 @@
+"""The official-account platform API: access token and customer-service messages.
+
+The access token is fetched with app id and secret, cached until shortly
+before it expires, fetched by one request at a time (an asyncio lock), and
+refreshed once when the platform says it expired (40001, 42001; 40014 is an
+invalid token). Errors are logged through the PII redactor and raised as
+``WeChatApiError`` to the caller, who decides what the follower sees.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any, Callable, Dict, Optional
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+TOKEN_EXPIRED = {40001, 40014, 42001}
+
+
+def masked(text: str) -> str:
+    from bot.pii import redact  # loads spaCy: only when there is something to log
+
+    try:
+        return redact(text)
+    except Exception:  # never let logging break the channel
+        return "<unloggable>"
+
+
+class WeChatApiError(Exception):
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class WeChatApi:
+    def __init__(self, app_id: str, secret: str, base_url: str = "https://api.weixin.qq.com",
+                 refresh_margin: float = 300.0, timeout: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._app_id = app_id
+        self._secret = secret
+        self._base = base_url.rstrip("/")
+        self._margin = refresh_margin
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock = clock
+        self._token: Optional[str] = None
+        self._expires = 0.0
+        self._lock: Optional[asyncio.Lock] = None
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def access_token(self, stale: Optional[str] = None) -> str:
+        """A valid token; ``stale`` is one the platform rejected, so fetch anew."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self._token and self._token != stale and self._clock() < self._expires:
+                return self._token
+            data = await self._request("GET", "/cgi-bin/token", params={
+                "grant_type": "client_credential", "appid": self._app_id, "secret": self._secret})
+            token = data.get("access_token")
+            if not isinstance(token, str) or not token:
+                raise self._error("/cgi-bin/token", {"errcode": -1, "errmsg": "no access_token"})
+            lifetime = float(data.get("expires_in") or 7200)
+            self._token = token
+            self._expires = self._clock() + max(lifetime - self._margin, lifetime / 2)
+            return token
+
+    async def call(self, path: str, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """POST ``payload`` with the access token; one retry with a fresh token on expiry."""
+        token = await self.access_token()
+        try:
+            return await self._request("POST", path, params={"access_token": token}, payload=payload)
+        except WeChatApiError as error:
+            if error.errcode not in TOKEN_EXPIRED:
+                raise
+            logger.info("wechat: access token rejected (%s), fetching a new one", error.errcode)
+        token = await self.access_token(stale=token)
+        return await self._request("POST", path, params={"access_token": token}, payload=payload)
+
+    async def send_text(self, openid: str, content: str) -> None:
+        await self.call("/cgi-bin/message/custom/send",
+                        {"touser": openid, "msgtype": "text", "text": {"content": content}})
+
+    async def send_menu(self, openid: str, menu: Dict[str, Any]) -> None:
+        await self.call("/cgi-bin/message/custom/send",
+                        {"touser": openid, "msgtype": "msgmenu", "msgmenu": menu})
+
+    async def _request(self, method: str, path: str, params: Dict[str, str],
+                       payload: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body else None
+        try:
+            async with self._http().request(method, self._base + path, params=params,
+                                            data=body, headers=headers) as response:
+                text = await response.text()
+                status = response.status
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise self._error(path, {"errcode": -2, "errmsg": f"{type(error).__name__}: {error}"}) from None
+        if not 200 <= status < 300:
+            raise self._error(path, {"errcode": -3, "errmsg": f"HTTP {status}: {text[:200]}"})
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise self._error(path, {"errcode": -4, "errmsg": f"not JSON: {text[:200]}"}) from None
+        if not isinstance(data, dict):
+            raise self._error(path, {"errcode": -4, "errmsg": "not a JSON object"})
+        if int(data.get("errcode") or 0) != 0:
+            raise self._error(path, data)
+        return data
+
+    @staticmethod
+    def _error(path: str, data: Dict[str, Any]) -> WeChatApiError:
+        try:
+            code = int(data.get("errcode"))
+        except (TypeError, ValueError):
+            code = -1
+        error = WeChatApiError(code, str(data.get("errmsg") or ""))
+        logger.warning("wechat: %s failed: %s %s", path, error.errcode, masked(error.errmsg))
+        return error
