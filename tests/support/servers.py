@@ -61,11 +61,12 @@ def action_server_command(port: int) -> List[str]:
     return [str(BIN / "rasa"), "run", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int, model: Path, endpoints: Path) -> List[str]:
+def rasa_server_command(port: int, model: Path, endpoints: Path,
+                        credentials: Path = ROOT / "credentials.yml") -> List[str]:
     return [
         str(BIN / "rasa"), "run", "--enable-api", "--port", str(port),
         "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", str(ROOT / "credentials.yml"),
+        "--credentials", str(credentials),
     ]
 
 
