@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -59,6 +60,7 @@ MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 METADATA_KEYS = ("app_version", "os", "device")
 MAX_METADATA_CHARS = 100
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the page's id for a message it sends
 
 dumps = partial(json.dumps, ensure_ascii=False)
 
@@ -279,7 +281,11 @@ class WebChatInput(InputChannel):
             body = self._json_body(request)
             text, shown = self._message_text(body)
             metadata = self._metadata(body, sender_id)
-            user_row = await asyncio.to_thread(self._outbox.append, sender_id, "user", shown)
+            client_id = body.get("client_id")
+            extra = ({"client_id": client_id} if isinstance(client_id, str)
+                     and CLIENT_ID.match(client_id) else {})
+            user_row = await asyncio.to_thread(self._outbox.append, sender_id, "user", shown,
+                                               extra)
             collector = OutboxOutputChannel(self._outbox)
             try:
                 await on_new_message(UserMessage(text, collector, sender_id,
