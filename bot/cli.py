@@ -62,6 +62,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_push(args: argparse.Namespace) -> int:
+    from bot.push import push_to_customer
+
+    row = push_to_customer(args.sender_id, args.text, db_url=args.url)
+    print(f"message {row['id']} queued for {args.sender_id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db-upgrade", help="create or upgrade the ticket database schema")
     db.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
     db.set_defaults(func=cmd_db_upgrade)
+
+    push = sub.add_parser("push", help="show a staff message in a customer's web chat window")
+    push.add_argument("sender_id")
+    push.add_argument("text")
+    push.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
+    push.set_defaults(func=cmd_push)
     return parser
 
 

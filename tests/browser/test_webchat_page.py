@@ -41,8 +41,19 @@ def messages(page, role):
 def test_conversation_with_buttons_rating_and_history_after_reload(page, rasa_server, tmp_path,
                                                                   dialogs):
     open_chat(page, rasa_server)
+    held = []
+
+    def hold(route):  # the answer waits until the test releases it
+        held.append(route)
+
+    page.route("**/webhooks/webchat/message", hold)
     say(page, "收不到验证码")
     expect(messages(page, "user").last).to_have_text("收不到验证码")
+    expect(page.locator("#typing")).to_be_visible()
+    expect(page.locator("#typing")).to_contain_text("正在输入")
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/webhooks/webchat/message", hold)
     expect(page.locator("#log")).to_contain_text("问题解决了吗", timeout=30_000)
     expect(page.locator("#typing")).to_be_hidden()
     expect(page.get_by_label("输入您的问题")).to_be_in_viewport()
@@ -101,15 +112,55 @@ def test_pushed_staff_message_appears_with_links_and_line_breaks(page, rasa_serv
     assert dialogs == []
 
 
+def test_page_is_labelled_for_screen_readers(page, rasa_server):
+    open_chat(page, rasa_server)
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    log = page.get_by_role("log", name="对话记录")
+    expect(log).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_label("输入您的问题")).to_be_editable()
+    expect(page.get_by_role("button", name="转人工")).to_be_visible()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focused == "solid"
+
+
+def tracker_events(rasa_server, sender_id):
+    with urllib.request.urlopen(
+            f"{rasa_server}/conversations/{sender_id}/tracker", timeout=10) as resp:
+        return json.loads(resp.read())["events"]
+
+
+def test_app_context_by_post_message_travels_as_metadata(page, rasa_server):
+    open_chat(page, rasa_server, "?app_version=5.2.0&os=iOS%2017&device=iPhone%2015")
+    page.evaluate("window.postMessage({type: 'webchat:context', app_version: '5.3.0'}, '*')")
+    say(page, "你好")
+    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    user = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"][-1]
+    assert user["metadata"]["app_version"] == "5.3.0"
+    assert user["metadata"]["device"] == "iPhone 15"
+
+
+def test_late_bot_message_reaches_the_open_window(page, rasa_server):
+    """Rasa's trigger_intent with output_channel=latest answers through the outbox."""
+    open_chat(page, rasa_server)
+    say(page, "你好")
+    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    count = page.locator("#log .msg.bot").count()
+    request = urllib.request.Request(
+        f"{rasa_server}/conversations/{sender_of(page)}/trigger_intent?output_channel=latest",
+        data=json.dumps({"name": "greet"}).encode(), method="POST",
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
+    expect(page.locator("#log .msg.bot")).to_have_count(count + 1, timeout=10_000)
+    expect(page.locator("#log .msg.bot").last).to_contain_text("您好")
+
+
 def test_human_button_and_app_metadata(page, rasa_server):
     open_chat(page, rasa_server, "?app_version=5.2.0&os=Android%2014&device=Pixel%208")
     page.get_by_role("button", name="转人工").click()
     expect(messages(page, "user").last).to_have_text("转人工")
     expect(page.locator("#log .msg.bot").last).to_contain_text("T", timeout=30_000)
-    with urllib.request.urlopen(
-            f"{rasa_server}/conversations/{sender_of(page)}/tracker", timeout=10) as resp:
-        tracker = json.loads(resp.read())
-    user = [e for e in tracker["events"] if e["event"] == "user"][-1]
+    user = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"][-1]
     assert user["parse_data"]["intent"]["name"] == "request_human"
     expected = {"channel": "webchat", "user_id": None, "app_version": "5.2.0",
                 "os": "Android 14", "device": "Pixel 8"}

@@ -34,8 +34,11 @@ class OutboxMessage(Base):
 
 
 def to_dict(row: OutboxMessage) -> Dict[str, Any]:
+    created_at = row.created_at
+    if created_at.tzinfo is None:  # SQLite keeps no time zone; we store UTC
+        created_at = created_at.replace(tzinfo=timezone.utc)
     return {"id": row.id, "role": row.role, "text": row.text,
-            "created_at": row.created_at.isoformat(), **(row.extra or {})}
+            "created_at": created_at.isoformat(), **(row.extra or {})}
 
 
 class Outbox:
