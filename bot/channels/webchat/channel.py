@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
+from sqlalchemy.exc import SQLAlchemyError
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -76,6 +77,16 @@ class ApiError(Exception):
 
 
 FORBIDDEN = (403, "forbidden", "会话已失效，请刷新页面后重试。")
+UNAVAILABLE = (503, "unavailable", "客服系统暂时不可用，请稍后点「重试」。")
+
+
+async def _db(work: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking outbox call in a thread; a database failure is a 503, not a crash."""
+    try:
+        return await asyncio.to_thread(work, *args)
+    except SQLAlchemyError:
+        logger.exception("web chat: outbox database error")
+        raise ApiError(*UNAVAILABLE)
 
 
 class OutboxOutputChannel(CollectingOutputChannel):
@@ -271,7 +282,7 @@ class WebChatInput(InputChannel):
         @bp.route(f"{API}/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
             sender_id = self._authorize(request)
-            rows = await asyncio.to_thread(self._outbox.history, sender_id)
+            rows = await _db(self._outbox.history, sender_id)
             return response.json({"messages": rows,
                                   "last_id": rows[-1]["id"] if rows else 0}, dumps=dumps)
 
@@ -284,8 +295,7 @@ class WebChatInput(InputChannel):
             client_id = body.get("client_id")
             extra = ({"client_id": client_id} if isinstance(client_id, str)
                      and CLIENT_ID.match(client_id) else {})
-            user_row = await asyncio.to_thread(self._outbox.append, sender_id, "user", shown,
-                                               extra)
+            user_row = await _db(self._outbox.append, sender_id, "user", shown, extra)
             collector = OutboxOutputChannel(self._outbox)
             try:
                 await on_new_message(UserMessage(text, collector, sender_id,
@@ -306,7 +316,7 @@ class WebChatInput(InputChannel):
             except ValueError:
                 last_id = None
             if last_id is None:  # no position: only what comes from now on
-                rows = await asyncio.to_thread(self._outbox.history, sender_id, 1)
+                rows = await _db(self._outbox.history, sender_id, 1)
                 last_id = rows[-1]["id"] if rows else 0
             stream = await request.respond(
                 content_type="text/event-stream; charset=utf-8",
@@ -316,7 +326,11 @@ class WebChatInput(InputChannel):
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.stream_seconds
             while loop.time() < deadline and not self._closing.is_set():
-                for row in await asyncio.to_thread(self._outbox.after, sender_id, last_id):
+                try:
+                    rows = await _db(self._outbox.after, sender_id, last_id)
+                except ApiError:
+                    break  # the browser reconnects and resumes from its Last-Event-ID
+                for row in rows:
                     await stream.send(f"id: {row['id']}\nevent: message\ndata: {dumps(row)}\n\n")
                     last_id = row["id"]
                 try:

@@ -4,9 +4,11 @@ import time
 import urllib.request
 
 import pytest
+from sqlalchemy import text
 
 from bot.channels.webchat.outbox import push_to_customer
 from bot.channels.webchat.tokens import TokenSigner
+from bot.tickets.db import make_engine
 from bot.tickets.migrate import upgrade
 from tests.support.webchat import SECRET, EchoAgent, new_session, request, send, webchat_app
 
@@ -42,6 +44,8 @@ async def test_page_and_assets_are_served_at_chat(base_url):
 
     headers, html = await call(fetch, "/chat")
     assert 'lang="zh-CN"' in html
+    assert "//" not in html.replace("http://www.w3.org", "")  # no CDN or other host
+    assert (await call(fetch, "/chat/?uid=1"))[1] == html
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     headers, js = await call(fetch, "/chat/static/chat.js")
     assert headers["Content-Type"].startswith("text/javascript")
@@ -193,3 +197,15 @@ async def test_blueprint_routes_sit_outside_the_webhooks_prefix(base_url):
     assert (status, body) == (200, {"status": "ok"})
     status, _ = await call(request, f"{base_url}/webhooks/webchat/webhooks/webchat/")
     assert status == 404
+
+
+async def test_database_failure_is_a_503_with_a_message(base_url, db_url):
+    token = (await call(new_session, base_url))["token"]
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE webchat_outbox"))
+    engine.dispose()
+    status, body = await call(send, base_url, token, "在吗")
+    assert (status, body["error"]) == (503, "unavailable")
+    status, body = await call(request, f"{base_url}{API}/history", token=token)
+    assert status == 503 and "重试" in body["message"]
