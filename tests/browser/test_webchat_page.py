@@ -124,6 +124,17 @@ def test_page_is_labelled_for_screen_readers(page, rasa_server):
     assert focused == "solid"
 
 
+def test_input_stays_above_the_phone_keyboard(page, rasa_server):
+    open_chat(page, rasa_server)
+    say(page, "你好")
+    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    page.get_by_label("输入您的问题").focus()
+    page.set_viewport_size({"width": 390, "height": 420})  # what an open keyboard leaves
+    expect(page.get_by_label("输入您的问题")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="发送")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="转人工")).to_be_in_viewport()
+
+
 def tracker_events(rasa_server, sender_id):
     with urllib.request.urlopen(
             f"{rasa_server}/conversations/{sender_id}/tracker", timeout=10) as resp:
