@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: install install-dev train run shell actions validate test test-nlu test-core clean
+.PHONY: install install-dev browser screenshot train run shell actions validate test test-nlu test-core clean
 
 install: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
@@ -19,15 +19,24 @@ $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $@
 
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed browser
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
 	@touch $@
+
+# Browser tests use Debian's Chromium (Playwright's own browser download is never used)
+# and a CJK font so screenshots show Chinese. Needs root (CI and dev machines are).
+browser:
+	@command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
 # Rasa fingerprints data, config and domain: `--dry-run` exits 0 when the latest
 # model is up to date, and then nothing is trained.
 train: install
 	@$(RASA) train --dry-run >/dev/null 2>&1 && echo "model is up to date" || $(RASA) train --num-threads 2
+
+screenshot: install-dev train
+	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k conversation_with_buttons
 
 run: train
 	$(BIN)/python -m bot run

@@ -72,6 +72,14 @@ def cmd_form_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_push(args: argparse.Namespace) -> int:
+    from bot.push import push_to_customer
+
+    row = push_to_customer(args.sender_id, args.text, db_url=args.url)
+    print(f"message {row['id']} queued for {args.sender_id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("form-rules", help="regenerate the rules around the diagnostic forms")
     rules.add_argument("--out", default="data/rules/diagnostics.yml")
     rules.set_defaults(func=cmd_form_rules)
+
+    push = sub.add_parser("push", help="show a staff message in a customer's web chat window")
+    push.add_argument("sender_id")
+    push.add_argument("text")
+    push.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
+    push.set_defaults(func=cmd_push)
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import Iterator
 import pytest
 
 from tests.support.servers import (
+    ServerProcess,
     action_server_command,
     free_port,
     rasa_server_command,
@@ -87,12 +88,25 @@ def agent(model_path: Path, action_server_url: str):
     return Agent.load(str(model_path), action_endpoint=EndpointConfig(url=action_server_url))
 
 
+WEBCHAT_SECRET = "session-webchat-secret-0123456789"
+
+
 @pytest.fixture(scope="session")
-def rasa_server(model_path: Path, action_server_url: str, tmp_path_factory) -> Iterator[str]:
-    """A real `rasa run` with the REST channel and a SQLite tracker store; yields its base URL."""
+def rasa_process(model_path: Path, action_server_url: str, tickets_db: Path,
+                 tmp_path_factory) -> Iterator[ServerProcess]:
+    """A real `rasa run` with the project's channels (REST, web chat), a SQLite tracker
+    store and the session's tickets database. A test may stop it; it must start it again."""
     workdir = tmp_path_factory.mktemp("rasa")
     endpoints = write_endpoints(workdir / "endpoints.yml", action_server_url, workdir / "tracker.db")
     port = free_port()
     with running(rasa_server_command(port, model_path, endpoints),
-                 f"http://127.0.0.1:{port}/", workdir / "rasa.log"):
-        yield f"http://127.0.0.1:{port}"
+                 f"http://127.0.0.1:{port}/", workdir / "rasa.log",
+                 env={"TICKETS_DB_URL": f"sqlite:///{tickets_db}",
+                      "WEBCHAT_SECRET": WEBCHAT_SECRET}) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def rasa_server(rasa_process: ServerProcess) -> str:
+    """Base URL of the session's Rasa server."""
+    return rasa_process.health_url.rstrip("/")

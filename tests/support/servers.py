@@ -36,25 +36,50 @@ def wait_for_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise TimeoutError(f"{url} not up after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+class ServerProcess:
+    """A server subprocess that can be stopped and started again on the same port."""
+
+    def __init__(self, command: List[str], health_url: str, log: Path,
+                 env: Optional[dict] = None) -> None:
+        self.command = command
+        self.health_url = health_url
+        self.log = log
+        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> "ServerProcess":
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=out,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_http(self.health_url, self.proc, self.log)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 @contextmanager
 def running(command: List[str], health_url: str, log: Path,
-            env: Optional[dict] = None) -> Iterator[subprocess.Popen]:
+            env: Optional[dict] = None) -> Iterator[ServerProcess]:
     """Run ``command`` until the block ends; wait until ``health_url`` answers."""
-    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+    server = ServerProcess(command, health_url, log, env)
+    server.start()
     try:
-        wait_for_http(health_url, proc, log)
-        yield proc
+        yield server
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        server.stop()
 
 
 def action_server_command(port: int) -> List[str]:

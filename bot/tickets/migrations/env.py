@@ -2,6 +2,7 @@
 from alembic import context
 
 from bot.tickets.db import make_engine
+from bot.channels.webchat import outbox  # noqa: F401  (registers webchat_outbox on Base)
 from bot.tickets.models import Base
 
 config = context.config

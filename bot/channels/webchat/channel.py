@@ -1,0 +1,344 @@
+"""The web chat input channel: page at ``/chat``, JSON API under ``/webhooks/webchat/``.
+
+Customer messages are POSTed as JSON and the bot's answers come back in the
+response. Everything shown in a window is also written to the outbox table;
+``GET /webhooks/webchat/events`` streams the rows after ``Last-Event-ID`` as
+Server-Sent Events, so a staff reply pushed by another process reaches the
+open window.
+
+Rasa mounts a channel's blueprint at ``urljoin("/webhooks/", url_prefix())``.
+``url_prefix()`` is ``"/"`` here, which mounts the blueprint at the root, and
+the routes below spell out their full paths: ``/chat`` for the page and
+``/webhooks/webchat/...`` for the API, where Rasa's channels live.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from functools import partial
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sqlalchemy.exc import SQLAlchemyError
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.webchat.outbox import Outbox
+from bot.channels.webchat.tokens import (
+    Identity,
+    InvalidToken,
+    TokenSigner,
+    anonymous_sender_id,
+    load_secret,
+    user_id_of,
+    user_sender_id,
+)
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("static")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+PAGE_HEADERS = {
+    # Defence in depth: even if text ever reached innerHTML, no inline script runs.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+API = "/webhooks/webchat"
+MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 64 * 1024
+METADATA_KEYS = ("app_version", "os", "device")
+MAX_METADATA_CHARS = 100
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the page's id for a message it sends
+
+dumps = partial(json.dumps, ensure_ascii=False)
+
+
+def _error(status: int, code: str, message: str) -> HTTPResponse:
+    return response.json({"error": code, "message": message}, status=status, dumps=dumps)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code)
+        self.response = _error(status, code, message)
+
+
+FORBIDDEN = (403, "forbidden", "会话已失效，请刷新页面后重试。")
+UNAVAILABLE = (503, "unavailable", "客服系统暂时不可用，请稍后点「重试」。")
+
+
+async def _db(work: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking outbox call in a thread; a database failure is a 503, not a crash."""
+    try:
+        return await asyncio.to_thread(work, *args)
+    except SQLAlchemyError:
+        logger.exception("web chat: outbox database error")
+        raise ApiError(*UNAVAILABLE)
+
+
+class OutboxOutputChannel(CollectingOutputChannel):
+    """Collects the bot's messages and writes each to the outbox as it is sent."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__()
+        self._outbox = outbox
+        self.rows: List[Dict[str, Any]] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    async def _persist_message(self, message: Dict[str, Any]) -> None:
+        await super()._persist_message(message)
+        extra = {key: message[key] for key in ("buttons", "image", "attachment", "custom")
+                 if message.get(key) is not None}
+        row = await asyncio.to_thread(self._outbox.append, message["recipient_id"], "bot",
+                                      message.get("text") or "", extra)
+        self.rows.append(row)
+
+
+class WebChatInput(InputChannel):
+    """``credentials.yml``: ``bot.channels.webchat.WebChatInput:`` (keys optional:
+    ``db_url``, ``max_message_chars``, ``poll_seconds``, ``stream_seconds``)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebChatInput":
+        credentials = credentials or {}
+        return cls(
+            db_url=credentials.get("db_url"),
+            max_message_chars=int(credentials.get("max_message_chars", MAX_MESSAGE_CHARS)),
+            poll_seconds=float(credentials.get("poll_seconds", 1.0)),
+            stream_seconds=float(credentials.get("stream_seconds", 25.0)),
+        )
+
+    def __init__(self, db_url: Optional[str] = None, secret: Optional[bytes] = None,
+                 max_message_chars: int = MAX_MESSAGE_CHARS, poll_seconds: float = 1.0,
+                 stream_seconds: float = 25.0) -> None:
+        self._db_url = db_url
+        self._secret = secret
+        self.max_message_chars = max_message_chars
+        self.poll_seconds = poll_seconds
+        self.stream_seconds = stream_seconds
+        # Built per server process when it starts (no engine at import or before a fork).
+        self._outbox: Optional[Outbox] = None
+        self._signer: Optional[TokenSigner] = None
+        self._closing: Optional[asyncio.Event] = None
+
+    def url_prefix(self) -> str:
+        return "/"
+
+    # Start and stop --------------------------------------------------------
+    def _open(self) -> None:
+        from bot.config import Settings
+        from bot.tickets.db import make_engine
+        from bot.tickets.migrate import upgrade
+
+        url = self._db_url or Settings.from_env().tickets_db_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        upgrade(url)
+        self._outbox = Outbox(make_engine(url))
+        self._signer = TokenSigner(self._secret or load_secret())
+
+    async def start(self) -> None:
+        self._closing = asyncio.Event()
+        await asyncio.to_thread(self._open)
+
+    async def stop(self) -> None:
+        if self._closing is not None:
+            self._closing.set()  # open event streams end now, so shutdown does not wait
+
+    def get_output_channel(self) -> Optional[OutboxOutputChannel]:
+        """Used by Rasa's ``trigger_intent?output_channel=webchat``: answers land in the outbox."""
+        return OutboxOutputChannel(self._outbox) if self._outbox else None
+
+    # Requests --------------------------------------------------------------
+    def _token(self, request: Request) -> Optional[str]:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            return header[7:].strip()
+        return request.args.get("token")
+
+    def _authorize(self, request: Request) -> str:
+        try:
+            return self._signer.verify(self._token(request))
+        except InvalidToken:
+            raise ApiError(*FORBIDDEN)
+
+    @staticmethod
+    def _json_body(request: Request) -> Dict[str, Any]:
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            raise ApiError(413, "too_large", "消息太长了，请分几次发送。")
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "bad_json", "请求格式不正确（需要 JSON）。")
+        if not isinstance(body, dict):
+            raise ApiError(400, "bad_json", "请求格式不正确（需要 JSON 对象）。")
+        return body
+
+    def _identity(self, body: Dict[str, Any]) -> Tuple[Identity, bool]:
+        """Who this window talks as; the flag says a signed uid was refused."""
+        uid, exp, sig = (body.get(key) for key in ("uid", "exp", "sig"))
+        refused = False
+        if uid:
+            try:
+                user_id = self._signer.verify_user(str(uid), str(exp), str(sig or ""))
+                return Identity(user_sender_id(user_id), user_id), False
+            except InvalidToken:
+                refused = True
+        try:
+            sender_id = self._signer.verify(body.get("token"))
+            # A refused uid must not keep another user's conversation open.
+            if not refused or user_id_of(sender_id) in (None, str(uid)):
+                return Identity(sender_id, user_id_of(sender_id)), refused
+        except InvalidToken:
+            pass
+        return Identity(anonymous_sender_id(), None), refused
+
+    def _metadata(self, body: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
+        sent = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        metadata: Dict[str, Any] = {"channel": "webchat", "user_id": user_id_of(sender_id)}
+        for key in METADATA_KEYS:
+            value = sent.get(key)
+            metadata[key] = str(value)[:MAX_METADATA_CHARS] if value not in (None, "") else None
+        return metadata
+
+    def _message_text(self, body: Dict[str, Any]) -> Tuple[str, str]:
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise ApiError(400, "missing_text", "请求里缺少 text（消息内容）。")
+        text = text.strip()
+        if not text:
+            raise ApiError(400, "empty_message", "消息不能为空，请输入内容后再发送。")
+        if len(text) > self.max_message_chars:
+            raise ApiError(413, "message_too_long",
+                           f"消息太长了（最多 {self.max_message_chars} 字），请分几次发送。")
+        title = body.get("title")
+        shown = title.strip()[:200] if isinstance(title, str) and title.strip() else text
+        return text, shown
+
+    # Blueprint -------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("webchat", __name__)
+        assets = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
+
+        @bp.listener("before_server_start")
+        async def _start(_app, _loop) -> None:
+            await self.start()
+
+        @bp.listener("before_server_stop")
+        async def _stop(_app, _loop) -> None:
+            await self.stop()
+
+        @bp.exception(ApiError)
+        async def _api_error(_request: Request, error: ApiError) -> HTTPResponse:
+            return error.response
+
+        def _asset(name: str) -> HTTPResponse:
+            path = assets.get(name)
+            if path is None:
+                return _error(404, "not_found", "没有这个文件。")
+            return response.raw(path.read_bytes(), headers=PAGE_HEADERS,
+                                content_type=CONTENT_TYPES.get(path.suffix,
+                                                               "application/octet-stream"))
+
+        @bp.route("/chat", methods=["GET"], strict_slashes=False)
+        async def page(_request: Request) -> HTTPResponse:
+            return _asset("index.html")
+
+        @bp.route("/chat/static/<name:str>", methods=["GET"])
+        async def static(_request: Request, name: str) -> HTTPResponse:
+            return _asset(name)
+
+        @bp.route(f"{API}/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route(f"{API}/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            identity, refused = self._identity(self._json_body(request))
+            return response.json({"token": self._signer.issue(identity.sender_id),
+                                  "user": identity.user_id is not None,
+                                  "uid_refused": refused}, dumps=dumps)
+
+        @bp.route(f"{API}/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            sender_id = self._authorize(request)
+            rows = await _db(self._outbox.history, sender_id)
+            return response.json({"messages": rows,
+                                  "last_id": rows[-1]["id"] if rows else 0}, dumps=dumps)
+
+        @bp.route(f"{API}/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            sender_id = self._authorize(request)
+            body = self._json_body(request)
+            text, shown = self._message_text(body)
+            metadata = self._metadata(body, sender_id)
+            client_id = body.get("client_id")
+            extra = ({"client_id": client_id} if isinstance(client_id, str)
+                     and CLIENT_ID.match(client_id) else {})
+            user_row = await _db(self._outbox.append, sender_id, "user", shown, extra)
+            collector = OutboxOutputChannel(self._outbox)
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id,
+                                                 input_channel=self.name(), metadata=metadata))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the customer's text is not logged (PII)
+                logger.exception("web chat: handling a message for %s failed", sender_id)
+                return _error(500, "bot_failed", "抱歉，系统开小差了，请稍后再试。")
+            return response.json({"user": user_row, "messages": collector.rows}, dumps=dumps)
+
+        @bp.route(f"{API}/events", methods=["GET"])
+        async def events(request: Request) -> None:
+            sender_id = self._authorize(request)
+            after = request.headers.get("last-event-id") or request.args.get("after")
+            try:
+                last_id = int(after) if after else None
+            except ValueError:
+                last_id = None
+            if last_id is None:  # no position: only what comes from now on
+                rows = await _db(self._outbox.history, sender_id, 1)
+                last_id = rows[-1]["id"] if rows else 0
+            stream = await request.respond(
+                content_type="text/event-stream; charset=utf-8",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+            await stream.send(f"retry: 1000\n: since {last_id}\n\n")
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.stream_seconds
+            while loop.time() < deadline and not self._closing.is_set():
+                try:
+                    rows = await _db(self._outbox.after, sender_id, last_id)
+                except ApiError:
+                    break  # the browser reconnects and resumes from its Last-Event-ID
+                for row in rows:
+                    await stream.send(f"id: {row['id']}\nevent: message\ndata: {dumps(row)}\n\n")
+                    last_id = row["id"]
+                try:
+                    await asyncio.wait_for(self._closing.wait(), timeout=self.poll_seconds)
+                except asyncio.TimeoutError:
+                    pass
+            # The browser's EventSource reconnects with Last-Event-ID: short streams
+            # free the worker and pass through proxies that cut idle connections.
+            await stream.eof()
+
+        return bp

@@ -1,0 +1,89 @@
+"""The web chat channel in an in-process Sanic server, mounted the way `rasa run` mounts it."""
+from __future__ import annotations
+
+import itertools
+import json
+import urllib.error
+import urllib.request
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
+
+from tests.support.servers import free_port
+
+SECRET = b"test-secret-for-webchat-0123456789"
+_names = itertools.count()
+
+
+class EchoAgent:
+    """Stands in for Rasa's agent: answers with the text and a button, records messages."""
+
+    def __init__(self) -> None:
+        self.messages: List[Any] = []
+
+    async def handle_message(self, message) -> None:
+        self.messages.append(message)
+        if message.text == "/boom":
+            raise RuntimeError("the agent failed")
+        await message.output_channel.send_text_with_buttons(
+            message.sender_id, f"echo: {message.text}",
+            [{"title": "好", "payload": "/affirm"}])
+
+
+@asynccontextmanager
+async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
+                      **channel_options: Any) -> AsyncIterator[str]:
+    """Yields the base URL of a Sanic app with only the web chat channel registered."""
+    from rasa.core.channels.channel import register
+    from sanic import Sanic
+
+    from bot.channels.webchat.channel import WebChatInput
+
+    class TestSanic(Sanic):
+        # Sanic 21.12 rewrites its connection code once per started app ("touchup"); a
+        # second app in the same process needs the original kept, which test mode does.
+        test_mode = True
+
+    app = TestSanic(f"webchat_test_{next(_names)}")
+    app.ctx.agent = agent or EchoAgent()
+    channel = WebChatInput(db_url=db_url, secret=SECRET, **channel_options)
+    register([channel], app, route="/webhooks/")  # the same call `rasa run` makes
+    port = free_port()
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
+                                     access_log=False)
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await server.before_stop()
+        await server.close()
+        await server.after_stop()
+
+
+def request(url: str, body: Any = None, token: Optional[str] = None, raw: Optional[bytes] = None,
+            method: Optional[str] = None, timeout: float = 10) -> Tuple[int, Dict[str, Any]]:
+    """(status, JSON body) of a request; HTTP errors are returned, not raised."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def new_session(base_url: str, **fields: Any) -> Dict[str, Any]:
+    status, body = request(f"{base_url}/webhooks/webchat/session", fields)
+    assert status == 200, body
+    return body
+
+
+def send(base_url: str, token: str, text: str, **fields: Any) -> Tuple[int, Dict[str, Any]]:
+    return request(f"{base_url}/webhooks/webchat/message", {"text": text, **fields}, token=token)
+
+
+AsyncCall = Callable[..., Any]
