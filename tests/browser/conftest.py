@@ -14,7 +14,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make install-dev` installs Debian's chromium")
