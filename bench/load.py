@@ -7,6 +7,8 @@ RSS of the Rasa and action server processes found on this machine.
   python bench/load.py --customers 1            # one at a time
   python bench/load.py --customers 10 --think 0 # saturation
   python bench/load.py --rate 20 --duration 30  # open-loop Poisson arrivals
+  python bench/load.py --rate 10 --find-max-rate --think 2  # raise the rate by --step
+                                                # until p99 reaches 500 ms
 """
 from __future__ import annotations
 
@@ -119,6 +121,22 @@ def report(recorder: Recorder, seconds: float, mode: Dict[str, object]) -> Dict[
     }
 
 
+P99_LIMIT_MS = 500.0
+
+
+def find_max_rate(url: str, conversations, start: float, step: float, duration: float,
+                  think: float) -> Optional[float]:
+    """The highest open-loop rate (turns/s, in steps) whose p99 stays under 500 ms."""
+    best, rate = None, start
+    while True:
+        recorder = asyncio.run(open_loop(url, conversations, rate, duration, think))
+        result = report(recorder, duration, {"mode": "open", "rate": rate, "think_s": think})
+        print(json.dumps(result), flush=True)
+        if recorder.errors or result["p99_ms"] >= P99_LIMIT_MS:
+            return best
+        best, rate = rate, rate + step
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://localhost:5005")
@@ -128,11 +146,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between turns")
     parser.add_argument("--rate", type=float, help="open loop: target turns per second")
     parser.add_argument("--duration", type=float, default=30.0, help="open loop: seconds of arrivals")
+    parser.add_argument("--find-max-rate", action="store_true",
+                        help="open loop from --rate upwards until p99 reaches 500 ms")
+    parser.add_argument("--step", type=float, default=5.0, help="rate step for --find-max-rate")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     random.seed(args.seed)
     conversations = yaml.safe_load(args.conversations.read_text(encoding="utf-8"))["conversations"]
     url = f"{args.url}/webhooks/rest/webhook"
+    if args.find_max_rate:
+        best = find_max_rate(url, conversations, args.rate or args.step, args.step,
+                             args.duration, args.think)
+        print(json.dumps({"max_rate_with_p99_under_500ms": best}))
+        return 0
     started = time.perf_counter()
     if args.rate:
         recorder = asyncio.run(open_loop(url, conversations, args.rate, args.duration, args.think))

@@ -6,6 +6,7 @@ import unicodedata
 from typing import Dict, Iterable, List, Sequence
 
 from bot.text.segment import words
+from bot.text.simplify import to_simplified
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCTUATION = re.compile(r"^[\W_]+$")
@@ -34,8 +35,8 @@ class Analyzer:
 
     @staticmethod
     def normalize(text: str) -> str:
-        """Full-width to half-width, lower case."""
-        return unicodedata.normalize("NFKC", text).lower()
+        """Simplified characters (as the NLU sees them), full-width to half-width, lower case."""
+        return unicodedata.normalize("NFKC", to_simplified(text)).lower()
 
     def fold_synonyms(self, text: str) -> str:
         if self._pattern is None:

@@ -29,11 +29,10 @@ def test_top1_accuracy(scores):
     assert scores["top1_accuracy"] >= 0.85, scores
 
 
-# The product target is 0.9. Measured 0.923-0.947 on local trainings but 0.857
-# on a fresh CI training: DIET's intent routing still varies between training
-# runs (3-6 of 171 answerable queries misrouted). Gate below the variance until
-# training is deterministic; see the open FAQ issue.
-NO_ANSWER_PRECISION_GATE = 0.85
+# Measured 0.97: the FAQ analyzer now reads traditional characters as simplified
+# (as the NLU does) and a misread stop_form still gets looked up, so one or two
+# routing changes between trainings no longer cross the gate.
+NO_ANSWER_PRECISION_GATE = 0.9
 
 
 def test_no_answer_precision(scores):

@@ -26,3 +26,7 @@ def test_stopwords_and_punctuation_are_dropped_but_bigrams_kept(analyzer):
 
 def test_full_width_text_is_normalised(analyzer):
     assert analyzer("ＯＴＰ") == analyzer("otp")
+
+
+def test_traditional_characters_read_as_simplified(analyzer):
+    assert analyzer("餘額不足 無法付款") == analyzer("余额不足 无法付款")

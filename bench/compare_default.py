@@ -1,0 +1,189 @@
+"""Our configuration against Rasa's default one: same data, held-out set and load.
+
+Rasa's default configuration is its own `default_config.yml` (pipeline and
+policies, UnexpecTEDIntentPolicy and ResponseSelector included) with the one
+change it needs to train on Chinese: WhitespaceTokenizer becomes JiebaTokenizer
+(no custom dictionary) and the language zh. Both models are trained from
+scratch (an empty Rasa cache each), then measured in one run:
+
+- held-out intent accuracy and macro-F1 on tests/nlu/holdout.yml;
+- per-turn latency and throughput through a real `rasa run` (REST channel, SQLite
+  tracker store, our action server) with bench/conversations.yml: one customer
+  at a time, and 10 customers with no think time;
+- training time and peak memory of the Rasa server.
+
+  python bench/compare_default.py           # train both, measure, print ratios
+  python bench/compare_default.py --reuse   # keep models already in bench/out/compare
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import closed_loop, report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out" / "compare"
+BIN = Path(sys.executable).parent
+HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONWARNINGS": "ignore"}
+
+
+def default_config() -> Dict:
+    import rasa
+
+    path = Path(rasa.__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["language"] = "zh"
+    config["pipeline"] = [{"name": "JiebaTokenizer"} if step["name"] == "WhitespaceTokenizer" else step
+                          for step in config["pipeline"]]
+    return config
+
+
+def train(name: str, config: Path, reuse: bool) -> Tuple[Path, float]:
+    """Train into bench/out/compare/<name>/ with an empty cache; return model and seconds."""
+    folder = OUT / name
+    model = folder / f"{name}.tar.gz"
+    if reuse and model.exists():
+        return model, json.loads((folder / "train.json").read_text())["seconds"]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml",
+         "--data", "data", "--out", str(folder), "--fixed-model-name", name, "--num-threads", "2"],
+        cwd=ROOT, env={**ENV, "RASA_CACHE_DIRECTORY": str(folder / "cache")}, check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    (folder / "train.json").write_text(json.dumps({"seconds": seconds}))
+    return model, seconds
+
+
+def holdout_scores(model: Path) -> Dict[str, float]:
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+    from sklearn.metrics import accuracy_score, f1_score
+
+    agent = Agent.load(str(model))
+    examples = [e for e in load_data(str(HOLDOUT)).intent_examples]
+    gold = [e.get("intent") for e in examples]
+
+    async def parse_all() -> List[str]:
+        return [(await agent.parse_message(e.get("text")))["intent"]["name"] for e in examples]
+
+    predicted = asyncio.run(parse_all())
+    return {"intent_accuracy": round(accuracy_score(gold, predicted), 4),
+            "intent_macro_f1": round(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro"), 4)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(command: List[str], health: str, log: Path, env: Dict[str, str]) -> Iterator[None]:
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[:3]} did not start, see {log}")
+            try:
+                urllib.request.urlopen(health, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def load_scores(name: str, model: Path, conversations: List[List[str]]) -> Dict[str, Dict]:
+    """Fresh action server and Rasa server for this model only, so peak RSS is its own."""
+    folder = OUT / name
+    tracker_db = folder / "tracker.db"
+    tracker_db.unlink(missing_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n', encoding="utf-8")
+    env = {**ENV, "TICKETS_DB_URL": f"sqlite:///{folder / 'tickets.db'}"}
+    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    with server([str(BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+                f"http://127.0.0.1:{action_port}/health", folder / "actions.log", env), \
+         server([str(BIN / "rasa"), "run", "--port", str(rasa_port), "--model", str(model),
+                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+                f"http://127.0.0.1:{rasa_port}/", folder / "rasa.log", env):
+        asyncio.run(closed_loop(url, conversations, 1, 1, 0.0))  # warm-up
+        results = {}
+        for label, customers, rounds in (("one_customer", 1, 2), ("ten_customers", 10, 2)):
+            started = time.perf_counter()
+            recorder = asyncio.run(closed_loop(url, conversations, customers, rounds, 0.0))
+            results[label] = report(recorder, time.perf_counter() - started,
+                                    {"customers": customers, "think_s": 0.0})
+    return results
+
+
+def ratios(ours: Dict, default: Dict) -> Dict[str, float]:
+    def ratio(a: float, b: float) -> float:
+        return round(a / b, 2) if b else float("inf")
+
+    o_sat, d_sat = ours["load"]["ten_customers"], default["load"]["ten_customers"]
+    o_one, d_one = ours["load"]["one_customer"], default["load"]["one_customer"]
+    return {
+        "intent_accuracy_points": round(100 * (ours["nlu"]["intent_accuracy"] - default["nlu"]["intent_accuracy"]), 1),
+        "intent_macro_f1_points": round(100 * (ours["nlu"]["intent_macro_f1"] - default["nlu"]["intent_macro_f1"]), 1),
+        "one_customer_p50_speedup": ratio(d_one["p50_ms"], o_one["p50_ms"]),
+        "one_customer_p99_speedup": ratio(d_one["p99_ms"], o_one["p99_ms"]),
+        "ten_customers_p50_speedup": ratio(d_sat["p50_ms"], o_sat["p50_ms"]),
+        "ten_customers_p99_speedup": ratio(d_sat["p99_ms"], o_sat["p99_ms"]),
+        "throughput_ratio": ratio(o_sat["turns_per_s"], d_sat["turns_per_s"]),
+        "training_speedup": ratio(default["train_s"], ours["train_s"]),
+        "rasa_rss_ratio": ratio(o_sat["peak_rss_mb"].get("rasa", 0), d_sat["peak_rss_mb"].get("rasa", 0)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reuse", action="store_true", help="reuse models trained by an earlier run")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    default_path = OUT / "default_config.yml"
+    default_path.write_text(yaml.safe_dump(default_config(), allow_unicode=True, sort_keys=False))
+    conversations = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
+
+    results = {}
+    for name, config in (("ours", ROOT / "config.yml"), ("default", default_path)):
+        model, seconds = train(name, config, args.reuse)
+        results[name] = {"train_s": round(seconds, 1), "nlu": holdout_scores(model),
+                         "load": load_scores(name, model, conversations)}
+        print(json.dumps({name: results[name]}, ensure_ascii=False), flush=True)
+    print(json.dumps({"ratios (ours vs default)": ratios(results["ours"], results["default"])}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
