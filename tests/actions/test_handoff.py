@@ -48,3 +48,22 @@ async def test_database_outage_is_told_to_the_customer(faq_dir, dispatcher, monk
     events = await ActionHandoffToHuman().run(dispatcher, tracker(), {})
     assert "没能为您创建工单" in dispatcher.messages[0]["text"]
     assert events[0]["value"] is None
+
+
+async def test_a_handoff_after_a_finished_form_keeps_the_reason_that_started_it(faq_dir, dispatcher):
+    form_events = EVENTS + [
+        {"event": "action", "name": "transfer_form"},
+        {"event": "active_loop", "name": "transfer_form"},
+        {"event": "user", "timestamp": 1763800030.0, "text": "昨天晚上",
+         "parse_data": {"intent": {"name": "inform", "confidence": 0.98}, "entities": []}},
+        {"event": "action", "name": "transfer_form"},
+        {"event": "slot", "name": "incident_time", "value": "昨天晚上"},
+        {"event": "active_loop", "name": None},
+    ]
+    latest = form_events[-4]["parse_data"] | {"text": "昨天晚上"}
+    finished = Tracker("form-user", {"incident_time": "昨天晚上"}, latest, form_events, False, None,
+                       {}, "transfer_form")
+    await ActionHandoffToHuman().run(dispatcher, finished, {})
+    ticket = services.ticket_store().list()[0]
+    assert ticket.handoff_reason == "not_solved"
+    assert ticket.diagnostics["incident_time"] == "昨天晚上"
