@@ -63,3 +63,31 @@ def test_no_holdout_example_is_in_training(training, holdout):
 def test_no_example_is_labelled_with_two_intents(training):
     counts = Counter(e for examples in training.values() for e in set(examples))
     assert [e for e, n in counts.items() if n > 1] == []
+
+
+def test_every_entity_annotation_falls_on_token_edges(tmp_path):
+    """Rasa warns (and trains badly) when an entity starts or ends inside a
+    token; jieba words like 电信号 swallow a carrier name. Fix with a
+    frequency-0 entry in data/dictionary (removes the word) or rephrase."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.tokenizer import DomainJiebaTokenizer
+    from bot.text.segment import load_dictionary
+
+    load_dictionary(ROOT / "data" / "dictionary")
+    tokenizer = DomainJiebaTokenizer(DomainJiebaTokenizer.get_default_config(),
+                                     LocalModelStorage(tmp_path), Resource("tokenizer"))
+    misaligned = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for example in load_data(str(path)).training_examples:
+            entities = example.get("entities") or []
+            if not entities:
+                continue
+            tokens = tokenizer.tokenize(Message({"text": example.get("text")}), "text")
+            starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+            misaligned += [(example.get("text"), e["value"]) for e in entities
+                           if e["start"] not in starts or e["end"] not in ends]
+    assert misaligned == []
