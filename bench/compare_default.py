@@ -77,10 +77,14 @@ def train(name: str, config: Path, reuse: bool) -> Tuple[Path, float]:
 
 
 def holdout_scores(model: Path) -> Dict[str, float]:
+    import logging
+
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.log_utils import configure_structlog
     from sklearn.metrics import accuracy_score, f1_score
 
+    configure_structlog(logging.WARNING)  # otherwise every parse is printed
     agent = Agent.load(str(model))
     examples = [e for e in load_data(str(HOLDOUT)).intent_examples]
     gold = [e.get("intent") for e in examples]

@@ -62,6 +62,16 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.training import ensure_model, fresh_model
+
+    if fresh_model(Path(".")) is not None:
+        print("model is up to date")
+        return 0
+    print(f"trained {ensure_model(Path('.'))}")
+    return 0
+
+
 def cmd_form_rules(args: argparse.Namespace) -> int:
     from bot.diagnostics.spec import DiagnosticsSpec
     from bot.dialogue.form_rules import render
@@ -101,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db-upgrade", help="create or upgrade the ticket database schema")
     db.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
     db.set_defaults(func=cmd_db_upgrade)
+
+    train = sub.add_parser("train", help="rasa train, unless the newest model was trained from the same inputs")
+    train.set_defaults(func=cmd_train)
 
     rules = sub.add_parser("form-rules", help="regenerate the rules around the diagnostic forms")
     rules.add_argument("--out", default="data/rules/diagnostics.yml")

@@ -45,13 +45,10 @@ def event_loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """Path of the trained model, trained first if data, config or domain changed."""
-    if run_rasa("train", "--dry-run").returncode != 0:
-        result = run_rasa("train", "--num-threads", "2")
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    assert models, "rasa train produced no model"
-    return models[-1]
+    """The model for the current data, config and domain (trained first if they changed)."""
+    from bot.training import ensure_model
+
+    return ensure_model(ROOT, RASA)
 
 
 @pytest.fixture(scope="session")
