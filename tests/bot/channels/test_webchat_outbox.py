@@ -3,14 +3,6 @@ import pytest
 from bot.channels.webchat.outbox import Outbox, push_to_customer
 from bot.cli import main
 from bot.tickets.db import make_engine
-from bot.tickets.migrate import upgrade
-
-
-@pytest.fixture
-def db_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'tickets.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture

@@ -5,18 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.tickets.db import make_engine
-from bot.tickets.migrate import upgrade
 from bot.tickets.models import Base
 from bot.tickets.store import NewMessage, NewTicket, TicketStore, TicketStoreUnavailable
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def db_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'tickets.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture
