@@ -25,6 +25,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
 from bot.diagnostics.answers import is_interruption, prefill, read_answer
+from bot.diagnostics.spec import DiagnosticsSpec
 
 
 
@@ -69,7 +70,8 @@ class DiagnosticsFormValidation(FormValidationAction):
             if not reading.ok:
                 dispatcher.utter_message(text=services.replies().render(reading.problem))
             found[requested] = reading.value
-        found.update(self._already_given(tracker, form_slots, exclude=requested if replying else None))
+        found.update(self._already_given(tracker, form_slots, spec,
+                                        exclude=requested if replying else None))
 
         events = [SlotSet(slot, value) for slot, value in found.items()]
         events += warn_about_secrets(dispatcher, tracker) if replying else []
@@ -80,10 +82,9 @@ class DiagnosticsFormValidation(FormValidationAction):
         return events + [SlotSet(REQUESTED_SLOT, next_slot)]
 
     @staticmethod
-    def _already_given(tracker: Tracker, form_slots: List[str],
+    def _already_given(tracker: Tracker, form_slots: List[str], spec: DiagnosticsSpec,
                        exclude: Optional[str]) -> Dict[str, Any]:
         """Empty slots that earlier messages or the channel's metadata can fill."""
-        spec = services.diagnostics()
         history = user_events(tracker)
         found = {}
         for slot in form_slots:
