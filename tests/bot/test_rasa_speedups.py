@@ -31,3 +31,28 @@ def test_invalid_responses_fail_like_rasas_own_check(result):
         jsonschema.validate(result, RemoteAction.action_response_format_spec())
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction("action_lookup_faq", None)._validate_action_result(result)
+
+
+def _event_type_names():
+    from rasa.shared.utils.common import all_subclasses
+    from rasa.shared.core.events import Event
+
+    return sorted({cls.type_name for cls in all_subclasses(Event)})
+
+
+@pytest.mark.parametrize("type_name", _event_type_names())
+def test_event_classes_resolve_as_rasa_resolves_them(type_name):
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type.__wrapped__
+    assert Event.resolve_by_type(type_name) is original(type_name)
+    assert Event.resolve_by_type(type_name) is original(type_name)  # remembered the same
+
+
+def test_unknown_event_names_keep_rasas_answers():
+    from rasa.shared.core.events import Event, UserUttered
+
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -96,9 +98,9 @@ def rasa_server_command(port: int, model: Path, endpoints: Path,
 
 
 def write_endpoints(path: Path, action_url: str, tracker_db: Path) -> Path:
-    path.write_text(
-        f'action_endpoint:\n  url: "{action_url}"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n',
-        encoding="utf-8",
-    )
+    """The project's endpoints.yml with this test's action server and tracker database."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = action_url
+    endpoints["tracker_store"]["db"] = str(tracker_db)
+    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
     return path
