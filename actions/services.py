@@ -1,11 +1,13 @@
 """The one place that builds objects shared by actions, lazily on first use."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from bot.config import Settings
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.faq.lookup import FaqService
+from bot.pii.redactor import default_redactor
 from bot.replies import Replies
 from bot.text.segment import load_dictionary
 from bot.tickets.db import make_engine
@@ -13,6 +15,8 @@ from bot.tickets.migrate import upgrade
 from bot.tickets.priority import PriorityRules
 from bot.tickets.sla import ServiceHours, SlaClock
 from bot.tickets.store import TicketStore
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +56,29 @@ def replies() -> Replies:
 @lru_cache(maxsize=1)
 def diagnostics() -> DiagnosticsSpec:
     return DiagnosticsSpec.load(settings().support_dir / "diagnostics.yml")
+
+
+def warm_up() -> None:
+    """Build everything now instead of during the first customer's turn.
+
+    Called when the action server starts (`rasa_sdk_plugins`). A part that
+    cannot be built (the ticket database is down) is logged and left to be
+    built, or to fail politely, on first use.
+    """
+    parts = {
+        "FAQ index": lambda: faq_service().index,
+        "ticket database": ticket_store,
+        "PII redactor": lambda: default_redactor().redact("13800000000"),
+        "replies": replies,
+        "diagnostics": diagnostics,
+        "SLA clock": sla_clock,
+        "priority rules": priority_rules,
+    }
+    for name, build in parts.items():
+        try:
+            build()
+        except Exception:  # noqa: BLE001 - a warm-up must never stop the server starting
+            logger.exception("Could not prepare the %s at start; will retry on first use", name)
 
 
 def reset() -> None:
