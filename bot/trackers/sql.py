@@ -40,6 +40,12 @@ STORED_EVENTS_ATTRIBUTE = "_bot_stored_events"
 
 DEFAULT_CACHE_SIZE = 2000
 
+# Built once: SQLAlchemy's ORM query building cost more than the queries.
+_EVENTS = SQLTrackerStore.SQLEvent.__table__
+_FINGERPRINT = sa.select(sa.func.count(_EVENTS.c.id), sa.func.max(_EVENTS.c.id)).where(
+    _EVENTS.c.sender_id == sa.bindparam("sender_id"))
+_INSERT = _EVENTS.insert()
+
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` with a checked in-process cache; configure in endpoints.yml.
@@ -95,8 +101,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         try:
             with self.session_scope() as session:
                 new = [_serialise(event) for event in self._unsaved_events(session, tracker)]
-                session.add_all(self.SQLEvent(sender_id=sender_id, **columns) for _, columns in new)
-                session.flush()
+                if not new:
+                    _mark_stored(tracker)
+                    return
+                session.execute(_INSERT, [{"sender_id": sender_id, **columns} for _, columns in new])
                 rows, last_id = self._fingerprint(session, sender_id)
                 session.commit()
         except Exception:
@@ -118,9 +126,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return list(itertools.islice(tracker.events, stored, None))
 
     def _fingerprint(self, session: Session, sender_id: Text) -> Tuple[int, Optional[int]]:
-        event = self.SQLEvent
-        rows, last_id = session.query(sa.func.count(event.id), sa.func.max(event.id)).filter(
-            event.sender_id == sender_id).one()
+        rows, last_id = session.execute(_FINGERPRINT, {"sender_id": sender_id}).one()
         return int(rows), last_id
 
     def _read_session(self, session: Session, sender_id: Text) -> List[StoredEvent]:
