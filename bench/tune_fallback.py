@@ -1,10 +1,10 @@
-"""Choose the FallbackClassifier threshold on the held-out NLU set.
+"""Choose the FallbackClassifier threshold on the dev NLU set (or the set given).
 
 For each threshold prints: the share of messages sent to nlu_fallback, the
 accuracy on the messages kept, and how many wrong intents / right intents the
 fallback catches. A good threshold catches many wrong predictions and few
 right ones (a wrong answer costs more than "please rephrase").
-Usage: python bench/tune_fallback.py models/<model>.tar.gz
+Usage: python bench/tune_fallback.py models/<model>.tar.gz [tests/nlu/dev.yml]
 """
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ async def predictions(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
 
 def main() -> int:
     model = Path(sys.argv[1])
-    examples = holdout_examples(ROOT / "tests" / "nlu" / "holdout.yml")
+    data = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "tests" / "nlu" / "dev.yml"
+    examples = holdout_examples(data)
     predicted = asyncio.run(predictions(model, [t for t, _ in examples]))
-    for threshold in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+    for threshold in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
         kept = [(p, e) for (p, c), (_, e) in zip(predicted, examples) if c >= threshold]
         caught_wrong = sum(1 for (p, c), (_, e) in zip(predicted, examples) if c < threshold and p != e)
         caught_right = sum(1 for (p, c), (_, e) in zip(predicted, examples) if c < threshold and p == e)
