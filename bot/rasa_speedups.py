@@ -13,6 +13,11 @@ for every event it reads back: 93 % of rebuilding a 60-event conversation from
 the tracker store and of reading the action server's events. Here each name
 is looked up that way once and remembered.
 
+RulePolicy parses each rule's JSON key again for every rule, every turn of
+history and every prediction (``RulePolicy._rule_key_to_state``); with the
+form rules that was most of the policy's time. The parsed states are read, never
+changed, so each key is parsed once.
+
 Installed when our NLU components are imported, i.e. by every `rasa run`,
 `rasa shell` or `rasa test` of this project.
 """
@@ -24,6 +29,7 @@ from typing import Any, Callable, Dict, Optional, Text, Type
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.events import Event
 from rasa.shared.constants import DOCS_BASE_URL
 
@@ -73,8 +79,15 @@ def _remembering(resolve: Callable[..., Optional[Type[Event]]]) -> Callable[...,
     return resolve_by_type
 
 
+# Rule keys of the loaded models; a model has a few hundred.
+_RULE_KEYS_KEPT = 20_000
+
+
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
+    if not hasattr(RulePolicy._rule_key_to_state, "cache_info"):
+        RulePolicy._rule_key_to_state = staticmethod(
+            lru_cache(maxsize=_RULE_KEYS_KEPT)(RulePolicy._rule_key_to_state))
     if not hasattr(Event.resolve_by_type, "__wrapped__"):
         Event.resolve_by_type = staticmethod(_remembering(Event.resolve_by_type))
 

@@ -56,3 +56,17 @@ def test_unknown_event_names_keep_rasas_answers():
     assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
+
+
+def test_rule_keys_are_parsed_once_into_rasas_states():
+    import json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    key = json.dumps([{"prev_action": {"action_name": "action_listen"},
+                       "user": {"intent": "request_human"}}])
+    parse = RulePolicy._rule_key_to_state
+    hits = parse.cache_info().hits
+    assert parse(key) == json.loads(key)
+    assert parse(key) is parse(key)
+    assert parse.cache_info().hits == hits + 2
