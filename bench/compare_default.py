@@ -6,10 +6,12 @@ change it needs to train on Chinese: WhitespaceTokenizer becomes JiebaTokenizer
 (no custom dictionary) and the language zh. Both models are trained from
 scratch (an empty Rasa cache each), then measured in one run:
 
-- held-out intent accuracy and macro-F1 on tests/nlu/holdout.yml;
-- per-turn latency and throughput through a real `rasa run` (REST channel, SQLite
-  tracker store, our action server) with bench/conversations.yml: one customer
-  at a time, and 10 customers with no think time;
+- intent accuracy and macro-F1 on the held-out set (tests/nlu/holdout.yml) and
+  on the dev set (tests/nlu/dev.yml);
+- per-turn latency and throughput through a real `rasa run` (REST channel, a
+  SQLite tracker store, our action server) with bench/conversations.yml: one
+  customer at a time, and 10 customers with no think time. Ours runs with the
+  project's tracker store (endpoints.yml), the default with Rasa's SQL store;
 - training time and peak memory of the Rasa server.
 
   python bench/compare_default.py           # train both, measure, print ratios
@@ -40,7 +42,7 @@ from load import closed_loop, report  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "compare"
 BIN = Path(sys.executable).parent
-HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+EVALUATION_SETS = {"holdout": ROOT / "tests" / "nlu" / "holdout.yml", "dev": ROOT / "tests" / "nlu" / "dev.yml"}
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
        "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 
@@ -76,7 +78,7 @@ def train(name: str, config: Path, reuse: bool) -> Tuple[Path, float]:
     return model, seconds
 
 
-def holdout_scores(model: Path) -> Dict[str, float]:
+def nlu_scores(model: Path) -> Dict[str, Dict[str, float]]:
     import logging
 
     from rasa.core.agent import Agent
@@ -86,15 +88,20 @@ def holdout_scores(model: Path) -> Dict[str, float]:
 
     configure_structlog(logging.WARNING)  # otherwise every parse is printed
     agent = Agent.load(str(model))
-    examples = [e for e in load_data(str(HOLDOUT)).intent_examples]
-    gold = [e.get("intent") for e in examples]
+    scores = {}
+    for name, path in EVALUATION_SETS.items():
+        examples = [e for e in load_data(str(path)).intent_examples]
+        gold = [e.get("intent") for e in examples]
 
-    async def parse_all() -> List[str]:
-        return [(await agent.parse_message(e.get("text")))["intent"]["name"] for e in examples]
+        async def parse_all() -> List[str]:
+            return [(await agent.parse_message(e.get("text")))["intent"]["name"] for e in examples]
 
-    predicted = asyncio.run(parse_all())
-    return {"intent_accuracy": round(accuracy_score(gold, predicted), 4),
-            "intent_macro_f1": round(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro"), 4)}
+        predicted = asyncio.run(parse_all())
+        scores[name] = {
+            "intent_accuracy": round(accuracy_score(gold, predicted), 4),
+            "intent_macro_f1": round(f1_score(gold, predicted, labels=sorted(set(gold)),
+                                              average="macro"), 4)}
+    return scores
 
 
 def free_port() -> int:
@@ -124,7 +131,8 @@ def server(command: List[str], health: str, log: Path, env: Dict[str, str]) -> I
         proc.wait(timeout=30)
 
 
-def load_scores(name: str, model: Path, conversations: List[List[str]]) -> Dict[str, Dict]:
+def load_scores(name: str, model: Path, conversations: List[List[str]],
+                tracker_store: str) -> Dict[str, Dict]:
     """Fresh action server and Rasa server for this model only, so peak RSS is its own."""
     folder = OUT / name
     tracker_db = folder / "tracker.db"
@@ -133,7 +141,8 @@ def load_scores(name: str, model: Path, conversations: List[List[str]]) -> Dict[
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n', encoding="utf-8")
+        f'tracker_store:\n  type: {tracker_store}\n  dialect: "sqlite"\n  db: "{tracker_db}"\n',
+        encoding="utf-8")
     env = {**ENV, "TICKETS_DB_URL": f"sqlite:///{folder / 'tickets.db'}"}
     url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
     with server([str(BIN / "rasa"), "run", "actions", "--port", str(action_port)],
@@ -157,9 +166,14 @@ def ratios(ours: Dict, default: Dict) -> Dict[str, float]:
 
     o_sat, d_sat = ours["load"]["ten_customers"], default["load"]["ten_customers"]
     o_one, d_one = ours["load"]["one_customer"], default["load"]["one_customer"]
+    def points(evaluation: str, metric: str) -> float:
+        return round(100 * (ours["nlu"][evaluation][metric] - default["nlu"][evaluation][metric]), 1)
+
     return {
-        "intent_accuracy_points": round(100 * (ours["nlu"]["intent_accuracy"] - default["nlu"]["intent_accuracy"]), 1),
-        "intent_macro_f1_points": round(100 * (ours["nlu"]["intent_macro_f1"] - default["nlu"]["intent_macro_f1"]), 1),
+        "holdout_accuracy_points": points("holdout", "intent_accuracy"),
+        "holdout_macro_f1_points": points("holdout", "intent_macro_f1"),
+        "dev_accuracy_points": points("dev", "intent_accuracy"),
+        "dev_macro_f1_points": points("dev", "intent_macro_f1"),
         "one_customer_p50_speedup": ratio(d_one["p50_ms"], o_one["p50_ms"]),
         "one_customer_p99_speedup": ratio(d_one["p99_ms"], o_one["p99_ms"]),
         "ten_customers_p50_speedup": ratio(d_sat["p50_ms"], o_sat["p50_ms"]),
@@ -180,10 +194,13 @@ def main() -> int:
     conversations = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
 
     results = {}
-    for name, config in (("ours", ROOT / "config.yml"), ("default", default_path)):
+    our_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]["type"]
+    for name, config, store in (("ours", ROOT / "config.yml", our_store),
+                                ("default", default_path, "SQL")):
         model, seconds = train(name, config, args.reuse)
-        results[name] = {"train_s": round(seconds, 1), "nlu": holdout_scores(model),
-                         "load": load_scores(name, model, conversations)}
+        results[name] = {"train_s": round(seconds, 1), "tracker_store": store,
+                         "nlu": nlu_scores(model),
+                         "load": load_scores(name, model, conversations, store)}
         print(json.dumps({name: results[name]}, ensure_ascii=False), flush=True)
     print(json.dumps({"ratios (ours vs default)": ratios(results["ours"], results["default"])}))
     return 0
