@@ -152,7 +152,7 @@ def load_scores(name: str, model: Path, conversations: List[List[str]],
                 f"http://127.0.0.1:{rasa_port}/", folder / "rasa.log", env):
         asyncio.run(closed_loop(url, conversations, 1, 1, 0.0))  # warm-up
         results = {}
-        for label, customers, rounds in (("one_customer", 1, 2), ("ten_customers", 10, 2)):
+        for label, customers, rounds in (("one_customer", 1, 30), ("ten_customers", 10, 3)):
             started = time.perf_counter()
             recorder = asyncio.run(closed_loop(url, conversations, customers, rounds, 0.0))
             results[label] = report(recorder, time.perf_counter() - started,

@@ -10,10 +10,13 @@ from tests.conftest import ROOT, run_rasa
 
 pytestmark = pytest.mark.model
 
-# Trainings of the same data measured 0.950-0.958 (DIET is not bit-for-bit
-# reproducible across runs); the gate sits one point under that band, so a
-# real regression fails and run-to-run noise does not.
-HOLDOUT_MIN_ACCURACY = 0.94
+# Minimum intent accuracy per evaluation set, about one and a half points under
+# what trainings of the current data measure (DIET is not bit-for-bit
+# reproducible across runs), so a real regression fails and noise does not.
+# held-out: 0.969-0.972 (never looked at example by example);
+# dev: 0.944 (written without seeing the training data; its errors guided a
+# round of new training data, so it is no longer untouched).
+MIN_ACCURACY = {"holdout": 0.955, "dev": 0.93}
 
 
 def test_data_validates_without_warnings():
@@ -25,12 +28,13 @@ def test_data_validates_without_warnings():
     assert problems == []
 
 
-def test_holdout_intent_accuracy(model_path, tmp_path):
-    result = run_rasa("test", "nlu", "--nlu", "tests/nlu/holdout.yml",
+@pytest.mark.parametrize("evaluation_set", sorted(MIN_ACCURACY))
+def test_intent_accuracy(model_path, tmp_path, evaluation_set):
+    result = run_rasa("test", "nlu", "--nlu", f"tests/nlu/{evaluation_set}.yml",
                       "--model", str(model_path), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
-    assert report["accuracy"] >= HOLDOUT_MIN_ACCURACY, {
+    assert report["accuracy"] >= MIN_ACCURACY[evaluation_set], {
         name: scores.get("confused_with")
         for name, scores in report.items()
         if isinstance(scores, dict) and scores.get("confused_with")
