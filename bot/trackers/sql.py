@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
@@ -31,8 +30,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.trackers.cache import CachedConversation, ConversationCache, StoredEvent
-
-logger = logging.getLogger(__name__)
 
 # Set on trackers handed out or saved by this store: how many of
 # `tracker.events` (from the front) are rows in the database.
