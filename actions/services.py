@@ -7,7 +7,7 @@ from functools import lru_cache
 from bot.config import Settings
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.faq.lookup import FaqService
-from bot.pii.redactor import default_redactor
+from bot.pii import default_redactor
 from bot.replies import Replies
 from bot.text.segment import load_dictionary
 from bot.tickets.db import make_engine
