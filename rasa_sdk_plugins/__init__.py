@@ -2,7 +2,8 @@
 
 The one plugin builds the actions' shared objects before the server accepts
 requests, so the first customer does not wait for them (the FAQ classifier
-alone takes about 3.5 s to fit).
+alone takes about 3.5 s to fit), then takes them out of the garbage
+collector's reach (`bot.server_tuning`).
 """
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
 
 async def _warm_up(app: Sanic, _loop: object) -> None:
     from actions import services
+    from bot.server_tuning import freeze_loaded_objects
 
     started = time.perf_counter()
     services.warm_up()
     logger.info("Action server warmed up in %.1f s", time.perf_counter() - started)
+    freeze_loaded_objects()
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:

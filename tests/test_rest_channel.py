@@ -69,3 +69,13 @@ def test_empty_and_huge_messages_do_not_break_the_server(rasa_server):
     huge = "我的转账失败了" * 3000
     assert isinstance(send(rasa_server, sender(), huge), list)
     assert "验证码" in reply_text(send(rasa_server, sender(), "收不到验证码怎么办"))
+
+
+def test_the_server_takes_its_start_up_objects_out_of_garbage_collection(rasa_process):
+    """A full collection of the loaded model took 240 ms on the event loop.
+
+    The freeze runs just after the server starts answering, so wait for it a little."""
+    deadline = time.monotonic() + 30
+    while "out of garbage collection" not in rasa_process.log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the Rasa server never froze its start-up objects"
+        time.sleep(0.5)

@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.server_tuning import tune_after_start
 from bot.wechat.api import WeChatApi
 from bot.wechat.config import WeChatSettings
 from bot.wechat.service import HttpReply, WeChatService
@@ -55,6 +56,7 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("wechat_webhook", __name__)
+        tune_after_start(bp)
         service = self.service
 
         @bp.route("/", methods=["GET"])

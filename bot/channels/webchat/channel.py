@@ -37,6 +37,7 @@ from bot.channels.webchat.tokens import (
     user_id_of,
     user_sender_id,
 )
+from bot.server_tuning import tune_after_start
 
 logger = logging.getLogger(__name__)
 
@@ -238,6 +239,7 @@ class WebChatInput(InputChannel):
     # Blueprint -------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("webchat", __name__)
+        tune_after_start(bp)
         assets = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
 
         @bp.listener("before_server_start")
