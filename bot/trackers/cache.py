@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
-SESSION_STARTED = "session_started"
+from rasa.shared.core.events import SessionStarted
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def latest_session(events: List[StoredEvent]) -> List[StoredEvent]:
     newest ``session_started``; everything when there is none.
     """
     starts = [e.timestamp for e in events
-              if e.type_name == SESSION_STARTED and e.timestamp is not None]
+              if e.type_name == SessionStarted.type_name and e.timestamp is not None]
     if not starts:
         return events
     start = max(starts)
