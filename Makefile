@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: install install-dev browser screenshot train run shell actions validate test test-nlu test-core clean
+.PHONY: install install-dev browser screenshot train db-upgrade run shell actions validate lint test test-unit test-nlu test-core clean
 
 install: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
@@ -39,19 +39,31 @@ train: install
 screenshot: install-dev train
 	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k conversation_with_buttons
 
+# The only place that migrates the database (run and shell call it first too).
+db-upgrade: install
+	$(BIN)/python -m bot db-upgrade
+
 run: train
 	$(BIN)/python -m bot run
 
 shell: train
 	$(BIN)/python -m bot shell
 
-actions: install
+actions: db-upgrade
 	$(RASA) run actions
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
-test: install-dev train
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Tests that need no trained model and no servers (under a minute).
+test-unit: $(VENV)/.dev-installed
+	$(BIN)/pytest tests/unit
+
+test: install-dev lint train
 	$(BIN)/pytest
 
 test-nlu: train

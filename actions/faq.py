@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -10,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.secrets import warn_about_secrets
-from actions.services import faq_service
 from bot.faq.knowledge_base import FaqEntry
+from bot.faq.lookup import FaqUnavailable
+
+logger = logging.getLogger(__name__)
 
 ANSWERED = "answered"
 NOT_FOUND = "not_found"
@@ -23,24 +26,29 @@ def choice_payload(entry: FaqEntry) -> str:
 
 
 def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[str, Optional[str]]:
-    """Utter the best entry for the latest message, if any; return the outcome and its id."""
-    service = faq_service()
-    chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
-    chosen = service.entry(chosen_id) if chosen_id else None
-    if chosen is not None:
-        dispatcher.utter_message(text=chosen.answer)
-        return ANSWERED, chosen.id
+    """Utter the best entry for the latest message, if any; return the outcome and its id.
 
-    message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
-    result = service.lookup(message.get("text") or "", intent)
+    Blocking (may refit the index after an edit): run in a worker thread. With
+    no usable knowledge base the answer is "not found", and the rules offer a person."""
+    service = services.faq_service()
+    try:
+        chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+        chosen = service.entry(chosen_id) if chosen_id else None
+        if chosen is not None:
+            dispatcher.utter_message(text=chosen.answer)
+            return ANSWERED, chosen.id
+        text = (tracker.latest_message or {}).get("text") or ""
+        result = service.lookup(text, tracker.get_intent_of_latest_message(skip_fallback_intent=False))
+        see_also = service.index.kb.settings.see_also_text
+    except FaqUnavailable as error:
+        logger.error("FAQ lookup skipped: %s", error)
+        return NOT_FOUND, None
     if result.answer is None:
         return NOT_FOUND, None
-
     dispatcher.utter_message(text=result.answer.answer)
     if result.suggestions:
         dispatcher.utter_message(
-            text=service.index.kb.settings.see_also_text,
+            text=see_also,
             buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
         )
     return ANSWERED, result.answer.id
@@ -53,8 +61,8 @@ class ActionLookupFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        events = warn_about_secrets(dispatcher, tracker)
-        outcome, entry_id = answer_from_faq(dispatcher, tracker)
+        events = await services.blocking(warn_about_secrets, dispatcher, tracker)
+        outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker)
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]
@@ -70,8 +78,8 @@ class ActionAnswerDuringForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        events = warn_about_secrets(dispatcher, tracker)
-        outcome, _ = answer_from_faq(dispatcher, tracker)
+        events = await services.blocking(warn_about_secrets, dispatcher, tracker)
+        outcome, _ = await services.blocking(answer_from_faq, dispatcher, tracker)
         if outcome == NOT_FOUND:
             dispatcher.utter_message(text=services.replies().render("faq_not_found_in_form"))
         return events

@@ -28,14 +28,13 @@ from bot.diagnostics.answers import is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
 
 
-
 def answering(tracker: Tracker, form: str) -> bool:
     """True when the latest message replies to the form's question: nothing but
     the form itself has run since it (Rasa calls this action with the form's
     own ActionExecuted appended). After an activation or an interruption that
     other actions answered, the question is only asked (again)."""
     since_user: List[str] = []
-    for event in reversed(tracker.events):
+    for event in reversed(tracker.applied_events()):
         if event.get("event") == "user":
             break
         if event.get("event") == "action":
@@ -59,7 +58,7 @@ class DiagnosticsFormValidation(FormValidationAction):
         replying = requested in form_slots and answering(tracker, self.form)
         message = tracker.latest_message or {}
         text = message.get("text") or ""
-        intent = (message.get("intent") or {}).get("name")
+        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         if replying and is_interruption(text, intent, spec):
             return []
 
@@ -67,14 +66,14 @@ class DiagnosticsFormValidation(FormValidationAction):
         if replying:
             reading = read_answer(spec.slots[requested], text, intent,
                                   message.get("entities") or [], spec)
-            if not reading.ok:
+            if reading.problem is not None:
                 dispatcher.utter_message(text=services.replies().render(reading.problem))
             found[requested] = reading.value
         found.update(self._already_given(tracker, form_slots, spec,
                                         exclude=requested if replying else None))
 
         events = [SlotSet(slot, value) for slot, value in found.items()]
-        events += warn_about_secrets(dispatcher, tracker) if replying else []
+        events += await services.blocking(warn_about_secrets, dispatcher, tracker) if replying else []
         next_slot = next((s for s in form_slots
                           if found.get(s, tracker.get_slot(s)) is None), None)
         if next_slot:

@@ -8,17 +8,19 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.pii import default_redactor
+from bot.pii.recognizers import PASSWORD, SMS_CODE
 
-SECRET_KINDS = frozenset({"sms_code", "password"})
+SECRET_KINDS = frozenset({SMS_CODE, PASSWORD})
 
 
 def contains_secret(text: str) -> bool:
-    return bool(SECRET_KINDS.intersection(default_redactor().redact(text).kinds))
+    return bool(SECRET_KINDS.intersection(services.redactor().redact(text).kinds))
 
 
 def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
-    """Say that staff never need codes or passwords, the first time one is sent."""
+    """Say that staff never need codes or passwords, the first time one is sent.
+
+    Blocking (spaCy): async actions run it in a thread."""
     if tracker.get_slot("secret_warned"):
         return []
     if not contains_secret((tracker.latest_message or {}).get("text") or ""):

@@ -1,27 +1,46 @@
-"""The one place that builds objects shared by actions, lazily on first use."""
+"""The one place that builds objects shared by actions, lazily on first use.
+
+Everything here may block (files, the database, a classifier fit, spaCy):
+actions call these objects through `blocking`, never on the event loop.
+"""
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import lru_cache
+from typing import Any, Callable, Dict, List, TypeVar
 
-from bot.config import Settings
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.faq.lookup import FaqService
-from bot.pii import default_redactor
-from bot.replies import Replies
+from bot.handoff.priority import PriorityRules
+from bot.handoff.sla import ServiceHours, SlaClock
+from bot.pii import Redactor, default_redactor
+from bot.settings import Settings
+from bot.storage.engine import make_engine
+from bot.storage.migrate import SchemaNotCurrent, require_current
+from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.segment import load_dictionary
-from bot.tickets.db import make_engine
-from bot.tickets.migrate import upgrade
-from bot.tickets.priority import PriorityRules
-from bot.tickets.sla import ServiceHours, SlaClock
-from bot.tickets.store import TicketStore
+from bot.texts import Replies, Texts
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def blocking(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``work`` in a worker thread, so one slow call never stalls other customers."""
+    return await asyncio.to_thread(work, *args, **kwargs)
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def texts() -> Texts:
+    return Texts.load(settings().support_dir)
 
 
 @lru_cache(maxsize=1)
@@ -32,15 +51,20 @@ def faq_service() -> FaqService:
 
 @lru_cache(maxsize=1)
 def ticket_store() -> TicketStore:
-    """The ticket database, migrated to the latest schema on first use."""
-    url = settings().tickets_db_url
-    upgrade(url)
+    """The ticket database; `TicketStoreUnavailable` while it is down or not migrated
+    (`python -m bot db-upgrade`). A failure is not cached: the next call tries again."""
+    url = settings().database_url
+    try:
+        require_current(url)
+    except (SchemaNotCurrent, SQLAlchemyError) as error:
+        raise TicketStoreUnavailable(str(error)) from error
     return TicketStore(make_engine(url))
 
 
 @lru_cache(maxsize=1)
 def sla_clock() -> SlaClock:
-    return SlaClock(ServiceHours.load(settings().support_dir / "service_hours.yml"))
+    return SlaClock(ServiceHours.load(settings().support_dir / "service_hours.yml"),
+                    texts().replies("due_times"))
 
 
 @lru_cache(maxsize=1)
@@ -50,26 +74,30 @@ def priority_rules() -> PriorityRules:
 
 @lru_cache(maxsize=1)
 def replies() -> Replies:
-    return Replies.load(settings().support_dir / "replies.yml")
+    return texts().replies("actions")
 
 
 @lru_cache(maxsize=1)
 def diagnostics() -> DiagnosticsSpec:
-    return DiagnosticsSpec.load(settings().support_dir / "diagnostics.yml")
+    return DiagnosticsSpec.load(settings().support_dir)
+
+
+def redactor() -> Redactor:
+    return default_redactor()
 
 
 def warm_up() -> None:
     """Build everything now instead of during the first customer's turn.
 
     Called when the action server starts (`rasa_sdk_plugins`). A part that
-    cannot be built (the ticket database is down) is logged and left to be
-    built, or to fail politely, on first use.
+    cannot be built (the ticket database is down or not migrated) is logged
+    and left to be built, or to fail politely, on first use.
     """
-    parts = {
+    parts: Dict[str, Callable[[], object]] = {
         "FAQ index": lambda: faq_service().index,
         "ticket database": ticket_store,
-        "PII redactor": lambda: default_redactor().redact("13800000000"),
-        "replies": replies,
+        "PII redactor": lambda: redactor().redact("13800000000"),
+        "texts": replies,
         "diagnostics": diagnostics,
         "SLA clock": sla_clock,
         "priority rules": priority_rules,
@@ -77,12 +105,13 @@ def warm_up() -> None:
     for name, build in parts.items():
         try:
             build()
-        except Exception:  # noqa: BLE001 - a warm-up must never stop the server starting
-            logger.exception("Could not prepare the %s at start; will retry on first use", name)
+        except Exception as error:  # noqa: BLE001 - a warm-up must never stop the server starting
+            logger.error("Could not prepare the %s at start (will retry on first use): %s", name, error)
 
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    for cached in (settings, faq_service, ticket_store, sla_clock, priority_rules, replies,
-                   diagnostics):
-        cached.cache_clear()
+    cached: List[Any] = [settings, texts, faq_service, ticket_store, sla_clock, priority_rules,
+                         replies, diagnostics]
+    for built in cached:
+        built.cache_clear()

@@ -8,9 +8,29 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.tickets.store import TicketStoreUnavailable
+from bot.storage.tickets import TicketStoreUnavailable
 
-STATUS_TEXT = {"open": "已受理，等待客服处理", "in_progress": "客服正在处理中", "resolved": "已处理完成"}
+
+def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Blocking (database): run in a worker thread."""
+    replies = services.replies()
+    asked = next(tracker.get_latest_entity_values("ticket_id"), None)
+    try:
+        store = services.ticket_store()
+        ticket = store.get(asked.upper()) if asked else store.latest_for_sender(tracker.sender_id)
+    except TicketStoreUnavailable:
+        dispatcher.utter_message(text=replies.render("ticket_status_unavailable"))
+        return
+    # Only the customer who opened a ticket may hear about it.
+    if ticket is None or ticket.sender_id != tracker.sender_id:
+        dispatcher.utter_message(text=replies.render("no_ticket"))
+        return
+    statuses = services.texts().replies("ticket_statuses")
+    dispatcher.utter_message(text=replies.render(
+        "ticket_status", ticket_number=ticket.number,
+        status=statuses.render(ticket.status) if ticket.status in statuses else ticket.status,
+        due=services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)),
+    ))
 
 
 class ActionTicketStatus(Action):
@@ -20,20 +40,5 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        store = services.ticket_store()
-        asked = next(tracker.get_latest_entity_values("ticket_id"), None)
-        try:
-            ticket = store.get(asked.upper()) if asked else store.latest_for_sender(tracker.sender_id)
-        except TicketStoreUnavailable:
-            dispatcher.utter_message(text=services.replies().render("ticket_status_unavailable"))
-            return []
-        # Only the customer who opened a ticket may hear about it.
-        if ticket is None or ticket.sender_id != tracker.sender_id:
-            dispatcher.utter_message(text=services.replies().render("no_ticket"))
-            return []
-        dispatcher.utter_message(text=services.replies().render(
-            "ticket_status", ticket_number=ticket.number,
-            status=STATUS_TEXT.get(ticket.status, ticket.status),
-            due=services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)),
-        ))
+        await services.blocking(tell_status, dispatcher, tracker)
         return []

@@ -24,20 +24,20 @@ import asyncio
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, List, Tuple
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import closed_loop, report  # noqa: E402
+
+from bot.cli import rasa_command  # noqa: E402
+from bot.processes import free_port, running  # noqa: E402
+from bot.storage.migrate import upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "compare"
@@ -93,10 +93,10 @@ def nlu_scores(model: Path) -> Dict[str, Dict[str, float]]:
         examples = [e for e in load_data(str(path)).intent_examples]
         gold = [e.get("intent") for e in examples]
 
-        async def parse_all() -> List[str]:
-            return [(await agent.parse_message(e.get("text")))["intent"]["name"] for e in examples]
+        async def parse_all(texts: List[str]) -> List[str]:
+            return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 
-        predicted = asyncio.run(parse_all())
+        predicted = asyncio.run(parse_all([e.get("text") for e in examples]))
         scores[name] = {
             "intent_accuracy": round(accuracy_score(gold, predicted), 4),
             "intent_macro_f1": round(f1_score(gold, predicted, labels=sorted(set(gold)),
@@ -104,36 +104,11 @@ def nlu_scores(model: Path) -> Dict[str, Dict[str, float]]:
     return scores
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def server(command: List[str], health: str, log: Path, env: Dict[str, str]) -> Iterator[None]:
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command[:3]} did not start, see {log}")
-            try:
-                urllib.request.urlopen(health, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-
-
 def load_scores(name: str, model: Path, conversations: List[List[str]],
-                tracker_store: str) -> Dict[str, Dict]:
-    """Fresh action server and Rasa server for this model only, so peak RSS is its own."""
+                tracker_store: str, rasa: List[str]) -> Dict[str, Dict]:
+    """Fresh action server and Rasa server for this model only, so peak RSS is its own.
+
+    ``rasa``: the command that starts Rasa (ours through the project's launcher)."""
     folder = OUT / name
     tracker_db = folder / "tracker.db"
     tracker_db.unlink(missing_ok=True)
@@ -143,13 +118,16 @@ def load_scores(name: str, model: Path, conversations: List[List[str]],
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f'tracker_store:\n  type: {tracker_store}\n  dialect: "sqlite"\n  db: "{tracker_db}"\n',
         encoding="utf-8")
-    env = {**ENV, "TICKETS_DB_URL": f"sqlite:///{folder / 'tickets.db'}"}
+    database = folder / "bot.db"
+    database.unlink(missing_ok=True)
+    env = {**ENV, "DATABASE_URL": f"sqlite:///{database}"}
+    upgrade(env["DATABASE_URL"])
     url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    with server([str(BIN / "rasa"), "run", "actions", "--port", str(action_port)],
-                f"http://127.0.0.1:{action_port}/health", folder / "actions.log", env), \
-         server([str(BIN / "rasa"), "run", "--port", str(rasa_port), "--model", str(model),
-                 "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-                f"http://127.0.0.1:{rasa_port}/", folder / "rasa.log", env):
+    with running([str(BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+                 f"http://127.0.0.1:{action_port}/health", folder / "actions.log", env, ROOT), \
+         running([*rasa, "run", "--port", str(rasa_port), "--model", str(model),
+                  "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+                 f"http://127.0.0.1:{rasa_port}/", folder / "rasa.log", env, ROOT):
         asyncio.run(closed_loop(url, conversations, 1, 1, 0.0))  # warm-up
         results = {}
         for label, customers, rounds in (("one_customer", 1, 30), ("ten_customers", 10, 3)):
@@ -195,12 +173,12 @@ def main() -> int:
 
     results = {}
     our_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]["type"]
-    for name, config, store in (("ours", ROOT / "config.yml", our_store),
-                                ("default", default_path, "SQL")):
+    for name, config, store, rasa in (("ours", ROOT / "config.yml", our_store, rasa_command()),
+                                      ("default", default_path, "SQL", [str(BIN / "rasa")])):
         model, seconds = train(name, config, args.reuse)
         results[name] = {"train_s": round(seconds, 1), "tracker_store": store,
                          "nlu": nlu_scores(model),
-                         "load": load_scores(name, model, conversations, store)}
+                         "load": load_scores(name, model, conversations, store, rasa)}
         print(json.dumps({name: results[name]}, ensure_ascii=False), flush=True)
     print(json.dumps({"ratios (ours vs default)": ratios(results["ours"], results["default"])}))
     return 0

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import os
+import json
+import logging
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 from bot.processes import Service, run_services
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 def _bin(name: str) -> str:
@@ -15,23 +19,26 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
+def rasa_command(*args: str) -> List[str]:
+    """Rasa's command line through our launcher (which installs `bot.rasa_ext.patches`)."""
+    return [sys.executable, "-m", "bot.rasa_ext.launcher", *args]
+
+
 def _action_server(port: int) -> Service:
     return Service("actions", [_bin("rasa"), "run", "actions", "--port", str(port)])
 
 
 def _rasa_server(args: argparse.Namespace) -> Service:
-    return Service(
-        "rasa",
-        [
-            _bin("rasa"), "run",
-            "--model", args.model,
-            "--port", str(args.port),
-            "--credentials", "credentials.yml",
-            "--endpoints", args.endpoints,
-            "--enable-api",
-            "--cors", "*",
-        ],
-    )
+    return Service("rasa", rasa_command(
+        "run", "--model", args.model, "--port", str(args.port),
+        "--credentials", "credentials.yml", "--endpoints", args.endpoints, "--enable-api"))
+
+
+def _migrate(settings: Settings) -> None:
+    """The one place that migrates: before any server starts (they only check)."""
+    from bot.storage.migrate import upgrade
+
+    upgrade(settings.database_url)
 
 
 def _redact_line(line: str) -> str:
@@ -41,43 +48,46 @@ def _redact_line(line: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    Path("var").mkdir(exist_ok=True)
+    settings = Settings.from_env()
+    settings.var_dir.mkdir(exist_ok=True)
+    _migrate(settings)
     services = [_action_server(args.actions_port), _rasa_server(args)]
     return run_services(services, line_filter=_redact_line)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    Path("var").mkdir(exist_ok=True)
-    shell = [_bin("rasa"), "shell", "--model", args.model, "--endpoints", args.endpoints]
+    settings = Settings.from_env()
+    settings.var_dir.mkdir(exist_ok=True)
+    _migrate(settings)
+    shell = rasa_command("shell", "--model", args.model, "--endpoints", args.endpoints)
     return run_services([_action_server(args.actions_port)], foreground=shell,
                         line_filter=_redact_line)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.config import Settings
-    from bot.tickets.migrate import upgrade
+    from bot.storage.migrate import upgrade
 
-    Path("var").mkdir(exist_ok=True)
-    upgrade(args.url or Settings.from_env().tickets_db_url)
+    upgrade(args.url or Settings.from_env().database_url)
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model, fresh_model
 
-    if fresh_model(Path(".")) is not None:
+    if fresh_model(Settings.from_env().project_dir) is not None:
         print("model is up to date")
         return 0
-    print(f"trained {ensure_model(Path('.'))}")
+    print(f"trained {ensure_model(Settings.from_env().project_dir)}")
     return 0
 
 
 def cmd_form_rules(args: argparse.Namespace) -> int:
+    from bot.diagnostics.form_rules import render
     from bot.diagnostics.spec import DiagnosticsSpec
-    from bot.dialogue.form_rules import render
 
-    spec = DiagnosticsSpec.load(Path("data/support/diagnostics.yml"))
-    Path(args.out).write_text(render(Path("domain.yml"), spec), encoding="utf-8")
+    settings = Settings.from_env()
+    spec = DiagnosticsSpec.load(settings.support_dir)
+    Path(args.out).write_text(render(settings.project_dir / "domain.yml", spec), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
@@ -85,31 +95,66 @@ def cmd_form_rules(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from bot.push import push_to_customer
 
-    row = push_to_customer(args.sender_id, args.text, db_url=args.url)
+    row = push_to_customer(args.url or Settings.from_env().database_url, args.sender_id, args.text)
     print(f"message {row['id']} queued for {args.sender_id}")
     return 0
 
 
+def _engines(settings: Settings):
+    from bot.storage.engine import make_engine
+
+    return make_engine(settings.database_url), make_engine(settings.tracker_db_url)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete what the retention policy no longer keeps (run it daily, e.g. from cron)."""
+    from datetime import datetime, timezone
+
+    from bot.storage.retention import RetentionPolicy, purge
+
+    settings = Settings.from_env()
+    policy = RetentionPolicy(settings.retention_tracker_days, settings.retention_outbox_days,
+                             settings.retention_transcript_days)
+    database, tracker = _engines(settings)
+    removed = purge(database, tracker, policy, datetime.now(timezone.utc))
+    logger.info("purge (%s): removed %s", policy, removed)
+    print(json.dumps({"policy_days": policy.__dict__, "removed": removed}))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Erase one customer's conversations (a personal-information deletion request)."""
+    from bot.pii import redact
+    from bot.storage.retention import forget
+
+    database, tracker = _engines(Settings.from_env())
+    removed = forget(database, tracker, args.sender_id)
+    logger.info("forget %s: removed %s", redact(args.sender_id), removed)
+    print(json.dumps({"removed": removed}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    defaults = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="start the Rasa server and the action server")
-    run.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    run.add_argument("--actions-port", type=int, default=5055)
+    run.add_argument("--port", type=int, default=defaults.rasa_port)
+    run.add_argument("--actions-port", type=int, default=defaults.actions_port)
     run.add_argument("--model", default="models")
     run.add_argument("--endpoints", default="endpoints.yml",
                      help="its action_endpoint must point at --actions-port")
     run.set_defaults(func=cmd_run)
 
     shell = sub.add_parser("shell", help="chat in the terminal (starts the action server)")
-    shell.add_argument("--actions-port", type=int, default=5055)
+    shell.add_argument("--actions-port", type=int, default=defaults.actions_port)
     shell.add_argument("--model", default="models")
     shell.add_argument("--endpoints", default="endpoints.yml")
     shell.set_defaults(func=cmd_shell)
 
-    db = sub.add_parser("db-upgrade", help="create or upgrade the ticket database schema")
-    db.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
+    db = sub.add_parser("db-upgrade", help="create or upgrade the database schema (the only command that migrates)")
+    db.add_argument("--url", help="SQLAlchemy URL (default: DATABASE_URL or var/bot.db)")
     db.set_defaults(func=cmd_db_upgrade)
 
     train = sub.add_parser("train", help="rasa train, unless the newest model was trained from the same inputs")
@@ -119,14 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--out", default="data/rules/diagnostics.yml")
     rules.set_defaults(func=cmd_form_rules)
 
+    purge = sub.add_parser("purge", help="delete conversations older than the retention policy")
+    purge.set_defaults(func=cmd_purge)
+
+    forget = sub.add_parser("forget", help="erase one customer's conversations, window messages "
+                                           "and ticket transcripts (keeps ticket numbers and dates)")
+    forget.add_argument("sender_id")
+    forget.set_defaults(func=cmd_forget)
+
     push = sub.add_parser("push", help="show a staff message in a customer's web chat window")
     push.add_argument("sender_id")
     push.add_argument("text")
-    push.add_argument("--url", help="SQLAlchemy URL (default: TICKETS_DB_URL or var/tickets.db)")
+    push.add_argument("--url", help="SQLAlchemy URL (default: DATABASE_URL or var/bot.db)")
     push.set_defaults(func=cmd_push)
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
     return args.func(args)

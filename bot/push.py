@@ -1,4 +1,23 @@
 """Messages to customers that do not answer a request of theirs (staff replies)."""
-from bot.channels.webchat.outbox import push_to_customer
+from __future__ import annotations
 
-__all__ = ["push_to_customer"]
+from typing import Any, Dict
+
+from bot.storage.engine import make_engine
+from bot.storage.outbox import Outbox
+
+
+def push_to_customer(database_url: str, sender_id: str, text: str) -> Dict[str, Any]:
+    """Show ``text`` as a staff message in ``sender_id``'s chat window, now or when it opens.
+
+    Needs only the database, not the Rasa server: the window's event stream
+    reads the outbox.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValueError("empty message")
+    engine = make_engine(database_url)
+    try:
+        return Outbox(engine).append(sender_id, "staff", text)
+    finally:
+        engine.dispose()

@@ -12,14 +12,10 @@ from typing import Iterator
 
 import pytest
 
-from tests.support.servers import (
-    ServerProcess,
-    action_server_command,
-    free_port,
-    rasa_server_command,
-    running,
-    write_endpoints,
-)
+from bot.processes import ServerProcess, free_port, running
+from tests.support.fake_wechat import FakeWeChatApi
+from tests.support.servers import action_server_command, rasa_server_command, write_endpoints
+from tests.support.wechat_platform import APP_ID, SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -61,8 +57,12 @@ def faq_copy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tickets_db(tmp_path_factory) -> Path:
-    """The SQLite file the session's action server keeps tickets in."""
-    return tmp_path_factory.mktemp("tickets") / "tickets.db"
+    """The session's database (tickets, web chat outbox), migrated as `make run` does."""
+    from bot.storage.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("tickets") / "bot.db"
+    upgrade(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,7 @@ def action_server_url(tmp_path_factory, faq_copy: Path, tickets_db: Path) -> Ite
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log,
                  env={"FAQ_DIR": str(faq_copy),
-                      "TICKETS_DB_URL": f"sqlite:///{tickets_db}"}):
+                      "DATABASE_URL": f"sqlite:///{tickets_db}"}):
         yield f"http://127.0.0.1:{port}/webhook"
 
 
@@ -98,7 +98,7 @@ def rasa_process(model_path: Path, action_server_url: str, tickets_db: Path,
     port = free_port()
     with running(rasa_server_command(port, model_path, endpoints),
                  f"http://127.0.0.1:{port}/", workdir / "rasa.log",
-                 env={"TICKETS_DB_URL": f"sqlite:///{tickets_db}",
+                 env={"DATABASE_URL": f"sqlite:///{tickets_db}",
                       "WEBCHAT_SECRET": WEBCHAT_SECRET}) as server:
         yield server
 
@@ -107,3 +107,20 @@ def rasa_process(model_path: Path, action_server_url: str, tickets_db: Path,
 def rasa_server(rasa_process: ServerProcess) -> str:
     """Base URL of the session's Rasa server."""
     return rasa_process.health_url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakeWeChatApi]:
+    api = FakeWeChatApi(APP_ID, SECRET).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def migrated_db_url(tmp_path) -> str:
+    """A fresh SQLite database migrated to the latest schema, as `python -m bot db-upgrade` leaves it."""
+    from bot.storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    return url

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import cn2an
 
 from bot.diagnostics.spec import DiagnosticsSpec, SlotSpec
-from bot.nlu.normalize import normalize_phone, parse_amount
+from bot.text.normalize import normalize_phone, parse_amount
 
 _NOISE = re.compile(r"[\s\W_]+")
 _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
@@ -159,7 +159,7 @@ def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[
     return None
 
 
-def prefill(slot: SlotSpec, user_events: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
+def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
     """A value for ``slot`` that the customer already gave earlier in the conversation."""
     if slot.from_metadata:
         described = describe_device(user_events[-1].get("metadata") if user_events else None, spec)

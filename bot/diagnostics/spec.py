@@ -1,4 +1,4 @@
-"""The diagnostics settings kept in data/support/diagnostics.yml."""
+"""The diagnostics settings: data/support/diagnostics.yml, and the questions in texts.yml."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
+
+from bot.texts import Texts
 
 KINDS = ("phone", "amount", "count", "yes_no", "text")
 
@@ -47,8 +49,10 @@ class DiagnosticsSpec:
     questions: Dict[str, Dict[str, Question]]   # form -> slot -> question
 
     @classmethod
-    def load(cls, path: Path) -> "DiagnosticsSpec":
+    def load(cls, support_dir: Path) -> "DiagnosticsSpec":
+        path = support_dir / "diagnostics.yml"
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        asked_by_form = Texts.load(support_dir).raw("diagnostic_questions")
         slots = {}
         for name, fields in raw["slots"].items():
             if fields["kind"] not in KINDS:
@@ -67,7 +71,7 @@ class DiagnosticsSpec:
             max_answer_chars=int(raw["max_answer_chars"]),
             questions={form: {slot: Question(q["text"], tuple(q.get("buttons") or ()))
                               for slot, q in asked.items()}
-                       for form, asked in raw["questions"].items()},
+                       for form, asked in asked_by_form.items()},
         )
 
     def question(self, form: str, slot: str) -> Question:

@@ -21,7 +21,6 @@ class FaqEntry:
     area: str
     questions: Tuple[str, ...]
     answer: str
-    diagnostics: Tuple[str, ...] = ()
     urgent: bool = False
     # Intent whose own dialogue flow serves this question (e.g. request_human
     # starts a handoff); the FAQ answer is then only a fallback.
@@ -80,7 +79,6 @@ def _parse_entry(raw: dict, area: str, path: Path) -> FaqEntry:
             area=str(raw.get("area", area)),
             questions=questions,
             answer=str(raw["answer"]).strip(),
-            diagnostics=tuple(raw.get("diagnostics") or ()),
             urgent=bool(raw.get("urgent", False)),
             handled_by=raw.get("handled_by"),
         )

@@ -1,10 +1,12 @@
 """Decide what to answer from the FAQ: one entry, close alternatives, or nothing.
 
 ``FaqService`` rebuilds its index when a file under the FAQ directory changes,
-so editing an answer needs no retraining and no restart.
+so editing an answer needs no retraining and no restart. A file that cannot be
+read (a half-saved edit) is logged and the last good index keeps answering.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +16,16 @@ from bot.faq.index import FaqIndex, Match
 from bot.faq.knowledge_base import (
     FaqEntry,
     IntentRoute,
+    KnowledgeBaseError,
     knowledge_base_files,
     load_knowledge_base,
 )
+
+logger = logging.getLogger(__name__)
+
+
+class FaqUnavailable(RuntimeError):
+    """No version of the knowledge base could ever be loaded."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,21 @@ class FaqService:
 
     @property
     def index(self) -> FaqIndex:
+        """The index of the current files, else of the last files that loaded.
+
+        Blocking (reads files, fits a classifier for seconds after an edit):
+        async callers run it in a thread."""
         signature = self._files_signature()
         with self._lock:
-            if self._index is None or signature != self._signature:
-                self._index = FaqIndex(load_knowledge_base(self._directory))
-                self._signature = signature
+            if signature != self._signature:
+                self._signature = signature  # a broken edit is reported once, not per call
+                try:
+                    self._index = FaqIndex(load_knowledge_base(self._directory))
+                except KnowledgeBaseError as error:
+                    logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
+                                 else "answering from the last good version", error)
+            if self._index is None:
+                raise FaqUnavailable(f"no usable knowledge base in {self._directory}")
             return self._index
 
     def entry(self, entry_id: str) -> Optional[FaqEntry]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List, Pattern
+from typing import TYPE_CHECKING, Any, Iterable, List, Pattern
 
-from spacy.matcher import Matcher
-from spacy.tokens import Doc
 from stdnum import luhn
 from stdnum.cn import ric
 
-from bot.nlu.normalize import normalize_phone
+from bot.text.normalize import normalize_phone
+
+if TYPE_CHECKING:  # spaCy is imported by the redactor, through bot.pii.spacy_loader
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
 
 PHONE = "phone_number"
 ID_CARD = "id_card"
@@ -47,7 +49,7 @@ class PatternRecognizer:
     def validate(self, digits: str) -> bool:
         return True
 
-    def find(self, text: str, doc: Doc) -> List[Span]:
+    def find(self, text: str, doc: "Doc") -> List[Span]:
         spans = []
         for match in self.pattern.finditer(text):
             digits = re.sub(r"[\s\-]", "", match.group(0))
@@ -85,11 +87,11 @@ class ContextRecognizer:
 
     kind: str
 
-    def __init__(self, matcher: Matcher, label: str) -> None:
+    def __init__(self, matcher: "Matcher", label: str) -> None:
         self._matcher = matcher
         self._label = label
 
-    def find(self, text: str, doc: Doc) -> List[Span]:
+    def find(self, text: str, doc: "Doc") -> List[Span]:
         spans = []
         for match_id, start, end in self._matcher(doc):
             if doc.vocab.strings[match_id] != self._label:
@@ -116,7 +118,9 @@ class SmsCodeRecognizer(ContextRecognizer):
     kind = SMS_CODE
     _CODE = {"TEXT": {"REGEX": r"^\d{4,8}$"}}
 
-    def __init__(self, vocab) -> None:
+    def __init__(self, vocab: Any) -> None:
+        from spacy.matcher import Matcher
+
         matcher = Matcher(vocab)
         anchor = _lower_in(CODE_WORDS)
         matcher.add("SMS_CODE", [
@@ -136,14 +140,16 @@ class PasswordRecognizer(ContextRecognizer):
     kind = PASSWORD
     _SECRET_AFTER = re.compile(r"\s*(?:是|为|為|:|：|=)?\s*([!-~]{3,40})")
 
-    def __init__(self, vocab) -> None:
+    def __init__(self, vocab: Any) -> None:
+        from spacy.matcher import Matcher
+
         matcher = Matcher(vocab)
         matcher.add("PASSWORD_ANCHOR", [[{"LOWER": {"REGEX": PASSWORD_WORD_ENDINGS}}]])
         super().__init__(matcher, "PASSWORD_ANCHOR")
 
-    def find(self, text: str, doc: Doc) -> List[Span]:
+    def find(self, text: str, doc: "Doc") -> List[Span]:
         spans = []
-        for match_id, start, end in self._matcher(doc):
+        for _match_id, start, end in self._matcher(doc):
             anchor_end = doc[start:end].end_char
             secret = self._SECRET_AFTER.match(text, anchor_end)
             if secret:

@@ -4,11 +4,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import Any, FrozenSet, List, Optional, Protocol, Sequence, Tuple
 
-import spacy
-
-from bot.text.segment import load_dictionary
 from bot.pii.masks import MASKS
 from bot.pii.recognizers import (
     BankCardRecognizer,
@@ -18,6 +16,13 @@ from bot.pii.recognizers import (
     SmsCodeRecognizer,
     Span,
 )
+from bot.pii.spacy_loader import import_spacy
+from bot.text.segment import load_dictionary
+
+
+class Recognizer(Protocol):
+    def find(self, text: str, doc: Any) -> List[Span]: ...
+
 
 # Longer, stricter secrets first: an ID card contains no phone, a bank card
 # number is not an SMS code.
@@ -45,10 +50,10 @@ def _without_overlaps(spans: Sequence[Span]) -> List[Span]:
 class Redactor:
     """Masks secrets in text. Build once and share: the spaCy pipeline is costly."""
 
-    def __init__(self) -> None:
-        load_dictionary()  # code and password words segment as single tokens
-        self._nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        self._recognizers = [
+    def __init__(self, dictionary_dir: Path) -> None:
+        load_dictionary(dictionary_dir)  # code and password words segment as single tokens
+        self._nlp = import_spacy().blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        self._recognizers: List[Recognizer] = [
             PhoneRecognizer(),
             IdCardRecognizer(),
             BankCardRecognizer(),
@@ -65,10 +70,11 @@ class Redactor:
         found = [span for r in self._recognizers for span in r.find(text, doc)]
         return _without_overlaps(found)
 
-    def redact(self, text: Optional[str]) -> Redaction:
+    def redact(self, text: Optional[str], kinds: Optional[FrozenSet[str]] = None) -> Redaction:
+        """``text`` with every secret masked, or only those of ``kinds``."""
         if not text:
             return Redaction(text or "", ())
-        spans = self.find(text)
+        spans = [s for s in self.find(text) if kinds is None or s.kind in kinds]
         pieces, position = [], 0
         for span in spans:
             pieces.append(text[position:span.start])
@@ -80,7 +86,12 @@ class Redactor:
 
 @lru_cache(maxsize=1)
 def default_redactor() -> Redactor:
-    return Redactor()
+    """The process's redactor, with the NLU's dictionary (`Settings.dictionary_dir`).
+
+    Shared by everything that masks text: actions, log filters, API error logs."""
+    from bot.settings import Settings
+
+    return Redactor(Settings.from_env().dictionary_dir)
 
 
 def redact(text: Optional[str]) -> str:

@@ -1,4 +1,4 @@
-"""Jieba word segmentation with the product dictionary under ``data/dictionary``.
+"""Jieba word segmentation with the product dictionary (config.yml's ``dictionary_path``).
 
 The FAQ search and PII masking segment text exactly as the NLU tokenizer does
 (same dictionary, HMM off), so a product term is one word everywhere.
@@ -11,13 +11,11 @@ from typing import List, Set
 
 import jieba
 
-DEFAULT_DICTIONARY_DIR = Path("data/dictionary")
-
 _loaded: Set[Path] = set()
 _lock = threading.Lock()
 
 
-def load_dictionary(directory: Path = DEFAULT_DICTIONARY_DIR) -> None:
+def load_dictionary(directory: Path) -> None:
     """Load every dictionary file in ``directory`` into jieba, once per process."""
     directory = directory.resolve()
     with _lock:

@@ -26,7 +26,7 @@ def masked(text: str) -> str:
 
     try:
         return redact(text)
-    except Exception:  # never let logging break the channel
+    except Exception:  # noqa: BLE001 - never let logging break the channel
         return "<unloggable>"
 
 
@@ -125,8 +125,8 @@ class WeChatApi:
     @staticmethod
     def _error(path: str, data: Dict[str, Any]) -> WeChatApiError:
         try:
-            code = int(data.get("errcode"))
-        except (TypeError, ValueError):
+            code = int(data["errcode"])
+        except (KeyError, TypeError, ValueError):
             code = -1
         error = WeChatApiError(code, str(data.get("errmsg") or ""))
         logger.warning("wechat: %s failed: %s %s", path, error.errcode, masked(error.errmsg))

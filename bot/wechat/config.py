@@ -2,24 +2,24 @@
 
 Secrets may be written into the credentials entry (``token: ${WECHAT_TOKEN}``
 works, Rasa expands it) but Rasa refuses to start when such a variable is
-unset, so the committed credentials.yml leaves them out and they are read here
-from ``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_SECRET`` and ``WECHAT_AES_KEY``.
+unset, so the committed credentials.yml leaves them out and they come from
+`bot.settings.Settings` (``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_SECRET``,
+``WECHAT_AES_KEY``).
 """
 from __future__ import annotations
 
 import base64
 import binascii
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 MODES = ("plaintext", "compatible", "safe")
 BUTTON_STYLES = ("numbered", "menu")
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-# credentials key -> environment variable used when the key is absent or empty
+# credentials key -> environment variable (read by bot.settings) used when the key is absent
 SECRETS = {
     "token": "WECHAT_TOKEN",
     "app_id": "WECHAT_APPID",
@@ -59,16 +59,20 @@ class WeChatSettings:
     customer_service: bool = True
     button_style: str = "numbered"
     menu_file: Path = PACKAGE_DIR / "menu.yml"
-    replies_file: Path = PACKAGE_DIR / "replies.yml"
+    # the project's data/support: the wechat section of texts.yml holds the fixed replies
+    support_dir: Path = PACKAGE_DIR.parents[1] / "data" / "support"
     text_limit_bytes: int = 2048
     max_input_chars: int = 2000
     dedup_seconds: float = 300.0
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]],
-                         env: Mapping[str, str] = os.environ) -> "WeChatSettings":
+                         environment: Mapping[str, str],
+                         support_dir: Optional[Path] = None) -> "WeChatSettings":
+        """``environment``: `Settings.wechat_environment()`, variable name -> value;
+        ``support_dir``: `Settings.support_dir`."""
         creds = dict(credentials or {})
-        secrets = {key: str(creds.get(key) or env.get(var, "") or "").strip()
+        secrets: Dict[str, Any] = {key: str(creds.get(key) or environment.get(var, "") or "").strip()
                    for key, var in SECRETS.items()}
         mode = str(creds.get("mode") or ("safe" if secrets["aes_key"] else "plaintext")).lower()
         if mode not in MODES:
@@ -81,10 +85,11 @@ class WeChatSettings:
             limit = int(creds.get("text_limit_bytes", cls.text_limit_bytes))
         except (TypeError, ValueError) as error:
             raise SettingsError(f"wechat reply_timeout/text_limit_bytes: {error}") from None
-        optional = {}
-        for key in ("menu_file", "replies_file"):
-            if creds.get(key):
-                optional[key] = Path(creds[key])
+        optional: Dict[str, Any] = {}
+        if creds.get("menu_file"):
+            optional["menu_file"] = Path(creds["menu_file"])
+        if support_dir is not None:
+            optional["support_dir"] = support_dir
         return cls(
             **secrets,
             mode=mode,

@@ -57,7 +57,7 @@ class Envelope:
             return self._crypto.decrypt_message(outer, msg_signature.strip().lower(), timestamp, nonce)
         except (InvalidAppIdException, InvalidSignatureException):
             raise ForgedSignature("encrypted for another app id") from None
-        except Exception as error:  # bad base64, padding, length: not a platform message
+        except Exception as error:  # noqa: BLE001 - bad base64, padding, length: not a platform message
             raise MalformedMessage(f"cannot decrypt: {type(error).__name__}") from None
 
     def seal(self, reply_xml: str, nonce: str, timestamp: str) -> str:

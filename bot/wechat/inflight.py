@@ -105,7 +105,7 @@ class InFlight(Generic[T]):
             entry.waiters -= 1
             self._settle(entry)  # the request went away: the result still has to go out
             raise
-        except Exception:  # the work failed; result() is None
+        except Exception:  # noqa: BLE001 - the work failed; result() is None
             pass
         entry.waiters -= 1
         if entry.task.done():

@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from bot.channels.webchat.outbox import push_to_customer
-from bot.channels.webchat.tokens import TokenSigner
+from bot.push import push_to_customer
+from bot.webchat.tokens import TokenSigner
 from tests.conftest import ROOT, WEBCHAT_SECRET
 
 pytestmark = pytest.mark.model
@@ -97,9 +97,8 @@ def test_markup_is_shown_as_text_and_runs_nothing(page, rasa_server, dialogs):
 def test_pushed_staff_message_appears_with_links_and_line_breaks(page, rasa_server, tickets_db,
                                                                dialogs):
     open_chat(page, rasa_server)
-    push_to_customer(sender_of(page),
-                     "您好，我是客服小王。\n请看 https://help.example.com/sms?x=1。\n<b>不是粗体</b>",
-                     db_url=f"sqlite:///{tickets_db}")
+    push_to_customer(f"sqlite:///{tickets_db}", sender_of(page),
+                     "您好，我是客服小王。\n请看 https://help.example.com/sms?x=1。\n<b>不是粗体</b>")
     staff = page.locator("#log .msg.staff")
     expect(staff).to_have_count(1, timeout=10_000)
     expect(staff.locator(".who")).to_have_text("人工客服")

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from tests.support.servers import free_port
+from bot.processes import free_port
 
 
 class FakeWeChatApi:

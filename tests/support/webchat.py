@@ -8,7 +8,7 @@ import urllib.request
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 
-from tests.support.servers import free_port
+from bot.processes import free_port
 
 SECRET = b"test-secret-for-webchat-0123456789"
 _names = itertools.count()
@@ -31,12 +31,16 @@ class EchoAgent:
 
 @asynccontextmanager
 async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
+                      limits: Optional[Dict[str, str]] = None,
                       **channel_options: Any) -> AsyncIterator[str]:
-    """Yields the base URL of a Sanic app with only the web chat channel registered."""
+    """Yields the base URL of a Sanic app with only the web chat channel registered.
+
+    ``limits``: the rate-limit variables (`Settings`); by default every limit is off."""
     from rasa.core.channels.channel import register
     from sanic import Sanic
 
-    from bot.channels.webchat.channel import WebChatInput
+    from bot.rasa_ext.channels.webchat.channel import WebChatInput
+    from bot.settings import Settings
 
     class TestSanic(Sanic):
         # Sanic 21.12 rewrites its connection code once per started app ("touchup"); a
@@ -45,7 +49,10 @@ async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
 
     app = TestSanic(f"webchat_test_{next(_names)}")
     app.ctx.agent = agent or EchoAgent()
-    channel = WebChatInput(db_url=db_url, secret=SECRET, **channel_options)
+    no_limits = {"RATE_LIMIT_PER_SENDER": "0", "RATE_LIMIT_PER_IP": "0", "MAX_STREAMS_PER_WINDOW": "100"}
+    settings = Settings.from_env({"DATABASE_URL": db_url, "WEBCHAT_SECRET": SECRET.decode(),
+                                  **(no_limits if limits is None else limits)})
+    channel = WebChatInput(settings, **channel_options)
     register([channel], app, route="/webhooks/")  # the same call `rasa run` makes
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,

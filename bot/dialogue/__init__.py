@@ -1,1 +1,0 @@
-"""Dialogue data that is generated rather than written by hand."""

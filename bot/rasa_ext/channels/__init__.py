@@ -1,0 +1,1 @@
+"""Rasa input channels named in credentials.yml."""

@@ -1,0 +1,66 @@
+"""Rasa's REST channel with the public channels' abuse limits.
+
+credentials.yml names it instead of ``rest:``; the URL stays
+``/webhooks/rest/webhook`` and the protocol is Rasa's. A request without a JSON
+object body is a clear 400 instead of Rasa's 500, a sender over its rate gets 429.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
+from bot.settings import Settings
+from bot.texts import Texts
+
+
+def _refuse(status: int, code: str, message: str, retry_after: Optional[int] = None) -> HTTPResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return response.json({"error": code, "message": message}, status=status, headers=headers,
+                         dumps=lambda v: json.dumps(v, ensure_ascii=False))
+
+
+class LimitedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self._settings = settings
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "LimitedRestInput":
+        return cls(Settings.from_env())
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = super().blueprint(on_new_message)
+        settings = self._settings or Settings.from_env()
+        limits = ClientLimits.from_settings(settings)
+        texts = Texts.load(settings.support_dir).replies("webchat")
+
+        @bp.middleware("request")
+        async def _limits(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST":
+                return None
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("sender", "default"), str) \
+                    or not isinstance(body.get("message", ""), str):
+                return _refuse(400, "bad_request", texts.render("rest_bad_request"))
+            try:
+                limits.check_address(request)
+                limits.check_sender(body.get("sender") or "default")
+            except RateLimited as limited:
+                return _refuse(429, "rate_limited", texts.render("rate_limited", seconds=limited.retry_after),
+                               limited.retry_after)
+            return None
+
+        return bp

@@ -1,0 +1,401 @@
+"""The web chat input channel: page at ``/chat``, JSON API under ``/webhooks/webchat/``.
+
+Customer messages are POSTed as JSON and the bot's answers come back in the
+response. Everything shown in a window is also written to the outbox table;
+``GET /webhooks/webchat/events`` streams the rows after ``Last-Event-ID`` as
+Server-Sent Events, so a staff reply pushed by another process reaches the
+open window.
+
+Rasa mounts a channel's blueprint at ``urljoin("/webhooks/", url_prefix())``.
+``url_prefix()`` is ``"/"`` here, which mounts the blueprint at the root, and
+the routes below spell out their full paths: ``/chat`` for the page and
+``/webhooks/webchat/...`` for the API, where Rasa's channels live.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from functools import partial
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+import bot.webchat
+from bot.pii import Redactor, default_redactor
+from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
+from bot.rasa_ext.channels.startup import tune_after_start
+from bot.security.stored_events import mask_secrets
+from bot.settings import Settings
+from bot.storage.engine import make_engine
+from bot.storage.migrate import require_current
+from bot.storage.outbox import Outbox
+from bot.texts import Replies, Texts
+from bot.webchat.tokens import (
+    Identity,
+    InvalidToken,
+    TokenSigner,
+    anonymous_sender_id,
+    load_secret,
+    user_id_of,
+    user_sender_id,
+)
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(bot.webchat.__file__).with_name("static")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+PAGE_HEADERS = {
+    # Defence in depth: even if text ever reached innerHTML, no inline script runs.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+API = "/webhooks/webchat"
+MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 64 * 1024
+METADATA_KEYS = ("app_version", "os", "device")
+MAX_METADATA_CHARS = 100
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the page's id for a message it sends
+
+dumps = partial(json.dumps, ensure_ascii=False)
+
+
+def _error(status: int, code: str, message: str,
+           headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+    return response.json({"error": code, "message": message}, status=status, dumps=dumps,
+                         headers=headers)
+
+
+class ApiError(Exception):
+    """An answer to the page: status, a code the page can act on, and the key of its
+    Chinese message in the ``webchat`` section of data/support/texts.yml."""
+
+    def __init__(self, status: int, code: str, text: Optional[str] = None,
+                 headers: Optional[Dict[str, str]] = None, **values: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.text = status, code, text or code
+        self.headers, self.values = headers, values
+
+
+async def _db(work: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking outbox call in a thread; a database failure is a 503, not a crash."""
+    try:
+        return await asyncio.to_thread(work, *args)
+    except SQLAlchemyError:
+        logger.exception("web chat: outbox database error")
+        raise ApiError(503, "unavailable") from None
+
+
+class OutboxOutputChannel(CollectingOutputChannel):
+    """Collects the bot's messages and writes each to the outbox as it is sent."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__()
+        self._outbox = outbox
+        self.rows: List[Dict[str, Any]] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    async def _persist_message(self, message: Dict[str, Any]) -> None:
+        await super()._persist_message(message)
+        extra = {key: message[key] for key in ("buttons", "image", "attachment", "custom")
+                 if message.get(key) is not None}
+        row = await asyncio.to_thread(self._outbox.append, message["recipient_id"], "bot",
+                                      message.get("text") or "", extra)
+        self.rows.append(row)
+
+
+class WebChatInput(InputChannel):
+    """``credentials.yml``: ``bot.rasa_ext.channels.webchat.WebChatInput:`` (keys optional:
+    ``max_message_chars``, ``poll_seconds``, ``stream_seconds``). The database and
+    the secret come from `bot.settings.Settings` (``DATABASE_URL``, ``WEBCHAT_SECRET``)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebChatInput":
+        credentials = credentials or {}
+        return cls(
+            max_message_chars=int(credentials.get("max_message_chars", MAX_MESSAGE_CHARS)),
+            poll_seconds=float(credentials.get("poll_seconds", 1.0)),
+            stream_seconds=float(credentials.get("stream_seconds", 25.0)),
+        )
+
+    def __init__(self, settings: Optional[Settings] = None,
+                 max_message_chars: int = MAX_MESSAGE_CHARS, poll_seconds: float = 1.0,
+                 stream_seconds: float = 25.0) -> None:
+        self._settings = settings
+        self.max_message_chars = max_message_chars
+        self.poll_seconds = poll_seconds
+        self.stream_seconds = stream_seconds
+        # Built per server process when it starts (no engine at import or before a fork).
+        self.texts = Replies({})
+        self._limits: Optional[ClientLimits] = None
+        self._redactor: Optional[Redactor] = None
+        self._outbox: Optional[Outbox] = None
+        self._signer: Optional[TokenSigner] = None
+        self._closing: Optional[asyncio.Event] = None
+
+    def url_prefix(self) -> str:
+        return "/"
+
+    # Start and stop --------------------------------------------------------
+    def _open(self) -> None:
+        settings = self._settings or Settings.from_env()
+        require_current(settings.database_url)  # `python -m bot db-upgrade` migrates, not us
+        self._outbox = Outbox(make_engine(settings.database_url))
+        self._signer = TokenSigner(load_secret(settings.webchat_secret, settings.webchat_secret_file))
+        self.texts = Texts.load(settings.support_dir).replies("webchat")
+        self._limits = ClientLimits.from_settings(settings)
+        self._redactor = default_redactor()  # codes and passwords never reach the outbox
+
+    async def start(self) -> None:
+        self._closing = asyncio.Event()
+        await asyncio.to_thread(self._open)
+
+    async def stop(self) -> None:
+        if self._closing is not None:
+            self._closing.set()  # open event streams end now, so shutdown does not wait
+
+    @property
+    def limits(self) -> ClientLimits:
+        if self._limits is None:
+            raise RuntimeError("web chat channel used before the server started")
+        return self._limits
+
+    def _masked(self, text: str) -> str:
+        return mask_secrets(text, self._redactor) if self._redactor is not None else text
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            raise RuntimeError("web chat channel used before the server started")
+        return self._outbox
+
+    @property
+    def signer(self) -> TokenSigner:
+        if self._signer is None:
+            raise RuntimeError("web chat channel used before the server started")
+        return self._signer
+
+    @property
+    def closing(self) -> asyncio.Event:
+        if self._closing is None:
+            raise RuntimeError("web chat channel used before the server started")
+        return self._closing
+
+    def get_output_channel(self) -> Optional[OutboxOutputChannel]:
+        """Used by Rasa's ``trigger_intent?output_channel=webchat``: answers land in the outbox."""
+        return OutboxOutputChannel(self._outbox) if self._outbox else None
+
+    # Requests --------------------------------------------------------------
+    def _token(self, request: Request) -> Optional[str]:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            return header[7:].strip()
+        return request.args.get("token")
+
+    def _authorize(self, request: Request) -> str:
+        try:
+            return self.signer.verify(self._token(request))
+        except InvalidToken:
+            raise ApiError(403, "forbidden") from None
+
+    @staticmethod
+    def _json_body(request: Request) -> Dict[str, Any]:
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            raise ApiError(413, "too_large")
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "bad_json") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "bad_json", "bad_json_object")
+        return body
+
+    def _identity(self, body: Dict[str, Any]) -> Tuple[Identity, bool]:
+        """Who this window talks as; the flag says a signed uid was refused."""
+        uid, exp, sig = (body.get(key) for key in ("uid", "exp", "sig"))
+        refused = False
+        if uid:
+            try:
+                user_id = self.signer.verify_user(str(uid), str(exp), str(sig or ""))
+                return Identity(user_sender_id(user_id), user_id), False
+            except InvalidToken:
+                refused = True
+        try:
+            sender_id = self.signer.verify(body.get("token"))
+            # A refused uid must not keep another user's conversation open.
+            if not refused or user_id_of(sender_id) in (None, str(uid)):
+                return Identity(sender_id, user_id_of(sender_id)), refused
+        except InvalidToken:
+            pass
+        return Identity(anonymous_sender_id(), None), refused
+
+    def _metadata(self, body: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
+        sent = body["metadata"] if isinstance(body.get("metadata"), dict) else {}
+        metadata: Dict[str, Any] = {"channel": "webchat", "user_id": user_id_of(sender_id)}
+        for key in METADATA_KEYS:
+            value = sent.get(key)
+            metadata[key] = str(value)[:MAX_METADATA_CHARS] if value not in (None, "") else None
+        return metadata
+
+    def _message_text(self, body: Dict[str, Any]) -> Tuple[str, str]:
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise ApiError(400, "missing_text")
+        text = text.strip()
+        if not text:
+            raise ApiError(400, "empty_message")
+        if len(text) > self.max_message_chars:
+            raise ApiError(413, "message_too_long", limit=self.max_message_chars)
+        title = body.get("title")
+        shown = title.strip()[:200] if isinstance(title, str) and title.strip() else text
+        return text, shown
+
+    # Blueprint -------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("webchat", __name__)
+        tune_after_start(bp)
+        assets = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
+
+        @bp.listener("before_server_start")
+        async def _start(_app, _loop) -> None:
+            await self.start()
+
+        @bp.listener("before_server_stop")
+        async def _stop(_app, _loop) -> None:
+            await self.stop()
+
+        @bp.exception(RateLimited)
+        async def _rate_limited(_request: Request, error: RateLimited) -> HTTPResponse:
+            return _error(429, error.what, self.texts.render(error.what, seconds=error.retry_after),
+                          {"Retry-After": str(error.retry_after)})
+
+        @bp.exception(ApiError)
+        async def _api_error(_request: Request, error: ApiError) -> HTTPResponse:
+            return _error(error.status, error.code, self.texts.render(error.text, **error.values),
+                          error.headers)
+
+        def _asset(name: str) -> HTTPResponse:
+            path = assets.get(name)
+            if path is None:
+                return _error(404, "not_found", self.texts.render("not_found"))
+            return response.raw(path.read_bytes(), headers=PAGE_HEADERS,
+                                content_type=CONTENT_TYPES.get(path.suffix,
+                                                               "application/octet-stream"))
+
+        @bp.route("/chat", methods=["GET"], strict_slashes=False)
+        async def page(_request: Request) -> HTTPResponse:
+            return _asset("index.html")
+
+        @bp.route("/chat/static/<name:str>", methods=["GET"])
+        async def static(_request: Request, name: str) -> HTTPResponse:
+            return _asset(name)
+
+        @bp.route(f"{API}/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.middleware("request")
+        async def _per_client_address(request: Request) -> None:
+            if request.path.startswith(f"{API}/"):
+                self.limits.check_address(request)
+
+        @bp.route(f"{API}/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            self.limits.check_new_session(request)
+            identity, refused = self._identity(self._json_body(request))
+            return response.json({"token": self.signer.issue(identity.sender_id),
+                                  "user": identity.user_id is not None,
+                                  "uid_refused": refused}, dumps=dumps)
+
+        @bp.route(f"{API}/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            sender_id = self._authorize(request)
+            rows = await _db(self.outbox.history, sender_id)
+            return response.json({"messages": rows,
+                                  "last_id": rows[-1]["id"] if rows else 0}, dumps=dumps)
+
+        @bp.route(f"{API}/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            sender_id = self._authorize(request)
+            self.limits.check_sender(sender_id)
+            body = self._json_body(request)
+            text, shown = self._message_text(body)
+            metadata = self._metadata(body, sender_id)
+            client_id = body.get("client_id")
+            extra = ({"client_id": client_id} if isinstance(client_id, str)
+                     and CLIENT_ID.match(client_id) else {})
+            # The window may show ****** after a reload where a code or password was typed.
+            shown = await asyncio.to_thread(self._masked, shown)
+            user_row = await _db(self.outbox.append, sender_id, "user", shown, extra)
+            collector = OutboxOutputChannel(self.outbox)
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id,
+                                                 input_channel=self.name(), metadata=metadata))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the customer's text is not logged (PII)
+                logger.exception("web chat: handling a message for %s failed", sender_id)
+                return _error(500, "bot_failed", self.texts.render("bot_failed"))
+            return response.json({"user": user_row, "messages": collector.rows}, dumps=dumps)
+
+        @bp.route(f"{API}/events", methods=["GET"])
+        async def events(request: Request) -> None:
+            sender_id = self._authorize(request)
+            after = request.headers.get("last-event-id") or request.args.get("after")
+            try:
+                last_id = int(after) if after and len(after) < 20 else None
+            except ValueError:
+                last_id = None
+            if last_id is None:  # no position: only what comes from now on
+                rows = await _db(self.outbox.history, sender_id, 1)
+                last_id = rows[-1]["id"] if rows else 0
+            with self.limits.stream(sender_id):
+                await self._stream(request, sender_id, last_id)
+
+        return bp
+
+    async def _stream(self, request: Request, sender_id: str, last_id: int) -> None:
+        stream = await request.respond(
+            content_type="text/event-stream; charset=utf-8",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+        await stream.send(f"retry: 1000\n: since {last_id}\n\n")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.stream_seconds
+        while loop.time() < deadline and not self.closing.is_set():
+            try:
+                rows = await _db(self.outbox.after, sender_id, last_id)
+            except ApiError:
+                break  # the browser reconnects and resumes from its Last-Event-ID
+            for row in rows:
+                await stream.send(f"id: {row['id']}\nevent: message\ndata: {dumps(row)}\n\n")
+                last_id = row["id"]
+            try:
+                await asyncio.wait_for(self.closing.wait(), timeout=self.poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+        # The browser's EventSource reconnects with Last-Event-ID: short streams
+        # free the worker and pass through proxies that cut idle connections.
+        await stream.eof()

@@ -1,0 +1,163 @@
+"""One `Settings` per process, read from the environment and passed down.
+
+Every configuration variable of the project is read here and nowhere else
+(the README's configuration table lists the same names). Relative paths are
+resolved against the project directory, so a server started from another
+working directory reads the same files. Secrets have no defaults: the web chat
+secret is generated into ``var/`` on a laptop (`bot.webchat.tokens.load_secret`),
+WeChat's come only from the environment.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Mapping, Optional, Tuple
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+TOKENIZER = "bot.rasa_ext.nlu.tokenizer.DomainJiebaTokenizer"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def _path(env: Mapping[str, str], name: str, default: str, root: Path) -> Path:
+    path = Path(env.get(name) or default)
+    return path if path.is_absolute() else root / path
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a port number, not {raw!r}") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"{name} must be between 1 and 65535, not {port}")
+    return port
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, not {value}")
+    return value
+
+
+def tracker_store_url(endpoints_file: Path, env: Mapping[str, str]) -> str:
+    """The SQLAlchemy URL of the SQL tracker store configured in ``endpoints_file``,
+    built as Rasa builds it (``${VAR}`` values taken from ``env``)."""
+    from sqlalchemy.engine import URL
+
+    raw = yaml.safe_load(endpoints_file.read_text(encoding="utf-8")) or {}
+    store = {key: _expand(value, env) for key, value in (raw.get("tracker_store") or {}).items()}
+    dialect = store.get("dialect") or "sqlite"
+    db = str(store.get("db") or "rasa.db")
+    if dialect == "sqlite":
+        path = Path(db)
+        return f"sqlite:///{path if path.is_absolute() else endpoints_file.parent / path}"
+    host = store.get("url")
+    if host and "://" in str(host):
+        return str(host)
+    return URL.create(dialect, username=store.get("username"), password=store.get("password"),
+                      host=host, port=store.get("port"), database=db).render_as_string(hide_password=False)
+
+
+def _expand(value: object, env: Mapping[str, str]) -> object:
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return env.get(value[2:-1], "")
+    return value
+
+
+def dictionary_dir_of(config_file: Path) -> Path:
+    """The jieba dictionary the NLU is trained with (config.yml), so that the FAQ
+    search and the PII redactor segment text exactly as the NLU does."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for component in config.get("pipeline") or []:
+        if component.get("name") == TOKENIZER and component.get("dictionary_path"):
+            path = Path(component["dictionary_path"])
+            return path if path.is_absolute() else config_file.parent / path
+    raise SettingsError(f"{config_file}: no {TOKENIZER} with a dictionary_path")
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    faq_dir: Path
+    support_dir: Path
+    dictionary_dir: Path
+    var_dir: Path
+    database_url: str
+    webchat_secret: Optional[str]
+    rasa_port: int
+    actions_port: int
+    rasa_api_token: Optional[str] = None
+    cors_origins: Tuple[str, ...] = ()
+    rate_limit_per_sender: int = 20
+    rate_limit_per_ip: int = 120
+    max_streams_per_window: int = 5
+    retention_tracker_days: int = 180
+    retention_outbox_days: int = 180
+    retention_transcript_days: int = 365
+    endpoints_file: Path = PROJECT_DIR / "endpoints.yml"
+    tracker_db_url: str = ""  # the tracker store's database, from endpoints_file
+    wechat_token: str = ""
+    wechat_app_id: str = ""
+    wechat_secret: str = ""
+    wechat_aes_key: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ,
+                 project_dir: Path = PROJECT_DIR) -> "Settings":
+        root = Path(env.get("BOT_PROJECT_DIR") or project_dir)
+        var_dir = _path(env, "VAR_DIR", "var", root)
+        endpoints_file = _path(env, "ENDPOINTS_FILE", "endpoints.yml", root)
+        return cls(
+            project_dir=root,
+            faq_dir=_path(env, "FAQ_DIR", "data/faq", root),
+            support_dir=_path(env, "SUPPORT_DIR", "data/support", root),
+            dictionary_dir=dictionary_dir_of(root / "config.yml"),
+            var_dir=var_dir,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.db'}",
+            webchat_secret=env.get("WEBCHAT_SECRET") or None,
+            rasa_port=_port(env, "RASA_PORT", 5005),
+            actions_port=_port(env, "ACTIONS_PORT", 5055),
+            rasa_api_token=env.get("RASA_API_TOKEN") or None,
+            cors_origins=tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip()),
+            rate_limit_per_sender=_count(env, "RATE_LIMIT_PER_SENDER", 20),
+            rate_limit_per_ip=_count(env, "RATE_LIMIT_PER_IP", 120),
+            max_streams_per_window=_count(env, "MAX_STREAMS_PER_WINDOW", 5),
+            retention_tracker_days=_count(env, "RETENTION_TRACKER_DAYS", 180),
+            retention_outbox_days=_count(env, "RETENTION_OUTBOX_DAYS", 180),
+            retention_transcript_days=_count(env, "RETENTION_TRANSCRIPT_DAYS", 365),
+            endpoints_file=endpoints_file,
+            tracker_db_url=tracker_store_url(endpoints_file, env) if endpoints_file.exists() else "",
+            wechat_token=(env.get("WECHAT_TOKEN") or "").strip(),
+            wechat_app_id=(env.get("WECHAT_APPID") or "").strip(),
+            wechat_secret=(env.get("WECHAT_SECRET") or "").strip(),
+            wechat_aes_key=(env.get("WECHAT_AES_KEY") or "").strip(),
+        )
+
+    @property
+    def webchat_secret_file(self) -> Path:
+        return self.var_dir / "webchat_secret"
+
+    @property
+    def rasa_api_token_file(self) -> Path:
+        return self.var_dir / "rasa_api_token"
+
+    def wechat_environment(self) -> Dict[str, str]:
+        """The WeChat secrets by their variable names (`bot.wechat.config.SECRETS`)."""
+        return {"WECHAT_TOKEN": self.wechat_token, "WECHAT_APPID": self.wechat_app_id,
+                "WECHAT_SECRET": self.wechat_secret, "WECHAT_AES_KEY": self.wechat_aes_key}
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://localhost:{self.actions_port}/webhook"

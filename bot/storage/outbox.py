@@ -1,0 +1,63 @@
+"""The web chat windows' messages (table ``webchat_outbox``).
+
+Every message shown in a window is a row here: what the customer sent, what
+the bot answered, and what staff pushed later. The row id is the Server-Sent
+Events id, so an open window (in any worker or process) reads the rows after
+the last one it has, and a reloaded window reads them all.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.storage.engine import make_session_factory
+from bot.storage.models import OUTBOX_ROLES, OutboxMessage
+
+HISTORY_LIMIT = 200
+
+
+def to_dict(row: OutboxMessage) -> Dict[str, Any]:
+    return {"id": row.id, "role": row.role, "text": row.text,
+            "created_at": row.created_at.isoformat(), **(row.extra or {})}
+
+
+class Outbox:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = make_session_factory(engine)
+
+    def append(self, sender_id: str, role: str, text: str,
+               extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        if role not in OUTBOX_ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        with self._sessions.begin() as session:
+            row = OutboxMessage(sender_id=sender_id, role=role, text=text or "",
+                                extra=extra or {}, created_at=datetime.now(timezone.utc))
+            session.add(row)
+            session.flush()
+            return to_dict(row)
+
+    def after(self, sender_id: str, after_id: int = 0,
+              limit: int = HISTORY_LIMIT) -> List[Dict[str, Any]]:
+        """Messages newer than ``after_id``, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.sender_id == sender_id, OutboxMessage.id > after_id)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            ).all()
+            return [to_dict(row) for row in rows]
+
+    def history(self, sender_id: str, limit: int = HISTORY_LIMIT) -> List[Dict[str, Any]]:
+        """The latest ``limit`` messages, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.sender_id == sender_id)
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            ).all()
+            return [to_dict(row) for row in reversed(rows)]

@@ -1,0 +1,80 @@
+"""How long conversations are kept, and erasing one customer (PIPL / GDPR-style requests).
+
+Two databases are involved: the tracker store (Rasa's ``events`` table, in
+its own database by default) and the project's database (outbox, tickets).
+Purging removes what is older than the policy allows; forgetting removes one
+customer's conversations, window messages and ticket transcripts, keeping each
+ticket's number, dates, status, priority and problem area for reports (its
+sender id and diagnostics are erased with the rest).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Dict
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.storage.models import OutboxMessage, Ticket, TranscriptMessage
+
+# Rasa's tracker-store table, as much of it as deleting needs (no Rasa import).
+EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"))
+CLOSED = ("resolved",)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    tracker_days: int
+    outbox_days: int
+    transcript_days: int  # after a ticket was closed
+
+
+def _events_table_exists(engine: Engine) -> bool:
+    return sa.inspect(engine).has_table("events")
+
+
+def purge(database: Engine, tracker: Engine, policy: RetentionPolicy, now: datetime) -> Dict[str, int]:
+    """Delete what the policy no longer keeps; returns the rows removed per kind."""
+    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0}
+    if _events_table_exists(tracker):
+        with tracker.begin() as connection:
+            cutoff = (now - timedelta(days=policy.tracker_days)).timestamp()
+            removed["tracker_events"] = connection.execute(
+                sa.delete(EVENTS).where(EVENTS.c.timestamp < cutoff)).rowcount
+    with database.begin() as connection:
+        removed["outbox_messages"] = connection.execute(
+            sa.delete(OutboxMessage).where(
+                OutboxMessage.created_at < now - timedelta(days=policy.outbox_days))).rowcount
+        old_closed = sa.select(Ticket.id).where(
+            Ticket.status.in_(CLOSED), Ticket.updated_at < now - timedelta(days=policy.transcript_days))
+        removed["transcript_messages"] = connection.execute(
+            sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(old_closed))).rowcount
+    return removed
+
+
+def forgotten_id() -> str:
+    """What replaces a forgotten sender id on their tickets: random, so not derivable
+    from the id (user ids are guessable); the same for all tickets of one request."""
+    return f"forgotten-{secrets.token_hex(8)}"
+
+
+def forget(database: Engine, tracker: Engine, sender_id: str) -> Dict[str, int]:
+    """Erase one customer's conversations, outbox rows and ticket transcripts."""
+    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "tickets_kept": 0}
+    if _events_table_exists(tracker):
+        with tracker.begin() as connection:
+            removed["tracker_events"] = connection.execute(
+                sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+    with database.begin() as connection:
+        removed["outbox_messages"] = connection.execute(
+            sa.delete(OutboxMessage).where(OutboxMessage.sender_id == sender_id)).rowcount
+        theirs = sa.select(Ticket.id).where(Ticket.sender_id == sender_id)
+        removed["transcript_messages"] = connection.execute(
+            sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(theirs))).rowcount
+        removed["tickets_kept"] = connection.execute(
+            sa.update(Ticket).where(Ticket.sender_id == sender_id)
+            .values(sender_id=forgotten_id(), diagnostics={},  # the key holds the sender id too
+                    handoff_key=sa.literal("forgotten:") + sa.cast(Ticket.id, sa.String))).rowcount
+    return removed

@@ -1,0 +1,169 @@
+"""Create and read handoff tickets.
+
+A handoff is identified by a key (sender + the user turn that triggered it), so
+a retried action finds the ticket it already created instead of opening a
+second one. Transient database errors are retried; if the database stays
+unavailable the caller gets ``TicketStoreUnavailable`` and must tell the
+customer, never pretend the ticket exists.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.storage.engine import make_session_factory
+from bot.storage.models import STATUSES, Ticket, TranscriptMessage
+
+T = TypeVar("T")
+RETRIES = 3
+
+
+class TicketStoreUnavailable(RuntimeError):
+    """The database could not be reached after retries."""
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    role: str
+    text: str  # already masked by the caller
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    sent_at: Optional[datetime] = None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    handoff_key: str
+    sender_id: str
+    channel: str
+    priority: str
+    handoff_reason: str
+    sla_due_at: datetime
+    intent: Optional[str] = None
+    intent_confidence: Optional[float] = None
+    diagnostics: Dict[str, Any] = field(default_factory=dict)
+    messages: Sequence[NewMessage] = ()
+
+
+@dataclass(frozen=True)
+class CreatedTicket:
+    ticket: Ticket
+    created: bool  # False: this handoff already had its ticket
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TicketStore:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
+        self._sessions = make_session_factory(engine)
+        self._clock = clock
+
+    def _retrying(self, work: Callable[[Session], T]) -> T:
+        delay = 0.1
+        for attempt in range(RETRIES):
+            try:
+                with self._sessions() as session:
+                    return work(session)
+            except OperationalError as error:
+                if attempt == RETRIES - 1:
+                    raise TicketStoreUnavailable(str(error.orig)) from error
+                time.sleep(delay)
+                delay *= 4
+        raise AssertionError("unreachable")
+
+    def _next_number(self, session: Session, now: datetime) -> str:
+        prefix = f"T{now:%Y%m%d}-"
+        count = session.execute(
+            select(func.count()).select_from(Ticket).where(Ticket.number.like(f"{prefix}%"))
+        ).scalar_one()
+        return f"{prefix}{count + 1:04d}"
+
+    def _by_key(self, session: Session, key: str) -> Optional[Ticket]:
+        return session.execute(
+            select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.handoff_key == key)
+        ).scalar_one_or_none()
+
+    def create(self, new: NewTicket) -> CreatedTicket:
+        """Open the ticket for this handoff, or return the one it already has."""
+
+        def work(session: Session) -> CreatedTicket:
+            for _ in range(5):  # two handoffs may race for the same number
+                existing = self._by_key(session, new.handoff_key)
+                if existing is not None:
+                    return CreatedTicket(existing, created=False)
+                now = self._clock()
+                ticket = Ticket(
+                    number=self._next_number(session, now), handoff_key=new.handoff_key,
+                    sender_id=new.sender_id, channel=new.channel, status="open",
+                    priority=new.priority, intent=new.intent,
+                    intent_confidence=new.intent_confidence, handoff_reason=new.handoff_reason,
+                    diagnostics=dict(new.diagnostics), sla_due_at=new.sla_due_at,
+                    created_at=now, updated_at=now,
+                    messages=[
+                        TranscriptMessage(position=i, role=m.role, text=m.text, intent=m.intent,
+                                          confidence=m.confidence, sent_at=m.sent_at)
+                        for i, m in enumerate(new.messages)
+                    ],
+                )
+                session.add(ticket)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+                    continue
+                created = self._by_key(session, new.handoff_key)
+                assert created is not None
+                return CreatedTicket(created, created=True)
+            raise TicketStoreUnavailable("could not allocate a ticket number")
+
+        return self._retrying(work)
+
+    def get(self, number: str) -> Optional[Ticket]:
+        def work(session: Session) -> Optional[Ticket]:
+            return session.execute(
+                select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.number == number)
+            ).scalar_one_or_none()
+
+        return self._retrying(work)
+
+    def latest_for_sender(self, sender_id: str) -> Optional[Ticket]:
+        def work(session: Session) -> Optional[Ticket]:
+            return session.execute(
+                select(Ticket).where(Ticket.sender_id == sender_id)
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
+            ).scalar_one_or_none()
+
+        return self._retrying(work)
+
+    def list(self, status: Optional[str] = None, limit: int = 100) -> List[Ticket]:
+        def work(session: Session) -> List[Ticket]:
+            query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+            if status is not None:
+                query = query.where(Ticket.status == status)
+            return list(session.execute(query).scalars())
+
+        return self._retrying(work)
+
+    def set_status(self, number: str, status: str, agent: Optional[str] = None) -> Ticket:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+
+        def work(session: Session) -> Ticket:
+            ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one()
+            ticket.status = status
+            if agent is not None:
+                ticket.assigned_agent = agent
+            ticket.updated_at = self._clock()
+            session.commit()
+            return ticket
+
+        return self._retrying(work)

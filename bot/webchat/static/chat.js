@@ -1,0 +1,433 @@
+/* In-app help window. Plain JavaScript, no framework, nothing from a CDN.
+ *
+ * Text from anyone (customer, bot, staff) is only ever inserted as text nodes
+ * (textContent / createTextNode); links are <a> elements built here, http(s) only.
+ */
+(function () {
+  "use strict";
+
+  var API = "/webhooks/webchat";
+  var KEY_TOKEN = "webchat.token";
+  var KEY_PENDING = "webchat.pending";
+  var KEY_DRAFT = "webchat.draft";
+  var REQUEST_TIMEOUT_MS = 45000;
+  var CONTEXT_KEYS = ["app_version", "os", "device"];
+  var MSG_OFFLINE = "无法连接到客服服务器，请检查网络后点「重试」。您输入的内容已保留。";
+  var MSG_START_FAILED = "客服暂时无法连接，请检查网络后点「重试」。";
+
+  var params = new URLSearchParams(window.location.search);
+  var context = {};
+  CONTEXT_KEYS.forEach(function (key) { context[key] = params.get(key) || null; });
+  var signedUser = { uid: params.get("uid"), exp: params.get("exp"), sig: params.get("sig") };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var log = $("log"), input = $("input"), form = $("composer"), typing = $("typing");
+  var banner = $("banner"), bannerText = $("banner-text"), bannerRetry = $("banner-retry");
+
+  var token = null;
+  var ready = false;
+  var lastId = 0;
+  var shownIds = new Set();
+  var pending = [];        // messages not yet accepted by the server: {cid, text, title, el}
+  var inFlight = 0;
+  var events = null;
+  var bannerAction = null;
+
+  // ---- storage (a WebView may have it disabled) ---------------------------
+  function load(key) { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
+  function save(key, value) {
+    try {
+      if (value === null || value === undefined) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+    } catch (e) { /* private mode: the window still works, only reloads forget */ }
+  }
+  function savePending() {
+    save(KEY_PENDING, pending.length ? JSON.stringify(pending.map(function (p) {
+      return { cid: p.cid, text: p.text, title: p.title };
+    })) : null);
+  }
+
+  // ---- HTTP ---------------------------------------------------------------
+  function api(method, path, body) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
+    var headers = { "Content-Type": "application/json" };
+    if (token) headers.Authorization = "Bearer " + token;
+    return fetch(API + path, {
+      method: method, headers: headers, cache: "no-store", signal: controller.signal,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (!resp.ok) {
+          var error = new Error(data.message || ("HTTP " + resp.status));
+          error.status = resp.status;
+          error.code = data.error;
+          throw error;
+        }
+        return data;
+      });
+    }).finally(function () { clearTimeout(timer); });
+  }
+
+  // ---- rendering ----------------------------------------------------------
+  var URL_PATTERN = /https?:\/\/[^\s<>"'，。！？；：、（）【】「」《》]+/g;
+
+  /* Text with line breaks kept (CSS pre-wrap) and http(s) links as <a>. */
+  function fillText(parent, text) {
+    var source = String(text == null ? "" : text);
+    var last = 0, match;
+    URL_PATTERN.lastIndex = 0;
+    while ((match = URL_PATTERN.exec(source)) !== null) {
+      var url = match[0].replace(/[.,;:!?)\]]+$/, "");
+      if (!url) continue;
+      if (match.index > last) parent.appendChild(document.createTextNode(source.slice(last, match.index)));
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      parent.appendChild(link);
+      last = match.index + url.length;
+      URL_PATTERN.lastIndex = last;
+    }
+    if (last < source.length) parent.appendChild(document.createTextNode(source.slice(last)));
+  }
+
+  var WHO = { user: "我", bot: "智能客服", staff: "人工客服" };
+
+  function messageElement(role, text) {
+    var el = document.createElement("div");
+    el.className = "msg " + role;
+    var who = document.createElement("span");
+    who.className = role === "user" ? "who sr-only" : "who";
+    who.textContent = WHO[role] || "";
+    var body = document.createElement("div");
+    body.className = "body";
+    fillText(body, text);
+    el.appendChild(who);
+    el.appendChild(body);
+    return el;
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function ratingOf(payload) {
+    var match = /^\/rate\s*\{.*"rating"\s*:\s*"?([1-5])"?/.exec(payload || "");
+    return match ? Number(match[1]) : null;
+  }
+
+  function disableOldChoices() {
+    log.querySelectorAll(".quick button, .rating button").forEach(function (b) { b.disabled = true; });
+  }
+
+  function choiceButtons(el, buttons) {
+    var ratings = buttons.map(function (b) { return ratingOf(b.payload); });
+    var isRating = ratings.length > 1 && ratings.every(function (r) { return r !== null; });
+    var group = document.createElement("div");
+    group.setAttribute("role", "group");
+    if (isRating) {
+      group.className = "rating";
+      group.setAttribute("aria-label", "为本次服务打分，1 到 5 星");
+      var stars = [];
+      var light = function (upTo) {
+        stars.forEach(function (s) { s.classList.toggle("lit", s.dataset.stars <= upTo); });
+      };
+      buttons.forEach(function (button, i) {
+        var n = ratings[i];
+        var star = document.createElement("button");
+        star.type = "button";
+        star.textContent = "★";
+        star.dataset.stars = String(n);
+        star.setAttribute("aria-label", n + " 星");
+        star.addEventListener("mouseenter", function () { light(n); });
+        star.addEventListener("focus", function () { light(n); });
+        star.addEventListener("mouseleave", function () { light(0); });
+        star.addEventListener("blur", function () { light(0); });
+        star.addEventListener("click", function () {
+          light(n);
+          sendMessage(button.payload, n + " 星 " + "★".repeat(n));
+        });
+        stars.push(star);
+        group.appendChild(star);
+      });
+    } else {
+      group.className = "quick";
+      group.setAttribute("aria-label", "快捷回复");
+      buttons.forEach(function (button) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = button.title;
+        b.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+        group.appendChild(b);
+      });
+    }
+    el.appendChild(group);
+  }
+
+  /* A message row from the server (history, answer, or event stream), shown once. */
+  function showRow(row) {
+    if (row.id) {
+      if (shownIds.has(row.id)) return;
+      shownIds.add(row.id);
+      if (row.id > lastId) lastId = row.id;
+    }
+    if (row.role === "user" && row.client_id) {
+      var mine = log.querySelector('[data-cid="' + CSS.escape(row.client_id) + '"]');
+      if (mine) { markSent(mine, row.id); return; }
+    }
+    if (row.role === "user") disableOldChoices();
+    var el = messageElement(row.role, row.text);
+    if (row.id) el.dataset.id = String(row.id);
+    if (row.image && /^https?:\/\//.test(row.image)) {
+      var img = document.createElement("img");
+      img.src = row.image; img.alt = "图片"; img.style.maxWidth = "100%";
+      el.appendChild(img);
+    }
+    if (row.role !== "user" && Array.isArray(row.buttons) && row.buttons.length) {
+      disableOldChoices();
+      choiceButtons(el, row.buttons);
+    }
+    log.appendChild(el);
+    scrollToEnd();
+  }
+
+  function setStatus(el, state, note, retry) {
+    el.classList.remove("sending", "failed");
+    var old = el.querySelector(".status");
+    if (old) old.remove();
+    if (!state) return;
+    el.classList.add(state);
+    var status = document.createElement("div");
+    status.className = "status";
+    var label = document.createElement("span");
+    label.textContent = note || (state === "sending" ? "发送中…" : "未发送");
+    status.appendChild(label);
+    if (retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "retry";
+      button.textContent = "重试";
+      button.addEventListener("click", retry);
+      status.appendChild(button);
+    }
+    el.appendChild(status);
+  }
+
+  function markSent(el, id) {
+    setStatus(el, null);
+    el.removeAttribute("data-cid");
+    if (id) { el.dataset.id = String(id); shownIds.add(id); if (id > lastId) lastId = id; }
+  }
+
+  function showTyping(on) {
+    inFlight += on ? 1 : -1;
+    typing.hidden = inFlight <= 0;
+    if (!typing.hidden) scrollToEnd();
+  }
+
+  function showBanner(text, action) {
+    bannerText.textContent = text;
+    bannerAction = action;
+    banner.hidden = false;
+  }
+  function hideBanner() { banner.hidden = true; bannerAction = null; }
+  bannerRetry.addEventListener("click", function () { if (bannerAction) bannerAction(); });
+
+  // ---- sending ------------------------------------------------------------
+  function newClientId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function sendMessage(text, title) {
+    text = String(text || "").trim();
+    if (!text) return;
+    var item = { cid: newClientId(), text: text, title: title || null };
+    item.el = messageElement("user", title || text);
+    item.el.dataset.cid = item.cid;
+    disableOldChoices();
+    log.appendChild(item.el);
+    pending.push(item);
+    savePending();
+    deliver(item);
+  }
+
+  function forget(item) {
+    pending = pending.filter(function (p) { return p !== item; });
+    savePending();
+  }
+
+  function deliver(item) {
+    if (!ready) {
+      setStatus(item.el, "failed", "未发送", function () { retryAll(); });
+      showBanner(MSG_OFFLINE, retryAll);
+      scrollToEnd();
+      return;
+    }
+    setStatus(item.el, "sending");
+    scrollToEnd();
+    showTyping(true);
+    api("POST", "/message", { text: item.text, title: item.title, client_id: item.cid, metadata: context })
+      .then(function (body) {
+        forget(item);
+        markSent(item.el, body.user && body.user.id);
+        (body.messages || []).forEach(showRow);
+        if (!pending.length) hideBanner();
+      })
+      .catch(function (error) {
+        if (error.status === 403) {           // token no longer valid: start a new session
+          token = null; save(KEY_TOKEN, null); ready = false;
+          setStatus(item.el, "failed", "未发送", function () { retryAll(); });
+          showBanner(error.message, retryAll);
+        } else if (error.status === 429) {    // too fast: kept, sent again when the customer retries
+          setStatus(item.el, "failed", "未发送", function () { retryAll(); });
+          showBanner(error.message, retryAll);
+        } else if (error.status && error.status < 500) {   // 400/413: resending will not help
+          forget(item);
+          setStatus(item.el, "failed", error.message);
+          if (!input.value) { input.value = item.text; saveDraft(); }
+        } else {                              // offline, timeout, server down or failing
+          setStatus(item.el, "failed", "未发送", function () { deliver(item); });
+          showBanner(MSG_OFFLINE, retryAll);
+        }
+        scrollToEnd();
+      })
+      .finally(function () { showTyping(false); });
+  }
+
+  function retryAll() {
+    hideBanner();
+    var again = function () {
+      pending.forEach(function (item) {
+        if (item.el.classList.contains("failed")) deliver(item);
+      });
+    };
+    if (ready) again(); else start().then(function () { if (ready) again(); });
+  }
+
+  // ---- receiving pushes -----------------------------------------------------
+  function openEvents() {
+    if (events) events.close();
+    if (!token || !window.EventSource) return;
+    events = new EventSource(API + "/events?token=" + encodeURIComponent(token) + "&after=" + lastId);
+    events.addEventListener("message", function (event) {
+      try { showRow(JSON.parse(event.data)); } catch (e) { /* ignore a broken event */ }
+    });
+    events.addEventListener("error", function () {
+      // The browser reconnects by itself (with Last-Event-ID) unless the stream was refused.
+      if (events.readyState === EventSource.CLOSED) setTimeout(openEvents, 5000);
+    });
+  }
+
+  // ---- start: session, history, pending messages, event stream --------------
+  function start() {
+    hideBanner();
+    var request = { token: load(KEY_TOKEN) };
+    if (signedUser.uid) { request.uid = signedUser.uid; request.exp = signedUser.exp; request.sig = signedUser.sig; }
+    token = null;
+    return api("POST", "/session", request)
+      .then(function (session) {
+        token = session.token;
+        save(KEY_TOKEN, token);
+        return api("GET", "/history");
+      })
+      .then(function (history) {
+        var delivered = new Set();
+        history.messages.forEach(function (row) { if (row.client_id) delivered.add(row.client_id); });
+        Array.prototype.slice.call(log.querySelectorAll(".msg:not([data-cid])")).forEach(function (el) { el.remove(); });
+        shownIds = new Set();
+        history.messages.forEach(showRow);
+        lastId = Math.max(lastId, history.last_id || 0);
+        // What was sent before a reload but never arrived is shown again, not lost.
+        pending.forEach(function (item) {
+          if (delivered.has(item.cid)) { item.el.remove(); forget(item); } else log.appendChild(item.el);
+        });
+        ready = true;
+        openEvents();
+        scrollToEnd();
+      })
+      .catch(function () {
+        ready = false;
+        showBanner(MSG_START_FAILED, retryAll);
+      });
+  }
+
+  function restorePending() {
+    var saved = [];
+    try { saved = JSON.parse(load(KEY_PENDING) || "[]"); } catch (e) { saved = []; }
+    saved.forEach(function (p) {
+      if (!p || typeof p.text !== "string") return;
+      var item = { cid: p.cid || newClientId(), text: p.text, title: p.title || null };
+      item.el = messageElement("user", item.title || item.text);
+      item.el.dataset.cid = item.cid;
+      setStatus(item.el, "failed", "未发送", function () { retryAll(); });
+      log.appendChild(item.el);
+      pending.push(item);
+    });
+  }
+
+  // ---- input ------------------------------------------------------------------
+  function saveDraft() { save(KEY_DRAFT, input.value || null); }
+
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) { input.focus(); return; }
+    input.value = "";
+    saveDraft();
+    autosize();
+    sendMessage(text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    // Enter sends; Shift+Enter is a new line; never while a Chinese IME is composing.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+  input.addEventListener("input", function () { saveDraft(); autosize(); });
+
+  $("human").addEventListener("click", function () { sendMessage("/request_human", "转人工"); });
+
+  // The phone keyboard shrinks the visual viewport: keep the input above it.
+  if (window.visualViewport) {
+    var fit = function () {
+      document.documentElement.style.setProperty("--app-height", window.visualViewport.height + "px");
+      window.scrollTo(0, 0);
+      scrollToEnd();
+    };
+    window.visualViewport.addEventListener("resize", fit);
+    fit();
+  }
+
+  // ---- the app talks to the page ---------------------------------------------
+  // window.postMessage({type: "webchat:context", app_version, os, device, uid, exp, sig})
+  window.addEventListener("message", function (event) {
+    if (event.source !== window && event.source !== window.parent) return;
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.type !== "webchat:context") return;
+    CONTEXT_KEYS.forEach(function (key) {
+      if (typeof data[key] === "string") context[key] = data[key].slice(0, 100);
+    });
+    if (data.uid && data.sig && String(data.uid) !== signedUser.uid) {
+      signedUser = { uid: String(data.uid), exp: String(data.exp), sig: String(data.sig) };
+      start();
+    }
+  });
+
+  input.value = load(KEY_DRAFT) || "";
+  autosize();
+  restorePending();
+  start();
+  if (window.parent !== window) window.parent.postMessage({ type: "webchat:ready" }, "*");
+})();

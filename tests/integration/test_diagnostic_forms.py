@@ -1,0 +1,122 @@
+"""Diagnostic forms end to end: trained model, real action server, real ticket database."""
+import uuid
+
+import pytest
+
+from bot.storage.engine import make_engine
+from bot.storage.tickets import TicketStore
+from tests.support.dialogue import say
+
+pytestmark = pytest.mark.model
+
+PHONE_METADATA = {"channel": "webchat", "device": "iPhone 15", "os": "iOS 17.2", "app_version": "5.3.0"}
+
+
+@pytest.fixture(scope="module")
+def tickets(tickets_db):
+    return TicketStore(make_engine(f"sqlite:///{tickets_db}"))
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"forms-{uuid.uuid4().hex[:8]}"
+
+
+def tickets_of(store, sender):
+    return [t for t in store.list(limit=1000) if t.sender_id == sender]
+
+
+async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket(agent, tickets, sender):
+    first = await say(agent, sender, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了")
+    assert first.actions == ["action_lookup_faq", "utter_ask_solved"]
+    turn = await say(agent, sender, "没解决")
+    assert turn.actions == ["utter_diagnostics_intro", "transfer_form"]
+    assert "金额" not in turn.reply and "哪家银行" not in turn.reply  # both already given
+    assert "什么时候" in turn.texts[-1]
+    turn = await say(agent, sender, "昨天晚上十点多")
+    assert "交易单号" in turn.reply
+    turn = await say(agent, sender, "不知道")          # optional: skipped
+    assert "提示了什么" in turn.reply
+    turn = await say(agent, sender, "提示交易异常请稍后再试")
+    assert turn.actions == ["transfer_form", "action_handoff_to_human"]
+
+    [ticket] = tickets_of(tickets, sender)
+    assert ticket.number in turn.reply
+    assert (ticket.priority, ticket.handoff_reason, ticket.intent) == ("P2", "not_solved", "transfer_failed")
+    assert ticket.diagnostics["amount"] == 5000.0
+    assert ticket.diagnostics["payee"] == "招商银行"
+    assert ticket.diagnostics["incident_time"] == "昨天晚上十点多"
+    assert ticket.diagnostics["transaction_id"] == "不清楚"
+    assert ticket.diagnostics["error_message"] == "提示交易异常请稍后再试"
+    texts = "\n".join(m.text for m in tickets.get(ticket.number).messages)
+    assert "13812345678" not in texts and "138****5678" in texts
+    assert "什么时候转的" in texts  # the form's questions are part of the transcript
+
+
+async def test_a_question_in_the_middle_is_answered_and_the_form_resumes(agent, sender):
+    await say(agent, sender, "转账一直失败 转了3000块")
+    await say(agent, sender, "没解决")
+    turn = await say(agent, sender, "你们会不会问我要验证码？")
+    assert turn.actions[0] == "action_answer_during_form" and turn.actions[-1] == "transfer_form"
+    assert "什么时候" in turn.texts[-1]  # the same question again
+    turn = await say(agent, sender, "今天早上")
+    assert "哪家银行" in turn.reply
+
+
+async def test_sms_form_validates_the_phone_and_takes_the_device_from_metadata(agent, sender, tickets):
+    await say(agent, sender, "验证码一直收不到", metadata=PHONE_METADATA)
+    turn = await say(agent, sender, "没解决", metadata=PHONE_METADATA)
+    assert "手机号" in turn.texts[-1]
+    turn = await say(agent, sender, "1381234", metadata=PHONE_METADATA)
+    assert "11 位" in turn.reply and "手机号" in turn.texts[-1]
+    turn = await say(agent, sender, "15900001234", metadata=PHONE_METADATA)
+    assert [b["title"] for b in turn.buttons] == ["移动", "联通", "电信", "其他"]
+    await say(agent, sender, '/inform{"carrier": "中国联通"}', metadata=PHONE_METADATA)
+    await say(agent, sender, "等了快半个小时", metadata=PHONE_METADATA)
+    turn = await say(agent, sender, "试了三次", metadata=PHONE_METADATA)
+    assert "国外" in turn.reply
+    turn = await say(agent, sender, "没有 在国内", metadata=PHONE_METADATA)
+    assert turn.actions[-1] == "action_handoff_to_human"  # the device was never asked
+    [ticket] = tickets_of(tickets, sender)
+    assert ticket.diagnostics["account_phone"] == "15900001234"
+    assert ticket.diagnostics["carrier"] == "中国联通"
+    assert ticket.diagnostics["attempts"] == 3
+    assert ticket.diagnostics["abroad"].startswith("否")
+    assert ticket.diagnostics["device_info"] == "iPhone 15 / iOS 17.2 / App 5.3.0"
+
+
+async def test_a_required_detail_cannot_be_skipped(agent, sender):
+    await say(agent, sender, "莫名其妙被扣了一笔钱")
+    turn = await say(agent, sender, "没解决")
+    assert "扣了多少" in turn.texts[-1]
+    turn = await say(agent, sender, "不知道")
+    assert "一定要用到" in turn.reply and "扣了多少" in turn.texts[-1]
+    turn = await say(agent, sender, "68块")
+    assert "哪天" in turn.reply
+
+
+async def test_stopping_the_form_asks_whether_a_person_is_still_wanted(agent, tickets, sender):
+    await say(agent, sender, "账号被锁了登不上去")
+    await say(agent, sender, "没解决")
+    turn = await say(agent, sender, "算了 不想填了")
+    assert turn.actions == ["action_deactivate_loop", "utter_ask_handoff_anyway"]
+    turn = await say(agent, sender, "不用了")
+    assert turn.actions == ["utter_anything_else"]
+    assert tickets_of(tickets, sender) == []
+
+
+async def test_asking_for_a_person_during_the_form_hands_over_at_once(agent, tickets, sender):
+    await say(agent, sender, "账号被锁了登不上去 手机号13900001111")
+    await say(agent, sender, "没解决")
+    turn = await say(agent, sender, "别问了 直接转人工")
+    assert turn.actions[-1] == "action_handoff_to_human"
+    [ticket] = tickets_of(tickets, sender)
+    assert ticket.diagnostics["account_phone"] == "13900001111"
+    assert ticket.handoff_reason == "customer_request"
+
+
+async def test_a_code_or_password_gets_one_warning(agent, sender):
+    first = await say(agent, sender, "验证码是 583920 为什么登录不了")
+    second = await say(agent, sender, "我密码是abc12345 也试了")
+    warnings = [t for t in first.texts + second.texts if "不要把验证码、密码发给任何人" in t]
+    assert len(warnings) == 1

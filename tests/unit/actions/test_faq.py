@@ -1,0 +1,40 @@
+import json
+
+from rasa_sdk.events import SlotSet
+
+from actions.faq import ActionLookupFaq
+from tests.unit.actions.conftest import make_tracker
+
+
+async def run(tracker, dispatcher):
+    return await ActionLookupFaq().run(dispatcher, tracker, {})
+
+
+async def test_answers_the_matching_entry(faq_dir, dispatcher):
+    events = await run(make_tracker("验证码一直收不到", "sms_code_delay"), dispatcher)
+    assert dispatcher.messages[0]["text"] == "请检查手机号和信号。"
+    assert SlotSet("faq_outcome", "answered") in events
+    assert SlotSet("faq_entry", "sms_not_received") in events
+
+
+async def test_no_answer_leaves_the_reply_to_the_rules(faq_dir, dispatcher):
+    events = await run(make_tracker("你们公司在哪个城市", "general_question"), dispatcher)
+    assert dispatcher.messages == []
+    assert SlotSet("faq_outcome", "not_found") in events
+
+
+async def test_button_choice_answers_that_entry_directly(faq_dir, dispatcher):
+    tracker = make_tracker('/general_question{"faq_id": "sms_expired"}', "general_question",
+                           entities=[{"entity": "faq_id", "value": "sms_expired"}])
+    events = await run(tracker, dispatcher)
+    assert dispatcher.messages[0]["text"] == "验证码 5 分钟内有效。"
+    assert SlotSet("faq_entry", "sms_expired") in events
+
+
+async def test_close_alternatives_are_offered_as_buttons(faq_dir, dispatcher):
+    events = await run(make_tracker("验证码", "sms_code_delay"), dispatcher)
+    assert SlotSet("faq_outcome", "answered") in events
+    assert len(dispatcher.messages) == 2
+    payload = dispatcher.messages[1]["buttons"][0]["payload"]
+    assert payload.startswith("/general_question")
+    assert json.loads(payload[len("/general_question"):])["faq_id"] in {"sms_not_received", "sms_expired"}

@@ -1,0 +1,75 @@
+from rasa_sdk import Tracker
+
+from actions import services
+from actions.handoff import ActionHandoffToHuman
+from tests.unit.actions.conftest import parse_data
+
+EVENTS = [
+    {"event": "user", "timestamp": 1763800000.0, "text": "转账失败 手机13812345678 验证码是123456",
+     "parse_data": parse_data("transfer_failed", 0.97, [
+         {"entity": "phone_number", "value": "13812345678", "normalized": "13812345678"}])},
+    {"event": "bot", "timestamp": 1763800001.0, "text": "请问问题解决了吗？"},
+    {"event": "user", "timestamp": 1763800009.0, "text": "没解决",
+     "parse_data": parse_data("deny", 0.99)},
+]
+
+
+def tracker(sender="retry-user", slots=None):
+    return Tracker(sender, slots or {}, EVENTS[-1]["parse_data"] | {"text": "没解决"},
+                   EVENTS, False, None, {}, "action_listen")
+
+
+async def test_retried_handoff_makes_one_ticket(faq_dir, dispatcher):
+    action = ActionHandoffToHuman()
+    first = await action.run(dispatcher, tracker(), {})
+    second = await action.run(dispatcher, tracker(), {})
+    assert first == second
+    tickets = services.ticket_store().list()
+    assert len(tickets) == 1
+    number = tickets[0].number
+    assert all(number in m["text"] for m in dispatcher.messages)
+
+
+async def test_transcript_is_masked_and_secrets_never_stored(faq_dir, dispatcher):
+    await ActionHandoffToHuman().run(dispatcher, tracker(), {})
+    ticket = services.ticket_store().get(services.ticket_store().list()[0].number)
+    transcript = " ".join(m.text for m in ticket.messages)
+    assert "验证码是******" in transcript and "123456" not in transcript
+    assert "138****5678" in transcript and "13812345678" not in transcript
+    assert ticket.diagnostics == {"phone_number": "13812345678"}  # staff need the account
+    assert ticket.priority == "P2" and ticket.handoff_reason == "not_solved"
+
+
+async def test_database_outage_is_told_to_the_customer(faq_dir, dispatcher, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    services.reset()
+    monkeypatch.setattr("bot.storage.tickets.time.sleep", lambda _: None)
+    events = await ActionHandoffToHuman().run(dispatcher, tracker(), {})
+    assert "没能为您创建工单" in dispatcher.messages[0]["text"]
+    assert events[0]["value"] is None
+
+
+async def test_a_handoff_after_a_finished_form_keeps_the_reason_that_started_it(faq_dir, dispatcher):
+    form_events = EVENTS + [
+        {"event": "action", "name": "transfer_form"},
+        {"event": "active_loop", "name": "transfer_form"},
+        {"event": "user", "timestamp": 1763800030.0, "text": "昨天晚上",
+         "parse_data": parse_data("inform", 0.98)},
+        {"event": "action", "name": "transfer_form"},
+        {"event": "slot", "name": "incident_time", "value": "昨天晚上"},
+        {"event": "active_loop", "name": None},
+    ]
+    latest = form_events[-4]["parse_data"] | {"text": "昨天晚上"}
+    finished = Tracker("form-user", {"incident_time": "昨天晚上"}, latest, form_events, False, None,
+                       {}, "transfer_form")
+    await ActionHandoffToHuman().run(dispatcher, finished, {})
+    ticket = services.ticket_store().list()[0]
+    assert ticket.handoff_reason == "not_solved"
+    assert ticket.diagnostics["incident_time"] == "昨天晚上"
+
+
+async def test_a_broken_knowledge_base_does_not_stop_the_handoff(faq_dir, dispatcher):
+    (faq_dir / "sms.yml").write_text("entries: [", encoding="utf-8")
+    services.reset()
+    events = await ActionHandoffToHuman().run(dispatcher, tracker(slots={"faq_entry": "sms_not_received"}), {})
+    assert events[0]["value"] == services.ticket_store().list()[0].number

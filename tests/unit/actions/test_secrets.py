@@ -1,0 +1,23 @@
+"""The code/password warning: once per conversation, only for real secrets."""
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.secrets import warn_about_secrets
+from tests.unit.actions.conftest import make_tracker
+
+
+@pytest.mark.parametrize("text, warned", [
+    pytest.param("验证码是 384721", True, id="sms-code"),
+    pytest.param("我的登录密码是abc12345", True, id="password"),
+    pytest.param("验证码一直收不到", False, id="code-word-without-code"),
+    pytest.param("转了5000块没到账", False, id="amount"),
+])
+def test_warns_for_codes_and_passwords_only(faq_dir, dispatcher, text, warned):
+    events = warn_about_secrets(dispatcher, make_tracker(text, "inform"))
+    assert (events == [SlotSet("secret_warned", True)]) is warned
+    assert bool(dispatcher.messages) is warned
+
+
+def test_warns_only_once(faq_dir, dispatcher):
+    tracker = make_tracker("验证码是 384721", "inform", slots={"secret_warned": True})
+    assert warn_about_secrets(dispatcher, tracker) == [] and dispatcher.messages == []

@@ -1,0 +1,51 @@
+"""action_ticket_status: the customer's own ticket, never someone else's."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from actions import services
+from actions.tickets import ActionTicketStatus
+from bot.storage.tickets import NewTicket
+from tests.unit.actions.conftest import make_tracker
+
+
+def open_ticket(sender: str) -> str:
+    due = datetime.now(timezone.utc) + timedelta(hours=4)
+    new = NewTicket(handoff_key=f"{sender}:1", sender_id=sender, channel="webchat", priority="P2",
+                    handoff_reason="customer_request", sla_due_at=due)
+    return services.ticket_store().create(new).ticket.number
+
+
+async def ask(dispatcher, sender, text="我的工单进度", entities=None):
+    await ActionTicketStatus().run(dispatcher, make_tracker(text, "ask_ticket_status", entities,
+                                                            sender=sender), {})
+    return dispatcher.messages[-1]["text"]
+
+
+async def test_the_latest_own_ticket_with_its_status_in_words(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    reply = await ask(dispatcher, "owner")
+    assert number in reply and "已受理，等待客服处理" in reply
+
+
+async def test_a_number_asked_for_by_someone_else_is_not_shown(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    reply = await ask(dispatcher, "stranger", f"{number.lower()} 进度",
+                      [{"entity": "ticket_id", "value": number.lower()}])
+    assert number not in reply and "没有查到" in reply
+
+
+async def test_no_ticket_at_all(faq_dir, dispatcher):
+    assert "没有查到" in await ask(dispatcher, "nobody")
+
+
+async def test_database_down_is_said(faq_dir, dispatcher, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    services.reset()
+    assert "暂时查询不到" in await ask(dispatcher, "owner")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_services():
+    yield
+    services.reset()

@@ -1,0 +1,104 @@
+"""Guards on the training data itself: enough examples, and no test data in training."""
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
+
+MINIMUM_EXAMPLES = {
+    **dict.fromkeys(
+        ["account_locked", "transfer_failed", "sms_code_delay", "billing_issue",
+         "request_human", "out_of_scope"], 60),
+    **dict.fromkeys(
+        ["inform", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
+         "rate", "complain", "ask_ticket_status", "general_question"], 20),
+}
+
+
+def plain(example: str) -> str:
+    return ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), example).strip()
+
+
+def examples_by_intent(paths):
+    found = {}
+    for path in paths:
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" in block:
+                lines = [l[2:] for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                found.setdefault(block["intent"], []).extend(plain(l) for l in lines)
+    return found
+
+
+@pytest.fixture(scope="module")
+def training():
+    return examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+
+
+EVALUATION_SETS = {
+    # Held out since session 1: the reported accuracy and the CI gate.
+    "holdout": ROOT / "tests" / "nlu" / "holdout.yml",
+    # Written without seeing the training data; for choosing between configs.
+    "dev": ROOT / "tests" / "nlu" / "dev.yml",
+}
+
+
+@pytest.fixture(scope="module")
+def holdout():
+    return examples_by_intent([EVALUATION_SETS["holdout"]])
+
+
+@pytest.mark.parametrize("intent, minimum", sorted(MINIMUM_EXAMPLES.items()))
+def test_each_intent_has_enough_examples(training, intent, minimum):
+    assert len(set(training.get(intent, []))) >= minimum
+
+
+def test_holdout_has_fifteen_per_intent_and_covers_every_intent(training, holdout):
+    assert set(holdout) == set(training)
+    assert min(len(v) for v in holdout.values()) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(EVALUATION_SETS))
+def test_no_evaluation_example_is_in_training(training, name):
+    normalise = lambda s: re.sub(r"[\s\W_]+", "", s.lower())  # noqa: E731
+    trained = {normalise(e) for examples in training.values() for e in examples}
+    evaluation = examples_by_intent([EVALUATION_SETS[name]])
+    assert set(evaluation) == set(training)
+    leaked = [e for examples in evaluation.values() for e in examples if normalise(e) in trained]
+    assert leaked == []
+
+
+def test_no_example_is_labelled_with_two_intents(training):
+    counts = Counter(e for examples in training.values() for e in set(examples))
+    assert [e for e, n in counts.items() if n > 1] == []
+
+
+def test_every_entity_annotation_falls_on_token_edges(tmp_path):
+    """Rasa warns (and trains badly) when an entity starts or ends inside a
+    token; jieba words like 电信号 swallow a carrier name. Fix with a
+    frequency-0 entry in data/dictionary (removes the word) or rephrase."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.rasa_ext.nlu.tokenizer import DomainJiebaTokenizer
+    from bot.text.segment import load_dictionary
+
+    load_dictionary(ROOT / "data" / "dictionary")
+    tokenizer = DomainJiebaTokenizer(DomainJiebaTokenizer.get_default_config(),
+                                     LocalModelStorage(tmp_path), Resource("tokenizer"))
+    misaligned = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for example in load_data(str(path)).training_examples:
+            entities = example.get("entities") or []
+            if not entities:
+                continue
+            tokens = tokenizer.tokenize(Message({"text": example.get("text")}), "text")
+            starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+            misaligned += [(example.get("text"), e["value"]) for e in entities
+                           if e["start"] not in starts or e["end"] not in ends]
+    assert misaligned == []

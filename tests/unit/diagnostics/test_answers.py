@@ -1,0 +1,116 @@
+"""How an answer to one diagnostic question is read."""
+from pathlib import Path
+
+import pytest
+
+from bot.diagnostics.answers import describe_device, is_interruption, prefill, read_answer
+from bot.diagnostics.spec import DiagnosticsSpec
+
+SPEC = DiagnosticsSpec.load(Path("data/support"))
+
+
+def read(slot, text, intent="inform", entities=()):
+    return read_answer(SPEC.slots[slot], text, intent, list(entities), SPEC)
+
+
+@pytest.mark.parametrize("slot, text, intent, expected", [
+    ("account_phone", "13812345678", "inform", "13812345678"),
+    ("account_phone", "我的号是 138 1234 5678 移动的", "inform", "13812345678"),
+    ("account_phone", "+86 159-0000-1234", "inform", "15900001234"),
+    ("amount", "5000", "inform", 5000.0),
+    ("amount", "两千块", "inform", 2000.0),
+    ("amount", "¥99.9", "inform", 99.9),
+    ("attempts", "试了三次", "inform", 3),
+    ("attempts", "4次了", "inform", 4),
+    ("attempts", "好几次", "inform", "好几次"),
+    ("abroad", "是的", "affirm", "是"),
+    ("abroad", "没有", "deny", "否"),
+    ("abroad", "在国内", "inform", "否"),
+    ("abroad", "人在日本出差", "out_of_scope", "人在日本出差"),
+    ("abroad", "没有 在国内", "inform", "否（没有 在国内）"),
+    ("abroad", "不在国外", "inform", "否"),
+    ("abroad", "人不在国外啊", "inform", "否（人不在国外啊）"),
+    ("abroad", "现在在国外出差", "inform", "是（现在在国外出差）"),
+    ("device_changed", "有", "affirm", "是"),
+    ("device_changed", "上周刚换了新手机", "inform", "是（上周刚换了新手机）"),
+    ("device_changed", "华为的", "inform", "华为的"),
+    ("incident_time", "昨天晚上十点多吧", "inform", "昨天晚上十点多吧"),
+    ("incident_time", "不记得了", "deny", "不清楚"),
+    ("transaction_id", "没有", "deny", "不清楚"),
+    ("transaction_id", "跳过吧！", "stop_form", "不清楚"),
+    ("error_message", "提示交易异常，请稍后再试", "transfer_failed", "提示交易异常，请稍后再试"),
+    ("wait_time", "快一个小时了", "inform", "快一个小时了"),
+])
+def test_usable_answers(slot, text, intent, expected):
+    reading = read(slot, text, intent)
+    assert reading.ok and reading.value == expected
+
+
+@pytest.mark.parametrize("slot, text, problem", [
+    ("account_phone", "1381234", "invalid_phone"),
+    ("account_phone", "010-12345678", "invalid_phone"),
+    ("account_phone", "不知道", "required"),
+    ("amount", "很多钱", "invalid_amount"),
+    ("amount", "跳过", "required"),
+    ("expected", "。。。", "empty_answer"),
+])
+def test_unusable_answers_say_why(slot, text, problem):
+    reading = read(slot, text)
+    assert not reading.ok and reading.problem == problem
+
+
+def test_entity_value_wins_over_the_text():
+    entities = [{"entity": "amount", "value": "3千", "normalized": 3000.0}]
+    assert read("amount", "大概3千左右吧", entities=entities).value == 3000.0
+
+
+def test_long_answers_are_cut():
+    assert len(read("error_message", "错" * 5000).value) == SPEC.max_answer_chars
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("转人工", "request_human", True),
+    ("算了不填了", "stop_form", True),
+    ("跳过", "stop_form", False),              # skipping one question is an answer
+    ("转账失败怎么办", "transfer_failed", True),  # a question
+    ("提示转账失败", "transfer_failed", False),   # what the screen said
+    ("客服电话多少？", "general_question", True),
+    ("昨天下午", "inform", False),
+])
+def test_interruptions(text, intent, expected):
+    assert is_interruption(text, intent, SPEC) is expected
+
+
+def user_event(text, entities=(), metadata=None):
+    return {"event": "user", "text": text, "metadata": metadata or {},
+            "parse_data": {"entities": list(entities)}}
+
+
+def test_prefill_takes_the_latest_normalised_entity():
+    history = [
+        user_event("转了5000", [{"entity": "amount", "value": "5000", "normalized": 5000.0}]),
+        user_event("不对是6000块", [{"entity": "amount", "value": "6000块", "normalized": 6000.0}]),
+    ]
+    assert prefill(SPEC.slots["amount"], history, SPEC) == 6000.0
+    assert prefill(SPEC.slots["account_phone"], history, SPEC) is None
+
+
+def test_prefill_device_from_metadata():
+    history = [user_event("收不到验证码",
+                          metadata={"device": "iPhone 15", "os": "iOS 17.2", "app_version": "5.3.0"})]
+    assert prefill(SPEC.slots["device_info"], history, SPEC) == "iPhone 15 / iOS 17.2 / App 5.3.0"
+
+
+@pytest.mark.parametrize("metadata", [None, {}, {"channel": "wechat"}, "not a dict"])
+def test_no_device_without_metadata(metadata):
+    assert describe_device(metadata, SPEC) is None
+
+
+@pytest.mark.parametrize("slot, text, entity, expected", [
+    ("carrier", '/inform{"carrier": "中国联通"}', {"entity": "carrier", "value": "中国联通"}, "中国联通"),
+    ("carrier", "联通的", {"entity": "carrier", "value": "中国联通", "start": 0, "end": 2}, "中国联通"),
+    ("payee", "转到招行卡上了 是我自己的另一张卡", {"entity": "bank_name", "value": "招商银行", "start": 2, "end": 4},
+     "转到招行卡上了 是我自己的另一张卡"),
+])
+def test_an_entity_that_is_the_whole_answer_gives_its_value(slot, text, entity, expected):
+    assert read(slot, text, entities=[entity]).value == expected

@@ -1,0 +1,51 @@
+import pytest
+
+from bot.text.normalize import normalize_phone, parse_amount, parse_rating
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("13812345678", "13812345678", id="plain"),
+        pytest.param("138 1234 5678", "13812345678", id="spaces"),
+        pytest.param("138-1234-5678", "13812345678", id="dashes"),
+        pytest.param("+86 13912345678", "13912345678", id="plus86"),
+        pytest.param("+8613912345678", "13912345678", id="plus86-joined"),
+        pytest.param("008615800001111", "15800001111", id="0086"),
+        pytest.param("010-12345678", None, id="landline"),
+        pytest.param("12345678901", None, id="not-a-mobile-prefix"),
+        pytest.param("1381234567", None, id="too-short"),
+        pytest.param("手机号", None, id="no-digits"),
+    ],
+)
+def test_normalize_phone(text, expected):
+    assert normalize_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("5000块", 5000.0, id="kuai"),
+        pytest.param("¥200", 200.0, id="yen-sign"),
+        pytest.param("￥ 88.5", 88.5, id="fullwidth-yen"),
+        pytest.param("两千元", 2000.0, id="chinese-numeral"),
+        pytest.param("1.5万", 15000.0, id="wan-decimal"),
+        pytest.param("3,000元", 3000.0, id="thousands-comma"),
+        pytest.param("一百二十八块", 128.0, id="chinese-compound"),
+        pytest.param("2万块钱", 20000.0, id="wan-kuaiqian"),
+        pytest.param("5000", 5000.0, id="bare-number"),
+        pytest.param("0元", None, id="zero"),
+        pytest.param("好多钱", None, id="not-a-number"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+def test_parse_amount(text, expected):
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("5", 5), ("五", 5), ("4分", 4), ("三星", 3), ("1", 1), ("0", None), ("10", None), ("很好", None)],
+)
+def test_parse_rating(text, expected):
+    assert parse_rating(text) == expected
