@@ -127,7 +127,7 @@ def load_scores(name: str, model: Path, conversations: List[List[str]],
                  f"http://127.0.0.1:{action_port}/health", folder / "actions.log", env, ROOT), \
          running([*rasa, "run", "--port", str(rasa_port), "--model", str(model),
                   "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
-                 f"http://127.0.0.1:{rasa_port}/", folder / "rasa.log", env, ROOT):
+                 f"http://127.0.0.1:{rasa_port}/webhooks/rest/", folder / "rasa.log", env, ROOT):
         asyncio.run(closed_loop(url, conversations, 1, 1, 0.0))  # warm-up
         results = {}
         for label, customers, rounds in (("one_customer", 1, 30), ("ten_customers", 10, 3)):

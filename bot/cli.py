@@ -124,12 +124,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Erase one customer's conversations (a personal-information deletion request)."""
-    from bot.pii import redact
+    from bot.pii.masks import short_id
     from bot.storage.retention import forget
 
     database, tracker = _engines(Settings.from_env())
     removed = forget(database, tracker, args.sender_id)
-    logger.info("forget %s: removed %s", redact(args.sender_id), removed)
+    logger.info("forget %s: removed %s", short_id(args.sender_id, keep=3), removed)
     print(json.dumps({"removed": removed}))
     return 0
 

@@ -103,6 +103,7 @@ class Settings:
     rate_limit_per_sender: int = 20
     rate_limit_per_ip: int = 120
     max_streams_per_window: int = 5
+    request_max_bytes: int = 1024 * 1024
     retention_tracker_days: int = 180
     retention_outbox_days: int = 180
     retention_transcript_days: int = 365
@@ -134,6 +135,7 @@ class Settings:
             rate_limit_per_sender=_count(env, "RATE_LIMIT_PER_SENDER", 20),
             rate_limit_per_ip=_count(env, "RATE_LIMIT_PER_IP", 120),
             max_streams_per_window=_count(env, "MAX_STREAMS_PER_WINDOW", 5),
+            request_max_bytes=_count(env, "REQUEST_MAX_BYTES", 1024 * 1024),
             retention_tracker_days=_count(env, "RETENTION_TRACKER_DAYS", 180),
             retention_outbox_days=_count(env, "RETENTION_OUTBOX_DAYS", 180),
             retention_transcript_days=_count(env, "RETENTION_TRANSCRIPT_DAYS", 365),

@@ -25,3 +25,9 @@ MASKS: Dict[str, Callable[[str], str]] = {
     SMS_CODE: lambda text: "******",
     PASSWORD: lambda text: "******",
 }
+
+
+def short_id(sender_id: str, keep: int = 6) -> str:
+    """A sender id (WeChat OpenID, web chat user id) shortened for logs: enough to
+    tell conversations apart, not enough to find the person."""
+    return f"{sender_id[:keep]}…" if sender_id else "?"

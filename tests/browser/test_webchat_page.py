@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from bot.push import push_to_customer
 from bot.webchat.tokens import TokenSigner
 from tests.conftest import ROOT, WEBCHAT_SECRET
+from tests.support.servers import api
 
 pytestmark = pytest.mark.model
 
@@ -138,7 +139,7 @@ def test_input_stays_above_the_phone_keyboard(page, rasa_server):
 
 def tracker_events(rasa_server, sender_id):
     with urllib.request.urlopen(
-            f"{rasa_server}/conversations/{sender_id}/tracker", timeout=10) as resp:
+            f"{rasa_server}" + api(f"/conversations/{sender_id}/tracker"), timeout=10) as resp:
         return json.loads(resp.read())["events"]
 
 
@@ -159,7 +160,7 @@ def test_late_bot_message_reaches_the_open_window(page, rasa_server):
     expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
     count = page.locator("#log .msg.bot").count()
     request = urllib.request.Request(
-        f"{rasa_server}/conversations/{sender_of(page)}/trigger_intent?output_channel=latest",
+        rasa_server + api(f"/conversations/{sender_of(page)}/trigger_intent?output_channel=latest"),
         data=json.dumps({"name": "greet"}).encode(), method="POST",
         headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=30).close()

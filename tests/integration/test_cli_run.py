@@ -37,7 +37,7 @@ def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
         )
     try:
         wait_for_http(f"http://127.0.0.1:{actions_port}/health", proc, log)
-        wait_for_http(f"http://127.0.0.1:{rasa_port}/", proc, log)
+        wait_for_http(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", proc, log)
         request = urllib.request.Request(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             data=json.dumps({"sender": "cli", "message": "我的手机13812345678收不到验证码"}).encode(),

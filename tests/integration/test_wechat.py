@@ -10,6 +10,7 @@ import pytest
 from bot.faq.knowledge_base import load_knowledge_base
 from tests.conftest import ROOT
 from tests.support.rest import reply_text, send
+from tests.support.servers import api
 from tests.support.wechat_platform import Platform, http, reply_content, text_xml
 
 pytestmark = pytest.mark.model
@@ -35,7 +36,7 @@ def post_safe(base: str, xml: str):
 
 
 def user_texts(base: str, sender: str):
-    with urllib.request.urlopen(f"{base}/conversations/{sender}/tracker", timeout=30) as response:
+    with urllib.request.urlopen(base + api(f"/conversations/{sender}/tracker"), timeout=30) as response:
         tracker = json.loads(response.read().decode("utf-8"))
     return [e.get("text") for e in tracker["events"] if e.get("event") == "user"], tracker
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import pytest
 
@@ -73,3 +74,22 @@ async def test_one_window_cannot_hold_more_streams_than_allowed(limited):
     status, raw = await asyncio.to_thread(request, url)
     assert status == 429 and json.loads(raw)["error"] == "too_many_streams"
     assert (await first)[0] == 200
+
+
+@pytest.mark.model
+def test_the_rest_channel_answers_429_to_a_sender_over_its_rate(rasa_server):
+    sender, statuses = f"flood-{uuid.uuid4().hex[:8]}", []
+    for i in range(16):
+        statuses.append(request(f"{rasa_server}/webhooks/rest/webhook", "POST",
+                                json.dumps({"sender": sender, "message": f"你好{i}"}).encode(),
+                                {"Content-Type": "application/json"}))
+    assert statuses[0][0] == 200 and statuses[-1][0] == 429
+    assert "秒后再试" in json.loads(statuses[-1][1])["message"]
+
+
+@pytest.mark.model
+def test_the_rest_channel_refuses_a_body_that_is_not_a_message(rasa_server):
+    for body in (b"not json", b"[1, 2]", json.dumps({"sender": 5, "message": "hi"}).encode()):
+        status, raw = request(f"{rasa_server}/webhooks/rest/webhook", "POST", body,
+                              {"Content-Type": "application/json"})
+        assert status == 400 and "JSON" in json.loads(raw)["message"]

@@ -11,6 +11,13 @@ from bot.cli import rasa_command
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# Rasa's private API needs it (bot.rasa_ext.api_guard); channels do not.
+RASA_API_TOKEN = "session-rasa-api-token-0123456789"
+
+
+def api(path: str) -> str:
+    """``path`` of Rasa's HTTP API with the session's token."""
+    return f"{path}{'&' if '?' in path else '?'}token={RASA_API_TOKEN}"
 
 
 def action_server_command(port: int) -> List[str]:

@@ -12,8 +12,11 @@ find the new ones. Profiling put 29 % of a turn there. This store keeps:
   (`bot.storage.sqlite`: WAL, synchronous=NORMAL) instead of a new connection
   per query and a full-sync commit.
 
-Rows, their order and what `retrieve` returns are exactly Rasa's, so the table
-stays readable by Rasa's own store and tools (`rasa export`, Rasa X).
+Rows, their order and what `retrieve` returns are Rasa's, so the table stays
+readable by Rasa's own store and tools (`rasa export`, Rasa X), with one
+difference: SMS codes and passwords are masked in every event before it is
+written (`bot.security.stored_events`); the turn that received them still had
+them in memory.
 """
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.tracker_store.cache import CachedConversation, ConversationCache, StoredEvent
+from bot.security.stored_events import without_secrets
 from bot.storage.sqlite import apply_pragmas, is_sqlite_file
 
 # Set on trackers handed out or saved by this store: how many of
@@ -58,6 +63,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None,
                  cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)
+        self._redactor = default_redactor()  # built at start, not in the first customer's turn
         if is_sqlite_file(self.engine.url):
             self._pool_sqlite_connections()
         self._cache = ConversationCache(int(cache_size))
@@ -101,7 +107,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         try:
             with self.session_scope() as session:
-                new = [_serialise(event) for event in self._unsaved_events(session, tracker)]
+                new = [_serialise(event, self._redactor) for event in self._unsaved_events(session, tracker)]
                 if not new:
                     _mark_stored(tracker)
                     return
@@ -137,9 +143,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 in query.with_entities(event.type_name, event.timestamp, event.data)]
 
 
-def _serialise(event: Event) -> Tuple[StoredEvent, Dict[str, Any]]:
-    """The event for the cache and the columns of its row, filled as Rasa fills them."""
-    data = event.as_dict()
+def _serialise(event: Event, redactor: Redactor) -> Tuple[StoredEvent, Dict[str, Any]]:
+    """The event for the cache and the columns of its row, filled as Rasa fills them,
+    with SMS codes and passwords masked."""
+    data = without_secrets(event.as_dict(), redactor)
     stored = StoredEvent(event.type_name, data.get("timestamp"), json.dumps(data))
     return stored, {
         "type_name": stored.type_name,

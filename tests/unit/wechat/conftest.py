@@ -8,6 +8,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.rasa_ext.channels.wechat.service import WeChatService
+from bot.security.ratelimit import RateLimiter
 from bot.wechat.api import WeChatApi
 from bot.wechat.config import WeChatSettings
 from tests.support.fake_wechat import FakeWeChatApi
@@ -57,12 +58,13 @@ def rasa() -> FakeRasa:
 async def make_service(wechat_api: FakeWeChatApi):
     services: List[WeChatService] = []
 
-    def build(**credentials: Any) -> WeChatService:
+    def build(per_follower: Optional[RateLimiter] = None, **credentials: Any) -> WeChatService:
         creds = {"token": TOKEN, "app_id": APP_ID, "secret": SECRET, "aes_key": AES_KEY,
                  "mode": "compatible", "api_base": wechat_api.url, "reply_timeout": 2.0,
                  **credentials}
         settings = WeChatSettings.from_credentials(creds, {})
-        service = WeChatService(settings, WeChatApi(settings.app_id, settings.secret, settings.api_base))
+        service = WeChatService(settings, WeChatApi(settings.app_id, settings.secret, settings.api_base),
+                                per_follower=per_follower)
         services.append(service)
         return service
 

@@ -17,6 +17,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
+from bot.pii.masks import short_id
 from bot.security.ratelimit import RateLimiter
 from bot.texts import Texts
 from bot.wechat.api import WeChatApi, WeChatApiError
@@ -47,9 +48,7 @@ class HttpReply:
 SUCCESS = HttpReply(200, "success")
 
 
-def who(openid: str) -> str:
-    """An OpenID shortened for logs."""
-    return f"{openid[:6]}…" if openid else "?"
+who = short_id  # an OpenID shortened for logs
 
 
 def load_menu(path: Path) -> Dict[str, str]:
