@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
-from bot.diagnostics.answers import is_interruption, prefill, read_answer
+from bot.diagnostics.answers import fits_elsewhere, is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
 
 
@@ -64,9 +64,18 @@ class DiagnosticsFormValidation(FormValidationAction):
 
         found: Dict[str, Any] = {}
         if replying:
-            reading = read_answer(spec.slots[requested], text, intent,
-                                  message.get("entities") or [], spec)
+            entities = message.get("entities") or []
+            reading = read_answer(spec.slots[requested], text, intent, entities, spec)
+            elsewhere = None
             if reading.problem is not None:
+                still_open = [spec.slots[s] for s in form_slots
+                              if s != requested and tracker.get_slot(s) is None]
+                elsewhere = fits_elsewhere(still_open, text, entities, spec)
+            if elsewhere is not None:
+                # "3次" asked how long they waited: it answers "how many times"; ask again.
+                found[elsewhere[0]] = elsewhere[1]
+                dispatcher.utter_message(text=services.replies().render("noted_elsewhere"))
+            elif reading.problem is not None:
                 dispatcher.utter_message(text=services.replies().render(reading.problem))
             found[requested] = reading.value
         found.update(self._already_given(tracker, form_slots, spec,

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import SchemaNotCurrent, require_current
 from bot.storage.tickets import TicketStore, TicketStoreUnavailable
+from bot.text.catalogue import Catalogue
 from bot.text.segment import load_dictionary
 from bot.texts import Replies, Texts
 
@@ -44,9 +45,14 @@ def texts() -> Texts:
 
 
 @lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return Catalogue.load(settings().catalogue_file)
+
+
+@lru_cache(maxsize=1)
 def faq_service() -> FaqService:
     load_dictionary(settings().dictionary_dir)
-    return FaqService(settings().faq_dir)
+    return FaqService(settings().faq_dir, catalogue().fill)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +117,7 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [settings, texts, faq_service, ticket_store, sla_clock, priority_rules,
+    cached: List[Any] = [settings, texts, catalogue, faq_service, ticket_store, sla_clock, priority_rules,
                          replies, diagnostics]
     for built in cached:
         built.cache_clear()

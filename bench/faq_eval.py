@@ -26,14 +26,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.faq.lookup import FaqService  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.text.catalogue import Catalogue  # noqa: E402
 from bot.text.segment import load_dictionary  # noqa: E402
 
 NONE = "none"
 
 
-def load_queries(path: Path) -> List[Tuple[str, str]]:
+Query = Tuple[str, str, Tuple[str, ...], bool]  # text, expected, also right, urgent
+
+
+def load_queries(path: Path) -> List[Query]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [(str(q["text"]), str(q["expected"])) for q in data["queries"]]
+    return [(str(q["text"]), str(q["expected"]), tuple(q.get("also") or ()), bool(q.get("urgent")))
+            for q in data["queries"]]
 
 
 def predict_intents(model: Path, texts: Sequence[str]) -> List[str]:
@@ -52,14 +58,14 @@ def predict_intents(model: Path, texts: Sequence[str]) -> List[str]:
 
 def evaluate(
     service: FaqService,
-    queries: List[Tuple[str, str]],
+    queries: List[Query],
     intents: Optional[Sequence[Optional[str]]] = None,
 ) -> Dict[str, float]:
     hits = reciprocal = 0.0
-    answerable = 0
+    answerable = urgent = urgent_reached = 0
     none_predicted = none_correct = none_expected = 0
     latencies: List[float] = []
-    for position, (text, expected) in enumerate(queries):
+    for position, (text, expected, also, is_urgent) in enumerate(queries):
         intent = intents[position] if intents is not None else None
         started = time.perf_counter()
         result = service.lookup(text, intent)
@@ -68,6 +74,10 @@ def evaluate(
         expected_entry = service.entry(expected)
         if predicted == NONE and expected_entry and intent and intent == expected_entry.handled_by:
             predicted = expected  # served by its dedicated flow (handoff, ticket status ...)
+        if is_urgent:
+            urgent += 1
+            reached = service.entry(predicted) if predicted != NONE else None
+            urgent_reached += bool(reached and reached.urgent)
         if predicted == NONE:
             none_predicted += 1
             none_correct += expected == NONE
@@ -75,10 +85,12 @@ def evaluate(
             none_expected += 1
             continue
         answerable += 1
-        hits += predicted == expected
+        right = (expected, *also)
+        hits += predicted in right
         ranked = [m.entry.id for m in service.index.search(text)[:3]]
-        if expected in ranked:
-            reciprocal += 1.0 / (ranked.index(expected) + 1)
+        found = [i for i, entry_id in enumerate(ranked) if entry_id in right]
+        if found:
+            reciprocal += 1.0 / (found[0] + 1)
     latencies.sort()
     return {
         "queries": len(queries),
@@ -86,6 +98,7 @@ def evaluate(
         "mrr_at_3": round(reciprocal / max(answerable, 1), 4),
         "no_answer_precision": round(none_correct / max(none_predicted, 1), 4),
         "no_answer_recall": round(none_correct / max(none_expected, 1), 4),
+        "urgent_reached": round(urgent_reached / urgent, 4) if urgent else None,
         "latency_ms_p50": round(statistics.median(latencies), 2),
         "latency_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
     }
@@ -98,10 +111,11 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="trained Rasa model for the intents")
     parser.add_argument("--sweep", action="store_true", help="try thresholds 0.02-0.30")
     args = parser.parse_args()
-    load_dictionary(ROOT / "data/dictionary")
-    service = FaqService(args.faq_dir)
+    settings = Settings.from_env()
+    load_dictionary(settings.dictionary_dir)
+    service = FaqService(args.faq_dir, Catalogue.load(settings.catalogue_file).fill)
     queries = load_queries(args.queries)
-    intents = predict_intents(args.model, [t for t, _ in queries]) if args.model else None
+    intents = predict_intents(args.model, [q[0] for q in queries]) if args.model else None
     print(json.dumps(evaluate(service, queries, intents)))
     if args.sweep:
         index = service.index

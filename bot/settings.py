@@ -76,15 +76,19 @@ def _expand(value: object, env: Mapping[str, str]) -> object:
     return value
 
 
-def dictionary_dir_of(config_file: Path) -> Path:
-    """The jieba dictionary the NLU is trained with (config.yml), so that the FAQ
-    search and the PII redactor segment text exactly as the NLU does."""
+def tokenizer_path(config_file: Path, key: str) -> Path:
+    """A file the NLU's tokenizer is trained with (config.yml): the FAQ search and the
+    PII redactor read the same jieba dictionary, the actions the same product catalogue."""
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     for component in config.get("pipeline") or []:
-        if component.get("name") == TOKENIZER and component.get("dictionary_path"):
-            path = Path(component["dictionary_path"])
+        if component.get("name") == TOKENIZER and component.get(key):
+            path = Path(component[key])
             return path if path.is_absolute() else config_file.parent / path
-    raise SettingsError(f"{config_file}: no {TOKENIZER} with a dictionary_path")
+    raise SettingsError(f"{config_file}: no {TOKENIZER} with a {key}")
+
+
+def dictionary_dir_of(config_file: Path) -> Path:
+    return tokenizer_path(config_file, "dictionary_path")
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Settings:
     faq_dir: Path
     support_dir: Path
     dictionary_dir: Path
+    catalogue_file: Path
     var_dir: Path
     database_url: str
     webchat_secret: Optional[str]
@@ -125,6 +130,7 @@ class Settings:
             faq_dir=_path(env, "FAQ_DIR", "data/faq", root),
             support_dir=_path(env, "SUPPORT_DIR", "data/support", root),
             dictionary_dir=dictionary_dir_of(root / "config.yml"),
+            catalogue_file=tokenizer_path(root / "config.yml", "catalogue_path"),
             var_dir=var_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.db'}",
             webchat_secret=env.get("WEBCHAT_SECRET") or None,

@@ -16,7 +16,8 @@ from typing import Iterable, List, Optional
 # What `rasa train` reads, plus our code that runs inside the trained pipeline.
 # data/faq and data/support are read at run time, not trained on.
 INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules", "data/stories",
-          "data/dictionary", "bot/rasa_ext/nlu", "bot/text", "constraints.txt")
+          "data/dictionary", "data/support/products.yml", "bot/rasa_ext/nlu", "bot/text",
+          "constraints.txt")
 SUFFIX = ".inputs"
 
 

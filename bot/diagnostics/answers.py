@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import cn2an
 
-from bot.diagnostics.spec import DiagnosticsSpec, SlotSpec
+from bot.diagnostics.spec import STRICT_KINDS, DiagnosticsSpec, SlotSpec
 from bot.text.normalize import normalize_phone, parse_amount
 
 _NOISE = re.compile(r"[\s\W_]+")
 _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
 _COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(次|遍|回|下)?")
+_VAGUE_COUNT = re.compile(r"(好几|几|很多|无数|多|N|n)\s*(次|遍|回)")
 _PHONE_LIKE = re.compile(r"[+\d][\d\s\-]{5,}\d")
 
 YES = "是"
@@ -90,9 +91,10 @@ def _read_yes_no(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> Opt
     return None
 
 
-def _read_count(text: str) -> Any:
+def _read_count(text: str, with_unit: bool = False) -> Any:
+    """A number of attempts; ``with_unit``: only when said with 次/遍/回 ("3次")."""
     match = _COUNT.search(text)
-    if match is None:
+    if match is None or (with_unit and not match.group(2)):
         return None
     try:
         return int(cn2an.cn2an(match.group(1), "smart"))
@@ -120,6 +122,26 @@ def _read_amount(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -
     return Reading(parsed) if parsed else Reading(problem="invalid_amount")
 
 
+def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
+    """The customer's words when they name a length of time (5分钟, 半小时, 两天, 一会儿)."""
+    core = core_text(text)
+    if any(word in core for word in spec.duration_words):
+        return text
+    number = r"([0-9]+|[一二两三四五六七八九十几半]+)\s*(个)?\s*"
+    units = "|".join(re.escape(u) for u in spec.duration_units)
+    return text if units and re.search(number + f"({units})", text) else None
+
+
+def _read_choice(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec,
+                 spec: DiagnosticsSpec) -> Optional[str]:
+    """The slot's entity (synonym-mapped: 联通 -> 中国联通), else an accepted word said alone."""
+    found = entity_value(entities, slot.entity)
+    if found:
+        return str(found)
+    core = core_text(text)
+    return next((word for word in spec.choices.get(slot.name, ()) if core == word.lower()), None)
+
+
 def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
                 entities: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Reading:
     """What the customer's message says about ``slot``, asked as the current question."""
@@ -138,10 +160,38 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
         return _read_amount(text, entities, slot)
     if slot.kind == "count":
         count = _read_count(text)
-        if count is not None:
-            return Reading(count)
+        if count is None and _VAGUE_COUNT.search(text):
+            count = text[: spec.max_answer_chars]  # 好几次: the customer's words
+        return Reading(count) if count is not None else Reading(problem="invalid_count")
+    if slot.kind == "duration":
+        duration = _read_duration(text, spec)
+        return Reading(duration[: spec.max_answer_chars]) if duration else Reading(problem="invalid_duration")
+    if slot.kind == "choice":
+        chosen = _read_choice(text, entities, slot, spec)
+        return Reading(chosen) if chosen else Reading(problem="invalid_choice")
     named = _answer_entity(text, entities, slot.entity)
     return Reading(named if named is not None else text[: spec.max_answer_chars])
+
+
+def fits_elsewhere(open_slots: Sequence[SlotSpec], text: str, entities: List[Mapping[str, Any]],
+                   spec: DiagnosticsSpec) -> Optional[Tuple[str, Any]]:
+    """(slot, value) when an answer that does not fit the question asked clearly answers
+    another open question of the form ("3次" asked how long they waited)."""
+    for slot in open_slots:
+        if slot.kind not in STRICT_KINDS:
+            continue
+        if slot.kind == "count":
+            value = _read_count(text, with_unit=True)
+        elif slot.kind == "duration":
+            value = _read_duration(text, spec)
+        elif slot.kind == "choice":
+            value = _read_choice(text, entities, slot, spec)
+        else:
+            reading = read_answer(slot, text, None, entities, spec)
+            value = reading.value if reading.ok and entity_value(entities, slot.entity) is not None else None
+        if value is not None:
+            return slot.name, value
+    return None
 
 
 def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[str]) -> Any:

@@ -9,7 +9,10 @@ import yaml
 
 from bot.texts import Texts
 
-KINDS = ("phone", "amount", "count", "yes_no", "text")
+KINDS = ("phone", "amount", "count", "duration", "choice", "yes_no", "text")
+# Kinds whose answers can be told apart from any other text (an answer of such a
+# kind to another question of the form fills that one).
+STRICT_KINDS = ("phone", "amount", "count", "duration", "choice")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class DiagnosticsSpec:
     interruptions: FrozenSet[str]
     question_intents: FrozenSet[str]
     question_markers: Tuple[str, ...]
+    choices: Dict[str, FrozenSet[str]]     # slot -> accepted words of a `choice` slot
+    duration_units: Tuple[str, ...]
+    duration_words: FrozenSet[str]
     metadata_keys: Tuple[str, ...]
     max_answer_chars: int
     questions: Dict[str, Dict[str, Question]]   # form -> slot -> question
@@ -67,6 +73,9 @@ class DiagnosticsSpec:
             interruptions=frozenset(raw["interruptions"]),
             question_intents=frozenset(raw["question_intents"]),
             question_markers=tuple(raw["question_markers"]),
+            choices={slot: frozenset(str(w) for w in words) for slot, words in (raw.get("choices") or {}).items()},
+            duration_units=tuple(raw.get("duration_units") or ()),
+            duration_words=frozenset(raw.get("duration_words") or ()),
             metadata_keys=tuple(raw["metadata_keys"]),
             max_answer_chars=int(raw["max_answer_chars"]),
             questions={form: {slot: Question(q["text"], tuple(q.get("buttons") or ()))

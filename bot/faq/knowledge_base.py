@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -71,14 +71,14 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _parse_entry(raw: dict, area: str, path: Path) -> FaqEntry:
+def _parse_entry(raw: dict, area: str, path: Path, fill: Callable[[str], str]) -> FaqEntry:
     try:
-        questions = tuple(str(q).strip() for q in raw["questions"])
+        questions = tuple(fill(str(q).strip()) for q in raw["questions"])
         entry = FaqEntry(
             id=str(raw["id"]),
             area=str(raw.get("area", area)),
             questions=questions,
-            answer=str(raw["answer"]).strip(),
+            answer=fill(str(raw["answer"]).strip()),
             urgent=bool(raw.get("urgent", False)),
             handled_by=raw.get("handled_by"),
         )
@@ -109,8 +109,11 @@ def knowledge_base_files(directory: Path) -> List[Path]:
     return sorted(directory.glob("*.yml"))
 
 
-def load_knowledge_base(directory: Path) -> KnowledgeBase:
-    """Read every area file, the synonyms and the settings in ``directory``."""
+def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str) -> KnowledgeBase:
+    """Read every area file, the synonyms and the settings in ``directory``.
+
+    ``fill`` writes the company's names into questions and answers (``{app}`` ->
+    星汇钱包, `bot.text.catalogue.Catalogue.fill`)."""
     entries: List[FaqEntry] = []
     synonyms: Tuple[Tuple[str, ...], ...] = ()
     settings: Optional[SearchSettings] = None
@@ -122,7 +125,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
             settings = _parse_settings(data)
         else:
             area = str(data.get("area", path.stem))
-            entries.extend(_parse_entry(raw, area, path) for raw in data.get("entries", []))
+            entries.extend(_parse_entry(raw, area, path, fill) for raw in data.get("entries", []))
     if settings is None:
         raise KnowledgeBaseError(f"{directory}: {SETTINGS_FILE} is missing")
     ids = [e.id for e in entries]

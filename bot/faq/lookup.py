@@ -10,7 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from bot.faq.index import FaqIndex, Match
 from bot.faq.knowledge_base import (
@@ -38,8 +38,9 @@ class LookupResult:
 class FaqService:
     """Thread-safe holder of the current index, rebuilt on file changes."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, fill: Callable[[str], str] = str) -> None:
         self._directory = directory
+        self._fill = fill
         self._lock = threading.Lock()
         self._signature: Optional[tuple] = None
         self._index: Optional[FaqIndex] = None
@@ -59,7 +60,7 @@ class FaqService:
             if signature != self._signature:
                 self._signature = signature  # a broken edit is reported once, not per call
                 try:
-                    self._index = FaqIndex(load_knowledge_base(self._directory))
+                    self._index = FaqIndex(load_knowledge_base(self._directory, self._fill))
                 except KnowledgeBaseError as error:
                     logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
                                  else "answering from the last good version", error)

@@ -120,3 +120,43 @@ async def test_a_code_or_password_gets_one_warning(agent, sender):
     second = await say(agent, sender, "我密码是abc12345 也试了")
     warnings = [t for t in first.texts + second.texts if "不要把验证码、密码发给任何人" in t]
     assert len(warnings) == 1
+
+
+async def test_a_question_asked_at_a_free_text_question_is_answered_not_stored(agent, tickets, sender):
+    """Asked for the carrier, the customer asks about transfer limits: the question is
+    answered, the carrier asked again, and no later answer lands under the wrong question."""
+    await say(agent, sender, "验证码一直收不到 手机13812345678")
+    await say(agent, sender, "没解决")
+    turn = await say(agent, sender, "转账限额是多少")
+    assert turn.actions[0] == "action_answer_during_form" and turn.actions[-1] == "sms_form"
+    assert "运营商" in turn.texts[-1]
+    turn = await say(agent, sender, "联通")
+    assert "等了多久" in turn.texts[-1]
+    turn = await say(agent, sender, "3次")   # answers "how many times", not "how long"
+    assert "记下了" in turn.reply and "等了多久" in turn.texts[-1]
+    turn = await say(agent, sender, "二十分钟")
+    assert "国外" in turn.reply  # attempts is already known: not asked
+    turn = await say(agent, sender, "不是")
+    await say(agent, sender, "华为mate60")
+    [ticket] = tickets_of(tickets, sender)
+    assert ticket.diagnostics["carrier"] == "中国联通"
+    assert ticket.diagnostics["wait_time"] == "二十分钟"
+    assert ticket.diagnostics["attempts"] == 3
+    assert ticket.diagnostics["abroad"] == "否"
+
+
+async def test_a_report_with_every_detail_files_the_problem_raised_not_the_last_message(
+        agent, tickets, sender):
+    """Amount, bank and time up front: the form skips them, and the ticket filed after
+    没解决 is a P2 transfer problem (not P3 `deny`, the intent of the last message)."""
+    first = await say(agent, sender, "昨天下午三点给建设银行转了2000块 一直显示失败 钱也没退回来")
+    assert first.intent == "transfer_failed"
+    turn = await say(agent, sender, "没解决")
+    for _ in range(4):  # whatever is still unknown: the customer does not know
+        if "action_handoff_to_human" in turn.actions:
+            break
+        assert "金额" not in turn.texts[-1] and "哪家银行" not in turn.texts[-1]
+        turn = await say(agent, sender, "不知道")
+    [ticket] = tickets_of(tickets, sender)
+    assert (ticket.intent, ticket.priority) == ("transfer_failed", "P2")
+    assert ticket.diagnostics["amount"] == 2000.0 and ticket.diagnostics["payee"] == "建设银行"

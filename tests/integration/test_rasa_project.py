@@ -16,7 +16,9 @@ pytestmark = pytest.mark.model
 # held-out: 0.969-0.972 (never looked at example by example);
 # dev: 0.944 (written without seeing the training data; its errors guided a
 # round of new training data, so it is no longer untouched).
-MIN_ACCURACY = {"holdout": 0.955, "dev": 0.93}
+# customers: real-customer style with the company's product and merchant names,
+# written apart in session 4 (0.934 with the catalogue, 0.871 before).
+MIN_ACCURACY = {"holdout": 0.95, "dev": 0.93, "customers": 0.915}
 
 
 def test_data_validates_without_warnings():

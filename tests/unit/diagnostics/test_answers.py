@@ -3,10 +3,32 @@ from pathlib import Path
 
 import pytest
 
-from bot.diagnostics.answers import describe_device, is_interruption, prefill, read_answer
+from bot.diagnostics.answers import describe_device, fits_elsewhere, is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
 
 SPEC = DiagnosticsSpec.load(Path("data/support"))
+
+
+@pytest.mark.parametrize("slot, text, problem", [
+    pytest.param("attempts", "不是", "invalid_count", id="count-without-a-number"),
+    pytest.param("wait_time", "3次", "invalid_duration", id="duration-without-a-time"),
+    pytest.param("carrier", "转账限额是什么", "invalid_choice", id="choice-not-a-carrier"),
+])
+def test_answers_of_the_wrong_kind_are_asked_again(slot, text, problem):
+    assert read(slot, text).problem == problem
+
+
+def test_an_answer_to_another_open_question_is_recognised():
+    open_slots = [SPEC.slots[s] for s in ("attempts", "abroad")]
+    assert fits_elsewhere(open_slots, "3次", [], SPEC) == ("attempts", 3)
+    assert fits_elsewhere([SPEC.slots["wait_time"]], "等了十分钟", [], SPEC) == ("wait_time", "等了十分钟")
+    assert fits_elsewhere(open_slots, "不知道", [], SPEC) is None
+
+
+@pytest.mark.parametrize("text, intent", [("转账限额是多少", "general_question"),
+                                          ("请问你们几点下班", "general_question")])
+def test_a_question_at_a_free_text_question_is_an_interruption(text, intent):
+    assert is_interruption(text, intent, SPEC)
 
 
 def read(slot, text, intent="inform", entities=()):
@@ -23,6 +45,11 @@ def read(slot, text, intent="inform", entities=()):
     ("attempts", "试了三次", "inform", 3),
     ("attempts", "4次了", "inform", 4),
     ("attempts", "好几次", "inform", "好几次"),
+    ("wait_time", "等了快半小时", "inform", "等了快半小时"),
+    ("wait_time", "10分钟", "inform", "10分钟"),
+    ("wait_time", "两天了", "inform", "两天了"),
+    ("carrier", "联通", "inform", "联通"),
+    ("carrier", "其他", "inform", "其他"),
     ("abroad", "是的", "affirm", "是"),
     ("abroad", "没有", "deny", "否"),
     ("abroad", "在国内", "inform", "否"),
