@@ -29,26 +29,24 @@ def _path(env: Mapping[str, str], name: str, default: str, root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name) or str(default)
-    try:
-        port = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a port number, not {raw!r}") from None
-    if not 0 < port < 65536:
-        raise SettingsError(f"{name} must be between 1 and 65535, not {port}")
-    return port
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, lowest: int = 0,
+           highest: Optional[int] = None) -> int:
     raw = env.get(name) or str(default)
     try:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, not {value}")
+    if value < lowest or (highest is not None and value > highest):
+        raise SettingsError(f"{name} must be between {lowest} and {highest or 'any'}, not {value}")
     return value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    return _whole(env, name, default, 1, 65535)
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    return _whole(env, name, default)
 
 
 def tracker_store_url(endpoints_file: Path, env: Mapping[str, str]) -> str:
