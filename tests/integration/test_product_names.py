@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from tests.conftest import ROOT, RASA
+from tests.conftest import RASA, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from name_invariance import measure  # noqa: E402
