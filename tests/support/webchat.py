@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import urllib.error
-import urllib.request
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 
 from bot.processes import free_port
+from tests.support.http import request as http_request
 
 SECRET = b"test-secret-for-webchat-0123456789"
 _names = itertools.count()
@@ -75,12 +74,8 @@ def request(url: str, body: Any = None, token: Optional[str] = None, raw: Option
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+    status, answer = http_request(url, method, data, headers, timeout)
+    return status, json.loads(answer or b"null")
 
 
 def new_session(base_url: str, **fields: Any) -> Dict[str, Any]:
