@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
+from bot.settings import PROJECT_DIR
+
 MODES = ("plaintext", "compatible", "safe")
 BUTTON_STYLES = ("numbered", "menu")
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
@@ -59,8 +61,8 @@ class WeChatSettings:
     customer_service: bool = True
     button_style: str = "numbered"
     menu_file: Path = PACKAGE_DIR / "menu.yml"
-    # the project's data/support: the wechat section of texts.yml holds the fixed replies
-    support_dir: Path = PACKAGE_DIR.parents[1] / "data" / "support"
+    # Settings.support_dir: the wechat section of texts.yml holds the fixed replies
+    support_dir: Path = PROJECT_DIR / "data" / "support"
     text_limit_bytes: int = 2048
     max_input_chars: int = 2000
     dedup_seconds: float = 300.0

@@ -1,12 +1,11 @@
 """The four problem areas are declared once (data/support/diagnostics.yml `forms`);
 the places Rasa or the FAQ search need them spelled out must agree with it."""
-from pathlib import Path
 
 import yaml
 
 from bot.diagnostics.spec import DiagnosticsSpec
+from tests.support.servers import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 PROBLEMS = set(DiagnosticsSpec.load(ROOT / "data" / "support").forms.values())
 
 

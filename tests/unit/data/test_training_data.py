@@ -1,14 +1,13 @@
 """Guards on the training data itself: enough examples, and no test data in training."""
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.text.catalogue import Catalogue
+from tests.support.servers import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
 
 MINIMUM_EXAMPLES = {
