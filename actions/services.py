@@ -10,14 +10,17 @@ import logging
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, TypeVar
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.faq.lookup import FaqService
+from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.pii import Redactor, default_redactor
 from bot.settings import Settings
+from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.migrate import SchemaNotCurrent, require_current
 from bot.storage.tickets import TicketStore, TicketStoreUnavailable
@@ -56,7 +59,7 @@ def faq_service() -> FaqService:
 
 
 @lru_cache(maxsize=1)
-def ticket_store() -> TicketStore:
+def _ticket_engine() -> Engine:
     """The ticket database; `TicketStoreUnavailable` while it is down or not migrated
     (`python -m bot db-upgrade`). A failure is not cached: the next call tries again."""
     url = settings().database_url
@@ -64,7 +67,23 @@ def ticket_store() -> TicketStore:
         require_current(url)
     except (SchemaNotCurrent, SQLAlchemyError) as error:
         raise TicketStoreUnavailable(str(error)) from error
-    return TicketStore(make_engine(url))
+    return make_engine(url)
+
+
+@lru_cache(maxsize=1)
+def ticket_store() -> TicketStore:
+    return TicketStore(_ticket_engine())
+
+
+@lru_cache(maxsize=1)
+def desk() -> TicketDesk:
+    """What happens to tickets after they are opened (cancelling, the audit trail)."""
+    return TicketDesk(_ticket_engine())
+
+
+@lru_cache(maxsize=1)
+def handoff_phrases() -> HandoffPhrases:
+    return HandoffPhrases.load(settings().support_dir)
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +123,7 @@ def warm_up() -> None:
         "ticket database": ticket_store,
         "PII redactor": lambda: redactor().redact("13800000000"),
         "texts": replies,
+        "handoff phrases": handoff_phrases,
         "diagnostics": diagnostics,
         "SLA clock": sla_clock,
         "priority rules": priority_rules,
@@ -117,7 +137,7 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [settings, texts, catalogue, faq_service, ticket_store, sla_clock, priority_rules,
-                         replies, diagnostics]
+    cached: List[Any] = [settings, texts, catalogue, faq_service, _ticket_engine, ticket_store, desk,
+                         handoff_phrases, sla_clock, priority_rules, replies, diagnostics]
     for built in cached:
         built.cache_clear()

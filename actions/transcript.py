@@ -5,18 +5,13 @@ rewind are not part of the conversation staff see.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from bot.handoff.transcript import masked_messages, newest_time
 from bot.pii import Redactor
 from bot.storage.tickets import NewMessage
-
-
-def _time(event: Dict[str, Any]) -> Optional[datetime]:
-    stamp = event.get("timestamp")
-    return datetime.fromtimestamp(stamp, timezone.utc) if stamp else None
 
 
 def _intent_of(event: Dict[str, Any]) -> Optional[str]:
@@ -28,17 +23,13 @@ def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 def masked_transcript(tracker: Tracker, redactor: Redactor) -> List[NewMessage]:
-    """User and bot messages in order, every text passed through the PII redactor."""
-    messages = []
-    for event in tracker.applied_events():
-        kind = event.get("event")
-        if kind == "user":
-            intent = (event.get("parse_data") or {}).get("intent") or {}
-            messages.append(NewMessage("user", redactor.redact(event.get("text") or "").text,
-                                       intent.get("name"), intent.get("confidence"), _time(event)))
-        elif kind == "bot" and event.get("text"):
-            messages.append(NewMessage("bot", redactor.redact(event["text"]).text, sent_at=_time(event)))
-    return messages
+    """User and bot messages and the bot's actions in order, texts masked."""
+    return masked_messages(tracker.applied_events(), redactor)
+
+
+def transcript_time(tracker: Tracker) -> float:
+    """Tracker time of the newest event in the transcript: the console copies what follows."""
+    return newest_time(tracker.applied_events())
 
 
 def intents_seen(tracker: Tracker) -> List[str]:

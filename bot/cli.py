@@ -34,6 +34,11 @@ def _rasa_server(args: argparse.Namespace) -> Service:
         "--credentials", "credentials.yml", "--endpoints", args.endpoints, "--enable-api"))
 
 
+def _console(port: int, credentials: str = "credentials.yml") -> Service:
+    return Service("console", [sys.executable, "-m", "bot", "console", "--port", str(port),
+                               "--credentials", credentials])
+
+
 def _migrate(settings: Settings) -> None:
     """The one place that migrates: before any server starts (they only check)."""
     from bot.storage.migrate import upgrade
@@ -51,8 +56,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
-    services = [_action_server(args.actions_port), _rasa_server(args)]
+    services = [_action_server(args.actions_port), _rasa_server(args),
+                _console(args.console_port)]
     return run_services(services, line_filter=_redact_line)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """The staff console alone (``make console``); the database must be migrated."""
+    from bot.console.app import create_app
+    from bot.storage.migrate import SchemaNotCurrent, require_current
+
+    settings = Settings.from_env()
+    try:
+        require_current(settings.database_url)
+    except SchemaNotCurrent as error:
+        print(f"console: {error}", file=sys.stderr)
+        return 2
+    app = create_app(settings, credentials_file=Path(args.credentials))
+    print(f"staff console on http://{args.host}:{args.port}/", flush=True)
+    app.run(host=args.host, port=args.port, access_log=False, workers=1)
+    return 0
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -142,10 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the Rasa server and the action server")
     run.add_argument("--port", type=int, default=defaults.rasa_port)
     run.add_argument("--actions-port", type=int, default=defaults.actions_port)
+    run.add_argument("--console-port", type=int, default=defaults.console_port)
     run.add_argument("--model", default="models")
     run.add_argument("--endpoints", default="endpoints.yml",
                      help="its action_endpoint must point at --actions-port")
     run.set_defaults(func=cmd_run)
+
+    console = sub.add_parser("console", help="start the staff console alone")
+    console.add_argument("--host", default="127.0.0.1")
+    console.add_argument("--port", type=int, default=defaults.console_port)
+    console.add_argument("--credentials", default="credentials.yml",
+                         help="the WeChat section gives the customer-service API's address")
+    console.set_defaults(func=cmd_console)
 
     shell = sub.add_parser("shell", help="chat in the terminal (starts the action server)")
     shell.add_argument("--actions-port", type=int, default=defaults.actions_port)

@@ -49,6 +49,15 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return _whole(env, name, default)
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0, not {raw!r}")
+
+
 def tracker_store_url(endpoints_file: Path, env: Mapping[str, str]) -> str:
     """The SQLAlchemy URL of the SQL tracker store configured in ``endpoints_file``,
     built as Rasa builds it (``${VAR}`` values taken from ``env``)."""
@@ -116,6 +125,13 @@ class Settings:
     wechat_app_id: str = ""
     wechat_secret: str = ""
     wechat_aes_key: str = ""
+    console_port: int = 8080
+    rasa_url: str = ""  # where the console reaches the Rasa server's HTTP API
+    console_https: bool = False  # served behind TLS: session cookies get `Secure`
+    console_session_hours: int = 12
+    unassigned_alert_minutes: int = 15  # the queue flags tickets waiting longer with nobody on them
+    login_max_failures: int = 5  # per account or address within login_lockout_minutes
+    login_lockout_minutes: int = 15
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ,
@@ -123,6 +139,7 @@ class Settings:
         root = Path(env.get("BOT_PROJECT_DIR") or project_dir)
         var_dir = _path(env, "VAR_DIR", "var", root)
         endpoints_file = _path(env, "ENDPOINTS_FILE", "endpoints.yml", root)
+        rasa_port = _port(env, "RASA_PORT", 5005)
         return cls(
             project_dir=root,
             faq_dir=_path(env, "FAQ_DIR", "data/faq", root),
@@ -132,7 +149,7 @@ class Settings:
             var_dir=var_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.db'}",
             webchat_secret=env.get("WEBCHAT_SECRET") or None,
-            rasa_port=_port(env, "RASA_PORT", 5005),
+            rasa_port=rasa_port,
             actions_port=_port(env, "ACTIONS_PORT", 5055),
             rasa_api_token=env.get("RASA_API_TOKEN") or None,
             cors_origins=tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip()),
@@ -149,6 +166,13 @@ class Settings:
             wechat_app_id=(env.get("WECHAT_APPID") or "").strip(),
             wechat_secret=(env.get("WECHAT_SECRET") or "").strip(),
             wechat_aes_key=(env.get("WECHAT_AES_KEY") or "").strip(),
+            console_port=_port(env, "CONSOLE_PORT", 8080),
+            rasa_url=(env.get("RASA_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
+            console_https=_flag(env, "CONSOLE_HTTPS"),
+            console_session_hours=_whole(env, "CONSOLE_SESSION_HOURS", 12, 1, 24 * 30),
+            unassigned_alert_minutes=_count(env, "UNASSIGNED_ALERT_MINUTES", 15),
+            login_max_failures=_whole(env, "LOGIN_MAX_FAILURES", 5, 1),
+            login_lockout_minutes=_whole(env, "LOGIN_LOCKOUT_MINUTES", 15, 1),
         )
 
     @property

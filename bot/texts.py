@@ -45,3 +45,7 @@ class Texts:
 
     def raw(self, section: str) -> Dict[str, Any]:
         return dict(self._raw[section])
+
+    def buttons(self, section: str) -> List[Dict[str, str]]:
+        """A section that is a list of buttons ({title, payload})."""
+        return [{"title": str(b["title"]), "payload": str(b["payload"])} for b in self._raw[section]]

@@ -100,3 +100,30 @@ class SlaClock:
             return self._add_business_hours(created, target.hours)
         return self._next_open_moment(created + timedelta(hours=target.hours))
 
+
+    def service_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Staffed time from ``start`` to ``end``: the part of it within service hours on
+        working days. Negative when ``end`` comes first (``-service_time_between(end, start)``)."""
+        if end < start:
+            return -self.service_time_between(end, start)
+        local_start, local_end = start.astimezone(self._zone), end.astimezone(self._zone)
+        total = timedelta()
+        day = local_start.date()
+        while day <= local_end.date():
+            if is_workday(day):
+                opens = datetime.combine(day, self._hours.opens, self._zone)
+                closes = datetime.combine(day, self._hours.closes, self._zone)
+                overlap = min(closes, local_end) - max(opens, local_start)
+                if overlap > timedelta():
+                    total += overlap
+            day += timedelta(days=1)
+        return total
+
+    def time_left(self, priority: str, due: datetime, now: datetime) -> timedelta:
+        """Until ``due`` (negative: overdue by that much), on the clock staff work to for
+        ``priority``: calendar time where its target runs around the clock (P1), service
+        hours otherwise (an evening or a holiday does not count down)."""
+        target = self._hours.targets.get(priority)
+        if target is not None and target.clock == "calendar":
+            return due - now
+        return self.service_time_between(now, due)

@@ -1,7 +1,9 @@
 """Every table of the project's database (Rasa's tracker store keeps its own).
 
 - ``tickets`` and ``transcript_messages``: handoffs and their masked transcripts;
-- ``webchat_outbox``: every message shown in a web chat window.
+- ``ticket_notes`` and ``ticket_audit``: staff's private notes and who did what;
+- ``webchat_outbox``: every message shown in a web chat window;
+- ``staff``, ``staff_sessions``, ``login_failures``, ``integration_tokens``: the console's accounts.
 """
 from __future__ import annotations
 
@@ -50,8 +52,14 @@ class UtcDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-STATUSES = ("open", "in_progress", "resolved")
+# waiting: handed off, nobody owns it yet (the bot keeps the customer company);
+# assigned: a person owns it (the conversation is paused in Rasa);
+# resolved / handed_back / cancelled: closed, the bot owns the conversation again.
+STATUSES = ("waiting", "assigned", "resolved", "handed_back", "cancelled")
+OPEN_STATUSES = ("waiting", "assigned")
+CLOSED_STATUSES = ("resolved", "handed_back", "cancelled")
 PRIORITIES = ("P1", "P2", "P3")
+ROLES = ("agent", "admin")
 
 
 class Ticket(Base):
@@ -63,7 +71,7 @@ class Ticket(Base):
     handoff_key = Column(String(200), nullable=False, unique=True)
     sender_id = Column(String(200), nullable=False, index=True)
     channel = Column(String(50), nullable=False, default="rest")
-    status = Column(String(20), nullable=False, default="open", index=True)
+    status = Column(String(20), nullable=False, default="waiting", index=True)
     priority = Column(String(2), nullable=False)
     intent = Column(String(100))
     intent_confidence = Column(Float)
@@ -71,8 +79,16 @@ class Ticket(Base):
     diagnostics = Column(JSON, nullable=False, default=dict)
     sla_due_at = Column(UtcDateTime, nullable=False)
     assigned_agent = Column(String(100))
+    # Last 4 digits of the account phone, the one part staff may search by.
+    phone_last4 = Column(String(4), index=True)
+    # Tracker time of the newest event copied into the transcript.
+    synced_until = Column(Float, nullable=False, default=0.0)
+    resolution_note = Column(Text)
     created_at = Column(UtcDateTime, nullable=False)
     updated_at = Column(UtcDateTime, nullable=False)
+    assigned_at = Column(UtcDateTime)
+    first_response_at = Column(UtcDateTime)
+    closed_at = Column(UtcDateTime)
 
     messages = relationship(
         "TranscriptMessage", back_populates="ticket", order_by="TranscriptMessage.position",
@@ -87,11 +103,15 @@ class TranscriptMessage(Base):
     id = Column(Integer, primary_key=True)
     ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
     position = Column(Integer, nullable=False)
-    role = Column(String(10), nullable=False)  # user / bot
-    text = Column(Text, nullable=False)  # always masked
+    role = Column(String(10), nullable=False)  # user / bot / action / staff
+    text = Column(Text, nullable=False)  # always masked; an action's name for role action
     intent = Column(String(100))
     confidence = Column(Float)
     sent_at = Column(UtcDateTime)
+    author = Column(String(100))  # the staff member who wrote a staff message
+    # A staff message: delivered, kept (the channel cannot take it now) or failed.
+    delivery = Column(String(20))
+    delivery_note = Column(Text)
 
     ticket = relationship("Ticket", back_populates="messages")
 
@@ -112,3 +132,74 @@ class OutboxMessage(Base):
     # buttons, image, custom: whatever else the bot sent with the text
     extra = Column(JSON, nullable=False, default=dict)
     created_at = Column(UtcDateTime, nullable=False)
+
+
+class TicketNote(Base):
+    """A private note of staff on a ticket: never sent to the customer."""
+
+    __tablename__ = "ticket_notes"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(100), nullable=False)
+    text = Column(Text, nullable=False)  # masked
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class TicketAudit(Base):
+    """Who did what to a ticket, and when (created, assigned, replied, resolved ...)."""
+
+    __tablename__ = "ticket_audit"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    actor = Column(String(100), nullable=False)  # a staff username, "customer", "bot" or "api:<name>"
+    action = Column(String(30), nullable=False)
+    detail = Column(Text, nullable=False, default="")  # masked
+    at = Column(UtcDateTime, nullable=False)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(100), nullable=False, unique=True)
+    display_name = Column(String(100), nullable=False)
+    role = Column(String(10), nullable=False, default="agent")
+    password_hash = Column(String(255), nullable=False)  # argon2id
+    active = Column(Integer, nullable=False, default=1)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    staff_id = Column(Integer, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(100), nullable=False, index=True)
+    address = Column(String(64), nullable=False, index=True)
+    at = Column(UtcDateTime, nullable=False)
+
+
+class IntegrationToken(Base):
+    """A bearer token of one integration (a team's own desk) for the console's JSON API."""
+
+    __tablename__ = "integration_tokens"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False, unique=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    revoked_at = Column(UtcDateTime)

@@ -8,25 +8,21 @@ customer, never pretend the ticket exists.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.storage.engine import make_session_factory
-from bot.storage.models import STATUSES, Ticket, TranscriptMessage
-
-T = TypeVar("T")
-RETRIES = 3
+from bot.storage.models import Ticket, TranscriptMessage
+from bot.storage.retrying import RetryingStore, StoreUnavailable
 
 
-class TicketStoreUnavailable(RuntimeError):
-    """The database could not be reached after retries."""
+class TicketStoreUnavailable(StoreUnavailable):
+    """The ticket database could not be reached after retries."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +32,16 @@ class NewMessage:
     intent: Optional[str] = None
     confidence: Optional[float] = None
     sent_at: Optional[datetime] = None
+    author: Optional[str] = None
+    delivery: Optional[str] = None
+    delivery_note: Optional[str] = None
+
+
+def message_row(position: int, message: NewMessage) -> TranscriptMessage:
+    return TranscriptMessage(position=position, role=message.role, text=message.text,
+                             intent=message.intent, confidence=message.confidence,
+                             sent_at=message.sent_at, author=message.author,
+                             delivery=message.delivery, delivery_note=message.delivery_note)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class NewTicket:
     intent_confidence: Optional[float] = None
     diagnostics: Dict[str, Any] = field(default_factory=dict)
     messages: Sequence[NewMessage] = ()
+    phone_last4: Optional[str] = None
+    synced_until: float = 0.0  # tracker time of the newest event in ``messages``
 
 
 @dataclass(frozen=True)
@@ -62,23 +70,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class TicketStore:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
-        self._sessions = make_session_factory(engine)
-        self._clock = clock
+class TicketStore(RetryingStore):
+    unavailable = TicketStoreUnavailable
 
-    def _retrying(self, work: Callable[[Session], T]) -> T:
-        delay = 0.1
-        for attempt in range(RETRIES):
-            try:
-                with self._sessions() as session:
-                    return work(session)
-            except OperationalError as error:
-                if attempt == RETRIES - 1:
-                    raise TicketStoreUnavailable(str(error.orig)) from error
-                time.sleep(delay)
-                delay *= 4
-        raise AssertionError("unreachable")
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
+        super().__init__(engine)
+        self._clock = clock
 
     def _next_number(self, session: Session, now: datetime) -> str:
         prefix = f"T{now:%Y%m%d}-"
@@ -103,16 +100,13 @@ class TicketStore:
                 now = self._clock()
                 ticket = Ticket(
                     number=self._next_number(session, now), handoff_key=new.handoff_key,
-                    sender_id=new.sender_id, channel=new.channel, status="open",
+                    sender_id=new.sender_id, channel=new.channel, status="waiting",
                     priority=new.priority, intent=new.intent,
                     intent_confidence=new.intent_confidence, handoff_reason=new.handoff_reason,
                     diagnostics=dict(new.diagnostics), sla_due_at=new.sla_due_at,
-                    created_at=now, updated_at=now,
-                    messages=[
-                        TranscriptMessage(position=i, role=m.role, text=m.text, intent=m.intent,
-                                          confidence=m.confidence, sent_at=m.sent_at)
-                        for i, m in enumerate(new.messages)
-                    ],
+                    created_at=now, updated_at=now, phone_last4=new.phone_last4,
+                    synced_until=new.synced_until,
+                    messages=[message_row(i, m) for i, m in enumerate(new.messages)],
                 )
                 session.add(ticket)
                 try:
@@ -150,20 +144,5 @@ class TicketStore:
             if status is not None:
                 query = query.where(Ticket.status == status)
             return list(session.execute(query).scalars())
-
-        return self._retrying(work)
-
-    def set_status(self, number: str, status: str, agent: Optional[str] = None) -> Ticket:
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-
-        def work(session: Session) -> Ticket:
-            ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one()
-            ticket.status = status
-            if agent is not None:
-                ticket.assigned_agent = agent
-            ticket.updated_at = self._clock()
-            session.commit()
-            return ticket
 
         return self._retrying(work)

@@ -36,14 +36,15 @@ async def test_transcript_is_masked_and_secrets_never_stored(faq_dir, dispatcher
     transcript = " ".join(m.text for m in ticket.messages)
     assert "验证码是******" in transcript and "123456" not in transcript
     assert "138****5678" in transcript and "13812345678" not in transcript
-    assert ticket.diagnostics == {"phone_number": "13812345678"}  # staff need the account
+    # Staff never see a full phone number; the last 4 digits find the ticket.
+    assert ticket.diagnostics == {"phone_number": "138****5678"} and ticket.phone_last4 == "5678"
     assert ticket.priority == "P2" and ticket.handoff_reason == "not_solved"
 
 
 async def test_database_outage_is_told_to_the_customer(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
     services.reset()
-    monkeypatch.setattr("bot.storage.tickets.time.sleep", lambda _: None)
+    monkeypatch.setattr("bot.storage.retrying.time.sleep", lambda _: None)
     events = await ActionHandoffToHuman().run(dispatcher, tracker(), {})
     assert "没能为您创建工单" in dispatcher.messages[0]["text"]
     assert events[0]["value"] is None

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.diagnostics.form_rules import handled_interruptions, render
+from bot.diagnostics.form_rules import diagnostic_forms, handled_interruptions, render
 from bot.diagnostics.spec import DiagnosticsSpec
 
 SPEC = DiagnosticsSpec.load(Path("data/support"))
@@ -11,12 +11,12 @@ DOMAIN = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
 
 
 def test_every_form_slot_has_a_question_and_a_kind():
-    forms = {name: form["required_slots"] for name, form in DOMAIN["forms"].items()}
+    forms = {name: form["required_slots"] for name, form in diagnostic_forms(DOMAIN).items()}
     assert SPEC.missing_questions(forms) == []
 
 
 def test_every_form_belongs_to_a_problem_intent():
-    assert set(SPEC.forms) == set(DOMAIN["forms"])
+    assert set(SPEC.forms) == set(diagnostic_forms(DOMAIN))
     assert set(SPEC.forms.values()) <= set(DOMAIN["intents"])
 
 

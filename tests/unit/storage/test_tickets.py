@@ -6,27 +6,13 @@ from alembic.migration import MigrationContext
 
 from bot.storage.engine import make_engine
 from bot.storage.models import Base
-from bot.storage.tickets import NewMessage, NewTicket, TicketStore, TicketStoreUnavailable
-
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+from bot.storage.tickets import TicketStore, TicketStoreUnavailable
+from tests.support.tickets import NOW, new_ticket
 
 
 @pytest.fixture
 def store(migrated_db_url):
     return TicketStore(make_engine(migrated_db_url), clock=lambda: NOW)
-
-
-def new_ticket(key="u1:1", **overrides):
-    values = dict(
-        handoff_key=key, sender_id="u1", channel="rest", priority="P2",
-        handoff_reason="not_solved", sla_due_at=NOW + timedelta(hours=4),
-        intent="transfer_failed", intent_confidence=0.93,
-        diagnostics={"amount": 5000.0},
-        messages=[NewMessage("user", "转账失败 手机138****5678", "transfer_failed", 0.93),
-                  NewMessage("bot", "请问问题解决了吗？")],
-    )
-    values.update(overrides)
-    return NewTicket(**values)
 
 
 def test_migrations_match_the_models(migrated_db_url):
@@ -41,7 +27,7 @@ def test_ticket_is_created_with_readable_number_and_transcript(store):
     assert result.created
     ticket = store.get(result.ticket.number)
     assert ticket.number == "T20261123-0001"
-    assert ticket.status == "open" and ticket.priority == "P2"
+    assert ticket.status == "waiting" and ticket.priority == "P2"
     assert ticket.diagnostics == {"amount": 5000.0}
     assert [(m.position, m.role) for m in ticket.messages] == [(0, "user"), (1, "bot")]
 
@@ -59,15 +45,11 @@ def test_numbers_count_up_within_a_day(store):
     assert numbers == ["T20261123-0001", "T20261123-0002", "T20261123-0003"]
 
 
-def test_latest_ticket_for_a_sender_and_status_changes(store):
+def test_latest_ticket_for_a_sender(store):
     store.create(new_ticket(key="a"))
     second = store.create(new_ticket(key="b")).ticket
     assert store.latest_for_sender("u1").number == second.number
-    updated = store.set_status(second.number, "in_progress", agent="小王")
-    assert (updated.status, updated.assigned_agent) == ("in_progress", "小王")
-    assert [t.number for t in store.list(status="open")] == ["T20261123-0001"]
-    with pytest.raises(ValueError):
-        store.set_status(second.number, "lost")
+    assert [t.number for t in store.list(status="waiting")] == ["T20261123-0002", "T20261123-0001"]
 
 
 def test_unreachable_database_raises_instead_of_losing_the_ticket(tmp_path):

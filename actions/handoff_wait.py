@@ -1,0 +1,162 @@
+"""The two loops around a handoff.
+
+- ``handoff_summary_form``: a bare 转人工 first asks for one line about the
+  problem (skippable), so the ticket says what it is about.
+- ``handoff_wait_form``: after the ticket is opened, while nobody has taken it,
+  every message is kept by the loop (the console copies it onto the ticket)
+  and answered once in full, then briefly; 不用了 / 问题已经解决了 calls the
+  handoff off. When a person takes the ticket the console pauses the
+  conversation, and closing it ends the loop (bot/console/takeover.py).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.handoff import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED
+from actions.transcript import user_events
+from bot.handoff.loops import WAIT_LOOP
+from bot.storage.desk import TicketClosed, TicketNotFound
+from bot.storage.models import CLOSED_STATUSES
+from bot.storage.tickets import TicketStoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+CALLED_OFF = "__called_off__"
+RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
+# A conversation so far only greeting or asking for a person says nothing about the problem.
+NO_PROBLEM_INTENTS = {"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"}
+
+
+def _described(tracker: Tracker) -> bool:
+    """Whether the conversation already says what the handoff is about."""
+    if tracker.get_slot("handoff_summary") or tracker.get_slot("problem"):
+        return True
+    phrases = services.handoff_phrases()
+    for event in user_events(tracker):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = event.get("text") or ""
+        if text.startswith("/"):
+            continue
+        if intent not in NO_PROBLEM_INTENTS or not phrases.is_bare_request(text):
+            return True
+    return False
+
+
+class ValidateHandoffSummaryForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_handoff_summary_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return [] if _described(tracker) else list(domain_slots)
+
+    def validate_handoff_summary(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "")
+        phrases = services.handoff_phrases()
+        if phrases.calls_off(text) or tracker.get_intent_of_latest_message() == "stop_form":
+            return {"handoff_summary": SUMMARY_CALLED_OFF}
+        if phrases.skips(text) or tracker.get_intent_of_latest_message() == "deny":
+            return {"handoff_summary": SUMMARY_SKIPPED}
+        return {"handoff_summary": text}
+
+
+class ActionAskHandoffSummary(Action):
+    def name(self) -> Text:
+        return "action_ask_handoff_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=services.replies().render("handoff_ask_summary"))
+        return []
+
+
+class ValidateHandoffWaitForm(FormValidationAction):
+    """Keeps the loop going (the slot is emptied again) unless the customer calls it off."""
+
+    def name(self) -> Text:
+        return "validate_handoff_wait_form"
+
+    def validate_handoff_note(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if services.handoff_phrases().calls_off(str(value or "")):
+            return {"handoff_note": CALLED_OFF}
+        count = tracker.get_slot("handoff_followups") or 0
+        return {"handoff_note": None, "handoff_followups": float(count) + 1}
+
+
+def _ended(tracker: Tracker) -> List[Dict[Text, Any]]:
+    return [ActiveLoop(None)] + [SlotSet(name, None) for name in RESET_WAITING]
+
+
+def _ticket_closed(number: Optional[str]) -> bool:
+    """The console closed the ticket but could not reach Rasa to end the loop."""
+    if not number:
+        return True
+    try:
+        ticket = services.ticket_store().get(number)
+    except TicketStoreUnavailable:
+        return False
+    return ticket is None or ticket.status in CLOSED_STATUSES
+
+
+def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Blocking (database): run in a worker thread."""
+    number = tracker.get_slot("ticket_number")
+    if _ticket_closed(number):
+        return _ended(tracker)
+    count = int(tracker.get_slot("handoff_followups") or 0)
+    if count == 0:
+        return []  # the loop starts right after the handoff message: nothing to add
+    replies = services.replies()
+    if count == 1:
+        ticket = services.ticket_store().get(number)
+        due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
+        dispatcher.utter_message(text=replies.render("handoff_waiting", ticket_number=number, due=due))
+    else:
+        dispatcher.utter_message(text=replies.render("handoff_waiting_brief", ticket_number=number))
+    return []
+
+
+class ActionAskHandoffNote(Action):
+    def name(self) -> Text:
+        return "action_ask_handoff_note"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return await services.blocking(ask_note, dispatcher, tracker)
+
+
+def call_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Blocking (database): run in a worker thread."""
+    number = tracker.get_slot("ticket_number")
+    try:
+        services.desk().close(number, "cancelled", actor="customer", note="客户取消转人工")
+    except (TicketClosed, TicketNotFound):
+        pass  # closed by staff meanwhile: the customer's wish holds either way
+    except TicketStoreUnavailable as error:
+        logger.error("handoff %s not cancelled: %s", number, error)
+    dispatcher.utter_message(text=services.replies().render("handoff_cancelled", ticket_number=number))
+    return [SlotSet(name, None) for name in RESET_WAITING]
+
+
+class ActionHandoffCancelled(Action):
+    def name(self) -> Text:
+        return "action_handoff_cancelled"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return await services.blocking(call_off, dispatcher, tracker)
+
+
+__all__ = ["ActionAskHandoffNote", "ActionAskHandoffSummary", "ActionHandoffCancelled",
+           "ValidateHandoffSummaryForm",
+           "ValidateHandoffWaitForm", "WAIT_LOOP"]

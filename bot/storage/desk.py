@@ -1,0 +1,212 @@
+"""What happens to a ticket after it is opened: ownership, staff messages,
+notes, the synced transcript, and the audit trail of all of it.
+
+Every change writes its audit row in the same transaction. Texts arrive
+masked: callers pass them through the PII redactor first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, List, Optional, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.storage.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Ticket,
+    TicketAudit,
+    TicketNote,
+    TranscriptMessage,
+)
+from bot.storage.retrying import RetryingStore
+from bot.storage.tickets import NewMessage, TicketStoreUnavailable, message_row
+
+
+class TicketNotFound(LookupError):
+    pass
+
+
+class TicketClosed(RuntimeError):
+    """The ticket was already resolved, handed back or cancelled."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket with everything its page shows, read in one session."""
+
+    ticket: Ticket
+    messages: List[TranscriptMessage]
+    notes: List[TicketNote]
+    audit: List[TicketAudit]
+
+
+class TicketDesk(RetryingStore):
+    unavailable = TicketStoreUnavailable
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
+        super().__init__(engine)
+        self._clock = clock
+
+    # -- reading --------------------------------------------------------------
+
+    def view(self, number: str) -> TicketView:
+        def work(session: Session) -> TicketView:
+            ticket = self._ticket(session, number)
+            notes = session.execute(select(TicketNote).where(TicketNote.ticket_id == ticket.id)
+                                    .order_by(TicketNote.id)).scalars().all()
+            audit = session.execute(select(TicketAudit).where(TicketAudit.ticket_id == ticket.id)
+                                    .order_by(TicketAudit.id)).scalars().all()
+            return TicketView(ticket, list(ticket.messages), list(notes), list(audit))
+
+        return self._retrying(work)
+
+    def messages_after(self, number: str, position: int) -> List[TranscriptMessage]:
+        def work(session: Session) -> List[TranscriptMessage]:
+            ticket = self._ticket(session, number)
+            return list(session.execute(
+                select(TranscriptMessage).where(TranscriptMessage.ticket_id == ticket.id,
+                                                TranscriptMessage.position > position)
+                .order_by(TranscriptMessage.position)).scalars())
+
+        return self._retrying(work)
+
+    def open_for_sender(self, sender_id: str) -> Optional[Ticket]:
+        """The sender's newest ticket that is still waiting or assigned."""
+        def work(session: Session) -> Optional[Ticket]:
+            return session.execute(
+                select(Ticket).where(Ticket.sender_id == sender_id, Ticket.status.in_(OPEN_STATUSES))
+                .order_by(Ticket.id.desc()).limit(1)).scalar_one_or_none()
+
+        return self._retrying(work)
+
+    # -- ownership ------------------------------------------------------------
+
+    def assign(self, number: str, agent: str, actor: str) -> Ticket:
+        """``agent`` owns the ticket from now on (the caller pauses the bot first)."""
+        def work(session: Session) -> Ticket:
+            ticket = self._open_ticket(session, number)
+            now = self._clock()
+            previous = ticket.assigned_agent
+            ticket.status, ticket.assigned_agent, ticket.updated_at = "assigned", agent, now
+            ticket.assigned_at = ticket.assigned_at or now
+            detail = agent if not previous or previous == agent else f"{previous} → {agent}"
+            self._audit(session, ticket, actor, "assigned", detail)
+            session.commit()
+            return ticket
+
+        return self._retrying(work)
+
+    def close(self, number: str, status: str, actor: str, note: str = "") -> Ticket:
+        """Resolve, hand back or cancel: the bot owns the conversation again."""
+        if status not in CLOSED_STATUSES:
+            raise ValueError(f"not a closing status: {status!r}")
+
+        def work(session: Session) -> Ticket:
+            ticket = self._open_ticket(session, number)
+            now = self._clock()
+            ticket.status, ticket.updated_at, ticket.closed_at = status, now, now
+            if note:
+                ticket.resolution_note = note
+            self._audit(session, ticket, actor, status, note)
+            session.commit()
+            return ticket
+
+        return self._retrying(work)
+
+    # -- messages, notes, transcript -----------------------------------------
+
+    def add_staff_message(self, number: str, author: str, text: str, delivery: str,
+                          delivery_note: str = "") -> TranscriptMessage:
+        def work(session: Session) -> TranscriptMessage:
+            ticket = self._ticket(session, number)
+            now = self._clock()
+            row = self._append(session, ticket, [NewMessage(
+                "staff", text, sent_at=now, author=author, delivery=delivery,
+                delivery_note=delivery_note or None)])[0]
+            if delivery == "delivered" and ticket.first_response_at is None:
+                ticket.first_response_at = now
+            ticket.updated_at = now
+            self._audit(session, ticket, author, "replied" if delivery == "delivered" else f"reply_{delivery}",
+                        delivery_note)
+            session.commit()
+            return row
+
+        return self._retrying(work)
+
+    def add_note(self, number: str, author: str, text: str) -> TicketNote:
+        def work(session: Session) -> TicketNote:
+            ticket = self._ticket(session, number)
+            note = TicketNote(ticket_id=ticket.id, author=author, text=text, created_at=self._clock())
+            session.add(note)
+            self._audit(session, ticket, author, "note", "")
+            session.commit()
+            return note
+
+        return self._retrying(work)
+
+    def record(self, number: str, actor: str, action: str, detail: str = "") -> None:
+        """An audit row on its own (a failed pause, a delivery kept for later)."""
+        def work(session: Session) -> None:
+            self._audit(session, self._ticket(session, number), actor, action, detail)
+            session.commit()
+
+        self._retrying(work)
+
+    def append_synced(self, number: str, messages: Sequence[NewMessage], synced_until: float) -> int:
+        """Add conversation events newer than the ticket's ``synced_until``.
+
+        Two console workers syncing at once: the second one's positions collide
+        (unique per ticket), it rolls back and the first one's copy stands."""
+        def work(session: Session) -> int:
+            ticket = self._ticket(session, number)
+            if synced_until <= (ticket.synced_until or 0.0):
+                return 0
+            self._append(session, ticket, messages)
+            ticket.synced_until = synced_until
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return 0
+            return len(messages)
+
+        return self._retrying(work)
+
+    # -- helpers --------------------------------------------------------------
+
+    def _ticket(self, session: Session, number: str) -> Ticket:
+        ticket = session.execute(select(Ticket).options(selectinload(Ticket.messages))
+                                 .where(Ticket.number == number)).scalar_one_or_none()
+        if ticket is None:
+            raise TicketNotFound(number)
+        return ticket
+
+    def _open_ticket(self, session: Session, number: str) -> Ticket:
+        ticket = self._ticket(session, number)
+        if ticket.status in CLOSED_STATUSES:
+            raise TicketClosed(f"{number} is {ticket.status}")
+        return ticket
+
+    def _append(self, session: Session, ticket: Ticket,
+                messages: Sequence[NewMessage]) -> List[TranscriptMessage]:
+        last = session.execute(select(func.max(TranscriptMessage.position))
+                               .where(TranscriptMessage.ticket_id == ticket.id)).scalar()
+        start = -1 if last is None else last
+        rows = [message_row(start + 1 + i, m) for i, m in enumerate(messages)]
+        for row in rows:
+            row.ticket_id = ticket.id
+            session.add(row)
+        return rows
+
+    def _audit(self, session: Session, ticket: Ticket, actor: str, action: str, detail: str) -> None:
+        session.add(TicketAudit(ticket_id=ticket.id, actor=actor, action=action, detail=detail or "",
+                                at=self._clock()))
