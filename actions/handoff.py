@@ -23,9 +23,9 @@ from bot.faq.lookup import FaqUnavailable
 from bot.handoff.loops import WAIT_LOOP
 from bot.pii.masks import MASKS
 from bot.pii.recognizers import PHONE
-from bot.text.normalize import normalize_phone
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import NewTicket, TicketStoreUnavailable
+from bot.text.normalize import normalize_phone
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.handoff import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED
-from actions.transcript import user_events
-from bot.handoff.loops import WAIT_LOOP
+from bot.handoff.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES
 from bot.storage.tickets import TicketStoreUnavailable
@@ -35,12 +34,37 @@ RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot
 NO_PROBLEM_INTENTS = {"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"}
 
 
+def _activating(tracker: Tracker, loop: str) -> bool:
+    """Whether the latest message came before ``loop`` started.
+
+    Rasa fills a loop's from_text slot with the message that started the loop
+    (the 转人工 itself, the message before the handoff): that is not an answer."""
+    active: Optional[str] = None
+    active_at_message: Optional[str] = None
+    for event in tracker.events:
+        if event.get("event") == "active_loop":
+            active = event.get("name")
+        elif event.get("event") == "user":
+            active_at_message = active
+    return active_at_message != loop
+
+
+def _messages_before_summary(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The customer's messages up to the one that started the summary loop."""
+    events = tracker.events
+    starts = [i for i, e in enumerate(events)
+              if e.get("event") == "active_loop" and e.get("name") == SUMMARY_LOOP]
+    before = events[:starts[-1]] if starts else events
+    return [e for e in before if e.get("event") == "user"]
+
+
 def _described(tracker: Tracker) -> bool:
-    """Whether the conversation already says what the handoff is about."""
-    if tracker.get_slot("handoff_summary") or tracker.get_slot("problem"):
+    """Whether the conversation already said what the handoff is about before
+    the loop asked (its own answer is validated, not counted here)."""
+    if tracker.get_slot("problem"):
         return True
     phrases = services.handoff_phrases()
-    for event in user_events(tracker):
+    for event in _messages_before_summary(tracker):
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = event.get("text") or ""
         if text.startswith("/"):
@@ -60,12 +84,15 @@ class ValidateHandoffSummaryForm(FormValidationAction):
 
     def validate_handoff_summary(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if _activating(tracker, SUMMARY_LOOP):
+            return {"handoff_summary": None}
         text = str(value or "")
         phrases = services.handoff_phrases()
-        if phrases.calls_off(text) or tracker.get_intent_of_latest_message() == "stop_form":
-            return {"handoff_summary": SUMMARY_CALLED_OFF}
-        if phrases.skips(text) or tracker.get_intent_of_latest_message() == "deny":
+        intent = tracker.get_intent_of_latest_message()
+        if phrases.skips(text) or intent == "deny":  # 跳过 reads as stop_form to the NLU
             return {"handoff_summary": SUMMARY_SKIPPED}
+        if phrases.calls_off(text) or intent == "stop_form":
+            return {"handoff_summary": SUMMARY_CALLED_OFF}
         return {"handoff_summary": text}
 
 
@@ -87,6 +114,8 @@ class ValidateHandoffWaitForm(FormValidationAction):
 
     def validate_handoff_note(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if _activating(tracker, WAIT_LOOP):
+            return {"handoff_note": None}
         if services.handoff_phrases().calls_off(str(value or "")):
             return {"handoff_note": CALLED_OFF}
         count = tracker.get_slot("handoff_followups") or 0

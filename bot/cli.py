@@ -157,6 +157,56 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_store(settings: Settings):
+    """The staff accounts of a database at the current schema (`SchemaNotCurrent` otherwise)."""
+    from bot.storage.engine import make_engine
+    from bot.storage.migrate import require_current
+    from bot.storage.staff import StaffStore
+
+    require_current(settings.database_url)
+    return StaffStore(make_engine(settings.database_url))
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass("password: ")
+    if getpass.getpass("password again: ") != password:
+        raise ValueError("the two passwords differ")
+    return password
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """A staff account for the console (the first admin of a new installation)."""
+    from bot.storage.migrate import SchemaNotCurrent
+
+    try:
+        store = _staff_store(Settings.from_env())
+        member = store.add(args.username, args.display_name or args.username, args.role,
+                           _new_password(args.password_stdin))
+    except (SchemaNotCurrent, ValueError) as error:  # ValueError: InvalidStaffInput, passwords differ
+        print(f"staff add: {error}", file=sys.stderr)
+        return 2
+    print(f"added {member.role} {member.username} (id {member.id})")
+    return 0
+
+
+def cmd_staff_token(args: argparse.Namespace) -> int:
+    """A new bearer token for an integration; printed once, only its hash is stored."""
+    from bot.storage.migrate import SchemaNotCurrent
+
+    try:
+        token = _staff_store(Settings.from_env()).create_integration_token(args.name)
+    except (SchemaNotCurrent, ValueError) as error:
+        print(f"staff token: {error}", file=sys.stderr)
+        return 2
+    print(f"integration token for {args.name} (shown once, keep it secret):", file=sys.stderr)
+    print(token)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     defaults = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -208,6 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("text")
     push.add_argument("--url", help="SQLAlchemy URL (default: DATABASE_URL or var/bot.db)")
     push.set_defaults(func=cmd_push)
+
+    staff = sub.add_parser("staff", help="staff console accounts and integration tokens")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_sub.add_parser("add", help="add a staff account (the password is asked twice)")
+    staff_add.add_argument("username")
+    staff_add.add_argument("--role", required=True, help="admin or agent")
+    staff_add.add_argument("--display-name", help="shown in the console (default: the username)")
+    staff_add.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of stdin instead")
+    staff_add.set_defaults(func=cmd_staff_add)
+    staff_token = staff_sub.add_parser("token", help="print a new bearer token for the console's JSON API")
+    staff_token.add_argument("name")
+    staff_token.set_defaults(func=cmd_staff_token)
     return parser
 
 

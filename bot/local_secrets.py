@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 MIN_SECRET_BYTES = 16
+
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def secret_or_generated(value: Optional[str], secret_file: Path, name: str) -> bytes:
@@ -32,3 +36,9 @@ def secret_or_generated(value: Optional[str], secret_file: Path, name: str) -> b
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32))
     return secret_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def rasa_api_token(settings: "Settings") -> str:
+    """The token of Rasa's HTTP API: the launcher gives it to Rasa, the console uses it."""
+    return secret_or_generated(settings.rasa_api_token, settings.rasa_api_token_file,
+                               "RASA_API_TOKEN").decode("utf-8")

@@ -208,3 +208,30 @@ def wechat_rasa(wechat_servers: Dict[str, str]) -> str:
 @pytest.fixture(scope="session")
 def wechat_rasa_slow(wechat_servers: Dict[str, str]) -> str:
     return wechat_servers["slow"]
+
+
+# --- the staff console ----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def console_server(tmp_path_factory):
+    """A real `python -m bot console` on a migrated database of its own (LOGIN_MAX_FAILURES=3);
+    ``.new_staff(role)`` adds an account, ``.client()`` is a fresh browser
+    (tests.support.console.ConsoleServer)."""
+    from tests.support.console import start_console
+
+    with start_console(tmp_path_factory.mktemp("console")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def takeover_console(tmp_path_factory, rasa_server: str, rasa_process: ServerProcess, tickets_db: Path,
+                     rasa_tracker_db: Path):
+    """The console beside the session's Rasa server: same tickets database, same
+    tracker store (through Rasa's endpoints file), Rasa's API with its token."""
+    from tests.support.console import start_console
+
+    env = {"ENDPOINTS_FILE": str(rasa_tracker_db.parent / "endpoints.yml"), "RASA_URL": rasa_server,
+           "RASA_API_TOKEN": RASA_API_TOKEN}
+    with start_console(tmp_path_factory.mktemp("takeover-console"), env=env,
+                       database_url=f"sqlite:///{tickets_db}") as server:
+        yield server

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -62,11 +62,11 @@ def _done(path: str, what: str) -> HTTPResponse:
 
 
 async def _staff_page(request: Request, status: int = 200, error: str = "",
-                      entered: Mapping[str, str] = {}) -> HTTPResponse:
+                      entered: Optional[Mapping[str, str]] = None) -> HTTPResponse:
     members = await asyncio.to_thread(_store(request).list_staff)
     notice = error or DONE.get(request.args.get("done", ""), "")
     return render(request, "admin_staff.html", status=status, members=members, roles=ROLES,
-                  me=_me(request), entered=entered, flash=notice, flash_kind="error" if error else "ok")
+                  me=_me(request), entered=entered or {}, flash=notice, flash_kind="error" if error else "ok")
 
 
 async def _tokens_page(request: Request, status: int = 200, error: str = "", **context: Any) -> HTTPResponse:

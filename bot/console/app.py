@@ -27,10 +27,13 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_staff, auth
+    from bot.console import admin_canned, admin_staff, auth, queue, tickets
 
     auth.register(app)
     admin_staff.register(app)
+    tickets.register(app)
+    queue.register(app)
+    admin_canned.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
@@ -38,8 +41,8 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.request_max_bytes
     app.config.FORWARDED_SECRET = None
-    app.ctx.console = Console(settings, stores or ConsoleStores.open(settings.database_url),
-                              credentials_file or settings.project_dir / "credentials.yml")
+    app.ctx.console = Console.build(settings, stores or ConsoleStores.open(settings.database_url),
+                                   credentials_file or settings.project_dir / "credentials.yml")
     app.ctx.templates = make_environment()
     app.static("/static", str(STATIC), name="static")
     _register_routes(app)
@@ -47,6 +50,10 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    @app.after_server_stop
+    async def close_clients(app: Sanic, loop: object) -> None:
+        await app.ctx.console.close()
 
     @app.on_response
     async def security_headers(request: Request, reply: HTTPResponse) -> None:

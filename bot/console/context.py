@@ -2,16 +2,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
+import yaml
+
+from bot.console.delivery import Delivery
+from bot.console.rasa_api import RasaConversations
+from bot.console.takeover import Takeover
+from bot.handoff.sla import ServiceHours, SlaClock
+from bot.local_secrets import rasa_api_token
+from bot.pii import Redactor, default_redactor
 from bot.settings import Settings
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
+from bot.storage.outbox import Outbox
 from bot.storage.tickets import TicketStore
+from bot.storage.tracker_events import TrackerEvents
+from bot.texts import Texts
+from bot.wechat.api import WeChatApi
+from bot.wechat.config import WeChatSettings
 
 if TYPE_CHECKING:  # imported lazily: the stores below import their own modules
     from bot.storage.staff import StaffStore
+
+WECHAT_CHANNEL = "bot.rasa_ext.channels.wechat.WeChatInput"
 
 
 @dataclass
@@ -19,13 +35,28 @@ class ConsoleStores:
     tickets: TicketStore
     desk: TicketDesk
     staff: "StaffStore"
+    outbox: Outbox
 
     @classmethod
     def open(cls, database_url: str) -> "ConsoleStores":
         from bot.storage.staff import StaffStore
 
         engine = make_engine(database_url)
-        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine))
+        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine), Outbox(engine))
+
+
+def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatApi]:
+    """The customer-service API of the official account, as the WeChat channel is configured."""
+    raw: Dict[str, Any] = {}
+    if credentials_file.exists():
+        raw = (yaml.safe_load(credentials_file.read_text(encoding="utf-8")) or {}).get(WECHAT_CHANNEL) or {}
+    wechat = WeChatSettings.from_credentials(raw, settings.wechat_environment(), settings.support_dir)
+    return WeChatApi(wechat.app_id, wechat.secret, wechat.api_base) if wechat.can_push else None
+
+
+@lru_cache(maxsize=1)
+def _redactor() -> Redactor:
+    return default_redactor()
 
 
 @dataclass
@@ -34,4 +65,30 @@ class Console:
 
     settings: Settings
     stores: ConsoleStores
-    credentials_file: Path
+    texts: Texts
+    sla_clock: SlaClock
+    rasa: RasaConversations
+    wechat: Optional[WeChatApi]
+    takeover: Takeover
+
+    @classmethod
+    def build(cls, settings: Settings, stores: ConsoleStores, credentials_file: Path) -> "Console":
+        texts = Texts.load(settings.support_dir)
+        rasa = RasaConversations(settings.rasa_url, rasa_api_token(settings))
+        wechat = _wechat_api(settings, credentials_file)
+        delivery = Delivery(stores.outbox, wechat, texts.replies("wechat").render("choose"))
+        tracker = TrackerEvents(make_engine(settings.tracker_db_url))
+        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor)
+        clock = SlaClock(ServiceHours.load(settings.support_dir / "service_hours.yml"),
+                         texts.replies("due_times"))
+        return cls(settings, stores, texts, clock, rasa, wechat, takeover)
+
+    async def close(self) -> None:
+        await self.rasa.close()
+        if self.wechat is not None:
+            await self.wechat.close()
+
+    def label(self, kind: str, key: Optional[str]) -> str:
+        """The console's Chinese name of a status, channel, intent or detail (texts.yml ``console``)."""
+        names = self.texts.raw("console").get(kind) or {}
+        return str(names.get(key or "", key or ""))

@@ -25,10 +25,9 @@ RESPONSE_TIMEOUT = 60
 
 
 def api_token(settings: Settings) -> str:
-    from bot.local_secrets import secret_or_generated
+    from bot.local_secrets import rasa_api_token
 
-    return secret_or_generated(settings.rasa_api_token, settings.rasa_api_token_file,
-                               "RASA_API_TOKEN").decode("utf-8")
+    return rasa_api_token(settings)
 
 
 def _value_after(args: List[str], flag: str) -> Optional[str]:

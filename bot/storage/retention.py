@@ -17,11 +17,10 @@ from typing import Dict
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.storage.models import OutboxMessage, Ticket, TranscriptMessage
+from bot.storage.models import CLOSED_STATUSES, OutboxMessage, Ticket, TranscriptMessage
+from bot.storage.tracker_events import EVENTS
 
-# Rasa's tracker-store table, as much of it as deleting needs (no Rasa import).
-EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"))
-CLOSED = ("resolved",)
+CLOSED = CLOSED_STATUSES
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket
     turn = await say(agent, sender, "不知道")          # optional: skipped
     assert "提示了什么" in turn.reply
     turn = await say(agent, sender, "提示交易异常请稍后再试")
-    assert turn.actions == ["transfer_form", "action_handoff_to_human"]
+    assert turn.actions == ["transfer_form", "action_handoff_to_human", "handoff_wait_form"]
 
     [ticket] = tickets_of(tickets, sender)
     assert ticket.number in turn.reply
@@ -76,9 +76,9 @@ async def test_sms_form_validates_the_phone_and_takes_the_device_from_metadata(a
     turn = await say(agent, sender, "试了三次", metadata=PHONE_METADATA)
     assert "国外" in turn.reply
     turn = await say(agent, sender, "没有 在国内", metadata=PHONE_METADATA)
-    assert turn.actions[-1] == "action_handoff_to_human"  # the device was never asked
+    assert turn.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"]  # the device was never asked
     [ticket] = tickets_of(tickets, sender)
-    assert ticket.diagnostics["account_phone"] == "15900001234"
+    assert ticket.diagnostics["account_phone"] == "159****1234"
     assert ticket.diagnostics["carrier"] == "中国联通"
     assert ticket.diagnostics["attempts"] == 3
     assert ticket.diagnostics["abroad"].startswith("否")
@@ -109,9 +109,9 @@ async def test_asking_for_a_person_during_the_form_hands_over_at_once(agent, tic
     await say(agent, sender, "账号被锁了登不上去 手机号13900001111")
     await say(agent, sender, "没解决")
     turn = await say(agent, sender, "别问了 直接转人工")
-    assert turn.actions[-1] == "action_handoff_to_human"
+    assert turn.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"]
     [ticket] = tickets_of(tickets, sender)
-    assert ticket.diagnostics["account_phone"] == "13900001111"
+    assert ticket.diagnostics["account_phone"] == "139****1111" and ticket.phone_last4 == "1111"
     assert ticket.handoff_reason == "customer_request"
 
 

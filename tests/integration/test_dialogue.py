@@ -52,7 +52,7 @@ async def test_failed_transfer_not_solved_starts_the_diagnostics(agent):
     [
         pytest.param("你是机器人吗", "bot_challenge", "utter_iamabot", id="bot-challenge"),
         pytest.param("推荐一部电影", "out_of_scope", "utter_out_of_scope", id="out-of-scope"),
-        pytest.param("转人工", "request_human", "action_handoff_to_human", id="human"),
+        pytest.param("转人工", "request_human", "handoff_summary_form", id="human"),
         pytest.param("拜拜", "goodbye", "utter_goodbye", id="goodbye"),
     ],
 )

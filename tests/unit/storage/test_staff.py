@@ -299,3 +299,10 @@ def test_an_active_token_name_is_not_reissued_but_a_revoked_one_is(store):
     assert store.integration_name(second) == "crm" and store.integration_name(first) is None
     with pytest.raises(InvalidStaffInput):
         store.create_integration_token("bad name!")
+
+
+def test_the_lock_cannot_be_dodged_by_changing_the_case(store, alice):
+    for typed in ("Alice", "ALICE", " alice "):
+        fail(store, 1, username=typed)
+    with pytest.raises(LoginThrottled):
+        login(store, address="10.0.0.2")

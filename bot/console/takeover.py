@@ -1,0 +1,138 @@
+"""A person and a handoff: take it, answer the customer, hand back or resolve.
+
+The order of each step keeps Rasa and the ticket database in agreement when
+one of them is down: Rasa is asked first (pause, or resume and the closing
+message), and only if it answered does the ticket change; a failure leaves
+both as they were and the console says so. The customer's messages come from
+the tracker store (``sync``), so what they wrote while Rasa predicted nothing,
+or while the console was down, reaches the ticket the next time anyone looks.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, List, Optional
+
+from bot.console.delivery import Delivery, DeliveryResult, text_messages
+from bot.console.rasa_api import RasaConversations
+from bot.handoff.transcript import masked_messages, newest_time
+from bot.pii import Redactor
+from bot.storage.desk import TicketDesk, TicketView
+from bot.storage.models import CLOSED_STATUSES, Ticket, TranscriptMessage
+from bot.storage.tracker_events import TrackerEvents
+
+logger = logging.getLogger(__name__)
+
+RESOLVED_ACTION = "action_handoff_resolved"
+RETURNED_ACTION = "action_handoff_returned"
+
+
+class EmptyMessage(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Closed:
+    ticket: Ticket
+    delivery: DeliveryResult
+
+
+def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[datetime]:
+    times = [m.sent_at for m in messages if m.role == "user" and m.sent_at is not None]
+    return max(times) if times else None
+
+
+class Takeover:
+    def __init__(self, desk: TicketDesk, rasa: RasaConversations, delivery: Delivery,
+                 tracker: TrackerEvents, redactor: Callable[[], Redactor]) -> None:
+        self._desk = desk
+        self._rasa = rasa
+        self._delivery = delivery
+        self._tracker = tracker
+        self._redactor = redactor
+
+    # -- the transcript -------------------------------------------------------
+
+    def _sync_now(self, number: str) -> int:
+        """Blocking: copy the conversation's new events onto an open ticket."""
+        ticket = self._desk.view(number).ticket
+        if ticket.status in CLOSED_STATUSES:
+            return 0
+        events = self._tracker.after(ticket.sender_id, ticket.synced_until or 0.0)
+        if not events:
+            return 0
+        messages = masked_messages(events, self._redactor())
+        return self._desk.append_synced(number, messages, newest_time(events))
+
+    async def sync(self, number: str) -> int:
+        try:
+            return await asyncio.to_thread(self._sync_now, number)
+        except Exception as error:  # noqa: BLE001 - the page still shows what the ticket has
+            logger.warning("transcript of %s not synced: %s", number, error)
+            return 0
+
+    async def view(self, number: str) -> TicketView:
+        await self.sync(number)
+        return await asyncio.to_thread(self._desk.view, number)
+
+    async def messages_after(self, number: str, position: int) -> List[TranscriptMessage]:
+        await self.sync(number)
+        return await asyncio.to_thread(self._desk.messages_after, number, position)
+
+    # -- ownership ------------------------------------------------------------
+
+    async def assign(self, number: str, agent: str, actor: str) -> Ticket:
+        """``agent`` owns the conversation: the bot is paused first."""
+        ticket = (await asyncio.to_thread(self._desk.view, number)).ticket
+        await self._rasa.pause(ticket.sender_id)
+        return await asyncio.to_thread(self._desk.assign, number, agent, actor)
+
+    async def reply(self, number: str, author: str, text: str) -> DeliveryResult:
+        """Send ``text`` to the customer; a waiting ticket is taken by its first replier."""
+        text = (text or "").strip()
+        if not text:
+            raise EmptyMessage("empty reply")
+        view = await self.view(number)
+        if view.ticket.status == "waiting" or not view.ticket.assigned_agent:
+            await self.assign(number, author, author)
+        result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id,
+                                           text_messages(text), role="staff",
+                                           last_customer_message=_last_customer_message(view.messages))
+        masked = await asyncio.to_thread(lambda: self._redactor().redact(text).text)
+        await asyncio.to_thread(self._desk.add_staff_message, number, author, masked,
+                                result.status, result.note)
+        return result
+
+    async def note(self, number: str, author: str, text: str) -> None:
+        text = (text or "").strip()
+        if not text:
+            raise EmptyMessage("empty note")
+        masked = await asyncio.to_thread(lambda: self._redactor().redact(text).text)
+        await asyncio.to_thread(self._desk.add_note, number, author, masked)
+
+    async def resolve(self, number: str, actor: str, note: str) -> Closed:
+        """Resolved: the bot asks the customer to rate the help."""
+        return await self._close(number, actor, "resolved", RESOLVED_ACTION, note)
+
+    async def hand_back(self, number: str, actor: str) -> Closed:
+        return await self._close(number, actor, "handed_back", RETURNED_ACTION, "")
+
+    async def _close(self, number: str, actor: str, status: str, action: str, note: str) -> Closed:
+        view = await self.view(number)
+        messages = await self._rasa.give_back(view.ticket.sender_id, action)
+        masked_note = await asyncio.to_thread(lambda: self._redactor().redact(note).text) if note else ""
+        ticket = await asyncio.to_thread(self._desk.close, number, status, actor, masked_note)
+        result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id, messages, role="bot",
+                                           last_customer_message=_last_customer_message(view.messages))
+        if not result.delivered:
+            await asyncio.to_thread(self._desk.record, number, actor, f"close_{result.status}", result.note)
+        # The closing message is in the tracker now: copy it before the ticket stops syncing.
+        await asyncio.to_thread(self._final_sync, number, view.ticket.sender_id, view.ticket.synced_until)
+        return Closed(ticket, result)
+
+    def _final_sync(self, number: str, sender_id: str, since: float) -> None:
+        events = self._tracker.after(sender_id, since or 0.0)
+        if events:
+            self._desk.append_synced(number, masked_messages(events, self._redactor()), newest_time(events))

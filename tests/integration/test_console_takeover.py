@@ -1,0 +1,147 @@
+"""A person takes over a handed-off conversation in the staff console, end to end:
+the real Rasa server (web chat channel), action server, console and database.
+The same in a real browser: tests/browser/test_console_takeover.py."""
+import json
+import re
+
+import pytest
+
+from bot.storage.engine import make_engine
+from bot.storage.outbox import Outbox
+from bot.storage.tickets import TicketStore
+from tests.support.webchat import new_session, request, send
+
+pytestmark = pytest.mark.model
+
+NUMBER = re.compile(r"T\d{8}-\d{4}")
+
+
+@pytest.fixture(scope="module")
+def stores(tickets_db):
+    engine = make_engine(f"sqlite:///{tickets_db}")
+    return TicketStore(engine), Outbox(engine)
+
+
+def say(rasa_server, token, text):
+    status, body = send(rasa_server, token, text)
+    assert status == 200, body
+    return "\n".join(m.get("text") or "" for m in body["messages"])
+
+
+def handed_over(rasa_server):
+    """A web chat customer whose complaint opened a ticket: (token, ticket number)."""
+    token = new_session(rasa_server)["token"]
+    reply = say(rasa_server, token, "你们什么垃圾服务 我要投诉 给招商银行转账2000一直失败")
+    return token, NUMBER.search(reply).group(0)
+
+
+def window(rasa_server, token):
+    status, body = request(f"{rasa_server}/webhooks/webchat/history", token=token, method="GET")
+    assert status == 200
+    return body["messages"]
+
+
+def feed(client, number, after=-1):
+    page = client.get(f"/tickets/{number}/messages?after={after}", headers={"Accept": "application/json"})
+    assert page.status == 200, page
+    return json.loads(page.body)
+
+
+def test_an_agent_takes_over_answers_and_resolves(rasa_server, takeover_console, stores):
+    tickets, _ = stores
+    token, number = handed_over(rasa_server)
+    waiting = say(rasa_server, token, "人呢")
+    assert number in waiting and "客服都能看到" in waiting
+
+    agent, login = takeover_console.signed_in()
+    page = agent.get(f"/tickets/{number}")
+    assert page.status == 200 and "给招商银行转账2000一直失败" in page.body and "人呢" in page.body
+    assert "转账失败" in page.body or "投诉" in page.body
+
+    taken = agent.post_form(f"/tickets/{number}/assign", {"assignee": "me"})
+    assert taken.status == 303 and "notice=taken" in taken.headers["Location"]
+    assert tickets.get(number).status == "assigned"
+
+    # Paused: the bot says nothing, the agent sees the message.
+    assert say(rasa_server, token, "卡号尾号 6222 的那张") == ""
+    assert any("卡号尾号" in m["text"] for m in feed(agent, number)["messages"])
+
+    agent.get(f"/tickets/{number}")
+    replied = agent.post_form(f"/tickets/{number}/reply", {"text": "您好，我是客服，正在帮您查这笔转账"})
+    assert "notice=replied" in replied.headers["Location"]
+    shown = window(rasa_server, token)
+    assert shown[-1]["role"] == "staff" and "正在帮您查" in shown[-1]["text"]
+
+    agent.get(f"/tickets/{number}")
+    agent.post_form(f"/tickets/{number}/note", {"text": "客户说是招行卡，已联系银行"})
+    agent.get(f"/tickets/{number}")
+    resolved = agent.post_form(f"/tickets/{number}/resolve", {"note": "银行退票，已原路退回"})
+    assert "notice=resolved" in resolved.headers["Location"]
+    ticket = tickets.get(number)
+    assert ticket.status == "resolved" and ticket.resolution_note == "银行退票，已原路退回"
+    last = window(rasa_server, token)[-1]
+    assert "打个分" in last["text"] and len(last["extra"]["buttons"]) == 5
+
+    # The customer rates, then talks to the bot again.
+    assert "谢谢" in say(rasa_server, token, '/rate{"rating": "5"}')
+    answer = say(rasa_server, token, "转账失败了怎么办")
+    assert answer and "客服都能看到" not in answer
+
+    page = agent.get(f"/tickets/{number}")
+    assert "客户说是招行卡" in page.body  # the private note, on the page only
+    assert all("客户说是招行卡" not in m["text"] for m in window(rasa_server, token))
+    for action in ("分配/接手", "回复客户", "添加内部备注", "标记已解决"):
+        assert action in page.body
+
+
+def test_a_customer_script_is_shown_as_text(rasa_server, takeover_console):
+    token, number = handed_over(rasa_server)
+    say(rasa_server, token, "<script>alert('x')</script>")
+    agent, _ = takeover_console.signed_in()
+    page = agent.get(f"/tickets/{number}")
+    assert "<script>alert" not in page.body and "&lt;script&gt;alert" in page.body
+
+
+def test_handing_back_gives_the_customer_the_bot(rasa_server, takeover_console, stores):
+    tickets, _ = stores
+    token, number = handed_over(rasa_server)
+    agent, _ = takeover_console.signed_in()
+    agent.get(f"/tickets/{number}")
+    agent.post_form(f"/tickets/{number}/assign", {"assignee": "me"})
+    agent.get(f"/tickets/{number}")
+    back = agent.post_form(f"/tickets/{number}/hand-back", {})
+    assert "notice=handed_back" in back.headers["Location"]
+    assert tickets.get(number).status == "handed_back"
+    assert "交还给智能助手" in window(rasa_server, token)[-1]["text"]
+    assert "客服都能看到" not in say(rasa_server, token, "验证码收不到怎么办")
+
+
+def test_a_restart_of_rasa_in_the_middle_of_a_takeover_loses_nothing(rasa_server, rasa_process,
+                                                                     takeover_console, stores):
+    tickets, _ = stores
+    token, number = handed_over(rasa_server)
+    agent, _ = takeover_console.signed_in()
+    agent.get(f"/tickets/{number}")
+    agent.post_form(f"/tickets/{number}/assign", {"assignee": "me"})
+    rasa_process.stop()
+    rasa_process.start()
+    assert say(rasa_server, token, "重启之后我还在等") == ""  # still paused
+    assert any("重启之后我还在等" in m["text"] for m in feed(agent, number)["messages"])
+    takeover_console.process.stop()
+    takeover_console.process.start()
+    page = agent.get(f"/tickets/{number}")  # the session is in the database: still signed in
+    assert "重启之后我还在等" in page.body and tickets.get(number).status == "assigned"
+
+
+def test_rasa_down_leaves_the_ticket_as_it_was(rasa_server, rasa_process, takeover_console, stores):
+    tickets, _ = stores
+    token, number = handed_over(rasa_server)
+    agent, _ = takeover_console.signed_in()
+    agent.get(f"/tickets/{number}")
+    rasa_process.stop()
+    try:
+        answer = agent.post_form(f"/tickets/{number}/assign", {"assignee": "me"})
+        assert "notice=rasa_down" in answer.headers["Location"]
+        assert tickets.get(number).status == "waiting"
+    finally:
+        rasa_process.start()
