@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.outbox import Outbox
+from bot.storage.ticket_queue import TicketQueue
 from bot.storage.tickets import TicketStore
 from bot.storage.tracker_events import TrackerEvents
 from bot.texts import Texts
@@ -36,13 +37,15 @@ class ConsoleStores:
     desk: TicketDesk
     staff: "StaffStore"
     outbox: Outbox
+    queue: TicketQueue
 
     @classmethod
     def open(cls, database_url: str) -> "ConsoleStores":
         from bot.storage.staff import StaffStore
 
         engine = make_engine(database_url)
-        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine), Outbox(engine))
+        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine), Outbox(engine),
+                   TicketQueue(engine))
 
 
 def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatApi]:

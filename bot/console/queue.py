@@ -20,6 +20,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import current_staff, forbidden, staff_required
 from bot.console.context import Console
+from bot.console.notices import notice
 from bot.console.rendering import render
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.sla import SlaClock
@@ -194,17 +195,17 @@ async def queue_page(request: Request) -> HTTPResponse:
         logger.error("console queue: the database is unavailable: %s", error)
         return forbidden(request, UNAVAILABLE, status=503)
     here = request.path + (f"?{request.query_string}" if request.query_string else "")
-    return render(request, "queue.html", view=view, wanted=wanted, link=_link(wanted), tab=_tab(wanted),
+    flash_kind, flash = notice(request.args.get("notice"))
+    return render(request, "queue.html", flash=flash, flash_kind=flash_kind,
+                  view=view, wanted=wanted, link=_link(wanted), tab=_tab(wanted),
                   choices=_choices(setup.rows), here=here, me=staff,
                   alert_minutes=console.settings.unassigned_alert_minutes)
 
 
 def register(app: Sanic) -> None:
     console: Console = app.ctx.console
-    # The tickets' engine: the queue reads the same database the other stores write.
-    engine = console.stores.tickets._engine
     spec = DiagnosticsSpec.load(console.settings.support_dir)
-    app.ctx.queue = QueueSetup(TicketQueue(engine), RowBuilder(console, spec))
+    app.ctx.queue = QueueSetup(console.stores.queue, RowBuilder(console, spec))
     bp = Blueprint("queue")
     bp.add_route(queue_page, "/", methods=["GET"])
     app.blueprint(bp)

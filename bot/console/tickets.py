@@ -16,8 +16,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.auth import staff_required
+from bot.console.auth import safe_next, staff_required
 from bot.console.context import Console
+from bot.console.notices import MAX_TEXT, notice
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
 from bot.console.takeover import EmptyMessage
@@ -28,32 +29,18 @@ from bot.storage.tickets import TicketStoreUnavailable
 logger = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.6
-MAX_TEXT = 2000
-NOTICES = {
-    "taken": ("ok", "已接手：机器人已暂停，客户的新消息会实时显示在下方。"),
-    "assigned": ("ok", "已分配。"),
-    "replied": ("ok", "回复已发送给客户。"),
-    "reply_kept": ("error", "回复没有送达客户，已保留在工单中（原因见消息下方）。"),
-    "reply_failed": ("error", "回复发送失败，已保留在工单中，请稍后重试。"),
-    "noted": ("ok", "内部备注已保存（客户看不到）。"),
-    "resolved": ("ok", "工单已解决：对话已交还机器人，并已邀请客户评分。"),
-    "handed_back": ("ok", "已交还机器人。"),
-    "closed_undelivered": ("error", "工单已关闭，但给客户的结束消息没有送达（原因见处理记录）。"),
-    "closed": ("error", "这张工单已经关闭，不能再操作。"),
-    "empty": ("error", "内容不能为空。"),
-    "too_long": ("error", f"内容太长了（最多 {MAX_TEXT} 字）。"),
-    "rasa_down": ("error", "机器人服务暂时连不上，操作没有生效，请稍后重试。"),
-    "db_down": ("error", "工单数据库暂时不可用，请稍后重试。"),
-    "no_such_agent": ("error", "没有这个同事（或账号已停用）。"),
-}
 
 
 def _console(request: Request) -> Console:
     return request.app.ctx.console
 
 
-def _back(number: str, notice: str) -> HTTPResponse:
-    return response.redirect(f"/tickets/{quote(number)}?notice={notice}", status=303)
+def _back(number: str, notice: str, request: Optional[Request] = None) -> HTTPResponse:
+    """Back to the ticket page, or to the page the form came from (the queue's ``next``)."""
+    wanted = request.form.get("next") if request is not None and request.form else None
+    target = safe_next(wanted) if wanted else f"/tickets/{quote(number)}"
+    sep = "&" if "?" in target else "?"
+    return response.redirect(f"{target}{sep}notice={notice}", status=303)
 
 
 def _form_text(request: Request, name: str) -> str:
@@ -80,7 +67,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
         return render(request, "not_found.html", status=404, number=number)
     except TicketStoreUnavailable:
         return render(request, "not_found.html", status=503, number=number, unavailable=True)
-    kind, text = NOTICES.get(request.args.get("notice") or "", (None, None))
+    kind, text = notice(request.args.get("notice"))
     now = datetime.now(timezone.utc)
     ticket = view.ticket
     return render(
@@ -110,21 +97,21 @@ async def live_messages(request: Request, number: str) -> HTTPResponse:
                           "messages": [message_json(console, m) for m in rows]})
 
 
-async def _guarded(number: str, work: Any, done: str) -> HTTPResponse:
+async def _guarded(request: Request, number: str, work: Any, done: str) -> HTTPResponse:
     try:
         outcome = await work()
     except TicketNotFound:
         return response.text("没有这张工单", status=404)
     except TicketClosed:
-        return _back(number, "closed")
+        outcome = "closed"
     except EmptyMessage:
-        return _back(number, "empty")
+        outcome = "empty"
     except RasaUnavailable as error:
         logger.warning("ticket %s: Rasa unavailable: %s", number, error)
-        return _back(number, "rasa_down")
+        outcome = "rasa_down"
     except TicketStoreUnavailable:
-        return _back(number, "db_down")
-    return _back(number, outcome or done)
+        outcome = "db_down"
+    return _back(number, outcome or done, request)
 
 
 async def assign(request: Request, number: str) -> HTTPResponse:
@@ -133,13 +120,13 @@ async def assign(request: Request, number: str) -> HTTPResponse:
     agent = me.username if wanted == "me" else wanted
     known = {m.username for m in await asyncio.to_thread(console.stores.staff.active_agents)} | {me.username}
     if agent not in known:
-        return _back(number, "no_such_agent")
+        return _back(number, "no_such_agent", request)
 
     async def work() -> Optional[str]:
         await console.takeover.assign(number, agent, me.username)
         return "taken" if agent == me.username else "assigned"
 
-    return await _guarded(number, work, "assigned")
+    return await _guarded(request, number, work, "assigned")
 
 
 def _too_long(text: str) -> bool:
@@ -156,7 +143,7 @@ async def reply(request: Request, number: str) -> HTTPResponse:
         result = await console.takeover.reply(number, me.username, text)
         return "replied" if result.delivered else f"reply_{result.status}"
 
-    return await _guarded(number, work, "replied")
+    return await _guarded(request, number, work, "replied")
 
 
 async def note(request: Request, number: str) -> HTTPResponse:
@@ -169,7 +156,7 @@ async def note(request: Request, number: str) -> HTTPResponse:
         await console.takeover.note(number, me.username, text)
         return "noted"
 
-    return await _guarded(number, work, "noted")
+    return await _guarded(request, number, work, "noted")
 
 
 async def resolve(request: Request, number: str) -> HTTPResponse:
@@ -182,7 +169,7 @@ async def resolve(request: Request, number: str) -> HTTPResponse:
         closed = await console.takeover.resolve(number, me.username, text)
         return "resolved" if closed.delivery.delivered else "closed_undelivered"
 
-    return await _guarded(number, work, "resolved")
+    return await _guarded(request, number, work, "resolved")
 
 
 async def hand_back(request: Request, number: str) -> HTTPResponse:
@@ -192,7 +179,7 @@ async def hand_back(request: Request, number: str) -> HTTPResponse:
         closed = await console.takeover.hand_back(number, me.username)
         return "handed_back" if closed.delivery.delivered else "closed_undelivered"
 
-    return await _guarded(number, work, "handed_back")
+    return await _guarded(request, number, work, "handed_back")
 
 
 def register(app: Sanic) -> None:

@@ -80,7 +80,7 @@ def test_an_agent_takes_over_answers_and_resolves(rasa_server, takeover_console,
     ticket = tickets.get(number)
     assert ticket.status == "resolved" and ticket.resolution_note == "银行退票，已原路退回"
     last = window(rasa_server, token)[-1]
-    assert "打个分" in last["text"] and len(last["extra"]["buttons"]) == 5
+    assert "打个分" in last["text"] and len(last["buttons"]) == 5
 
     # The customer rates, then talks to the bot again.
     assert "谢谢" in say(rasa_server, token, '/rate{"rating": "5"}')
