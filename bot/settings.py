@@ -64,7 +64,7 @@ def tracker_store_url(endpoints_file: Path, env: Mapping[str, str]) -> str:
     from sqlalchemy.engine import URL
 
     raw = yaml.safe_load(endpoints_file.read_text(encoding="utf-8")) or {}
-    store = {key: _expand(value, env) for key, value in (raw.get("tracker_store") or {}).items()}
+    store = {key: expand_variable(value, env) for key, value in (raw.get("tracker_store") or {}).items()}
     dialect = store.get("dialect") or "sqlite"
     db = str(store.get("db") or "rasa.db")
     if dialect == "sqlite":
@@ -77,7 +77,8 @@ def tracker_store_url(endpoints_file: Path, env: Mapping[str, str]) -> str:
                       host=host, port=store.get("port"), database=db).render_as_string(hide_password=False)
 
 
-def _expand(value: object, env: Mapping[str, str]) -> object:
+def expand_variable(value: object, env: Mapping[str, str]) -> object:
+    """A ``${VAR}`` value of a Rasa YAML file (endpoints, credentials), as Rasa fills it."""
     if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
         return env.get(value[2:-1], "")
     return value

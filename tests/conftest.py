@@ -158,7 +158,7 @@ def _start_wechat_rasa(tmp_path_factory, model_path, action_server_url, fake_api
     credentials = _wechat_credentials(workdir / "credentials.yml", fake_api.url, **settings)
     port = free_port()
     return running(rasa_server_command(port, model_path, endpoints, credentials),
-                   f"http://127.0.0.1:{port}/webhooks/wechat/", workdir / "rasa.log", env=TEST_ENV), port
+                   f"http://127.0.0.1:{port}/webhooks/wechat/", workdir / "rasa.log", env=TEST_ENV), port, workdir
 
 
 def _warm_up(base: str) -> None:
@@ -185,7 +185,7 @@ def wechat_servers(tmp_path_factory, model_path, action_server_url, fake_api) ->
                                    "wechat-slow", mode="plaintext", reply_timeout=0.001),
     }
     with ExitStack() as stack, ThreadPoolExecutor(len(servers)) as pool:
-        started = {name: pool.submit(server.__enter__) for name, (server, _) in servers.items()}
+        started = {name: pool.submit(server.__enter__) for name, (server, _, _) in servers.items()}
         errors = []
         for name, future in started.items():
             try:
@@ -195,8 +195,10 @@ def wechat_servers(tmp_path_factory, model_path, action_server_url, fake_api) ->
                 errors.append(error)
         if errors:
             raise errors[0]
-        urls = {name: f"http://127.0.0.1:{port}" for name, (_, port) in servers.items()}
+        urls = {name: f"http://127.0.0.1:{port}" for name, (_, port, _) in servers.items()}
         _warm_up(urls["safe"])
+        # where each server's endpoints.yml and credentials.yml are (the console reads them)
+        urls.update({f"{name}_dir": str(workdir) for name, (_, _, workdir) in servers.items()})
         yield urls
 
 
@@ -234,4 +236,17 @@ def takeover_console(tmp_path_factory, rasa_server: str, rasa_process: ServerPro
            "RASA_API_TOKEN": RASA_API_TOKEN}
     with start_console(tmp_path_factory.mktemp("takeover-console"), env=env,
                        database_url=f"sqlite:///{tickets_db}") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def wechat_console(tmp_path_factory, wechat_servers: Dict[str, str], tickets_db: Path):
+    """The console beside the WeChat Rasa server ("safe"): its tracker store, its
+    credentials (the fake platform's address), the WeChat secrets."""
+    from tests.support.console import start_console
+
+    workdir = Path(wechat_servers["safe_dir"])
+    env = {**TEST_ENV, "ENDPOINTS_FILE": str(workdir / "endpoints.yml"), "RASA_URL": wechat_servers["safe"]}
+    with start_console(tmp_path_factory.mktemp("wechat-console"), env=env, database_url=f"sqlite:///{tickets_db}",
+                       credentials=workdir / "credentials.yml") as server:
         yield server

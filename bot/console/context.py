@@ -14,7 +14,7 @@ from bot.console.takeover import Takeover
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.local_secrets import rasa_api_token
 from bot.pii import Redactor, default_redactor
-from bot.settings import Settings
+from bot.settings import Settings, expand_variable
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.outbox import Outbox
@@ -53,7 +53,9 @@ def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatAp
     raw: Dict[str, Any] = {}
     if credentials_file.exists():
         raw = (yaml.safe_load(credentials_file.read_text(encoding="utf-8")) or {}).get(WECHAT_CHANNEL) or {}
-    wechat = WeChatSettings.from_credentials(raw, settings.wechat_environment(), settings.support_dir)
+    secrets = settings.wechat_environment()
+    raw = {key: expand_variable(value, secrets) for key, value in raw.items()}
+    wechat = WeChatSettings.from_credentials(raw, secrets, settings.support_dir)
     return WeChatApi(wechat.app_id, wechat.secret, wechat.api_base) if wechat.can_push else None
 
 

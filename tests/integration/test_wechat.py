@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 from tests.support.rest import reply_text, send
 from tests.support.servers import api
 from tests.support.wechat_platform import Platform, http, reply_content, text_xml
+from tests.support.wechat_platform import post_safe as post_wechat
 
 pytestmark = pytest.mark.model
 
@@ -27,12 +28,7 @@ def webhook(base: str) -> str:
 
 
 def post_safe(base: str, xml: str):
-    """Post like the platform in safe mode; (status, decrypted reply XML or raw body)."""
-    query, body = platform.encrypt(xml, platform.query())
-    status, answer = http("POST", webhook(base), query, body)
-    if status == 200 and answer != "success":
-        answer = platform.decrypt_reply(answer)
-    return status, answer
+    return post_wechat(base, xml, platform)
 
 
 def user_texts(base: str, sender: str):

@@ -154,13 +154,15 @@ class ConsoleServer:
         return client, login
 
 
-def console_command(port: int) -> List[str]:
-    return [sys.executable, "-m", "bot", "console", "--port", str(port)]
+def console_command(port: int, credentials: Optional[Path] = None) -> List[str]:
+    return [sys.executable, "-m", "bot", "console", "--port", str(port),
+            *(["--credentials", str(credentials)] if credentials else [])]
 
 
 @contextmanager
 def start_console(workdir: Path, env: Optional[Dict[str, str]] = None,
-                  max_failures: int = 3, database_url: Optional[str] = None) -> Iterator[ConsoleServer]:
+                  max_failures: int = 3, database_url: Optional[str] = None,
+                  credentials: Optional[Path] = None) -> Iterator[ConsoleServer]:
     """Run the console until the block ends, on ``database_url`` (migrated by the
     caller) or on a database migrated here in ``workdir``."""
     if database_url is None:
@@ -169,7 +171,7 @@ def start_console(workdir: Path, env: Optional[Dict[str, str]] = None,
     port = free_port()
     server_env = {"DATABASE_URL": database_url, "VAR_DIR": str(workdir / "var"),
                   "LOGIN_MAX_FAILURES": str(max_failures), **(env or {})}
-    with running(console_command(port), f"http://127.0.0.1:{port}/healthz", workdir / "console.log",
+    with running(console_command(port, credentials), f"http://127.0.0.1:{port}/healthz", workdir / "console.log",
                  env=server_env, cwd=ROOT) as process:
         yield ConsoleServer(f"http://127.0.0.1:{port}", database_url, process,
                             StaffStore(make_engine(database_url)), max_failures)

@@ -92,3 +92,13 @@ def http(method: str, url: str, query: Dict[str, str], body: Optional[str] = Non
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
+
+
+def post_safe(base: str, xml: str, platform: Optional[Platform] = None) -> Tuple[int, str]:
+    """Post like the platform in safe mode; (status, decrypted reply XML or raw body)."""
+    platform = platform or Platform()
+    query, body = platform.encrypt(xml, platform.query())
+    status, answer = http("POST", f"{base}/webhooks/wechat/webhook", query, body)
+    if status == 200 and answer != "success":
+        answer = platform.decrypt_reply(answer)
+    return status, answer
