@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: install install-dev browser screenshot train db-upgrade run shell actions validate lint test test-unit test-nlu test-core clean
+.PHONY: install install-dev browser screenshot train db-upgrade run console shell actions validate lint test test-unit test-nlu test-core clean
 
 install: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
@@ -37,14 +37,19 @@ train: install
 	$(BIN)/python -m bot train
 
 screenshot: install-dev train
-	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k conversation_with_buttons
+	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k "conversation_with_buttons or customer_and_agent"
 
 # The only place that migrates the database (run and shell call it first too).
 db-upgrade: install
 	$(BIN)/python -m bot db-upgrade
 
+# Rasa, the action server and the staff console (http://localhost:8080) in one terminal.
 run: train
 	$(BIN)/python -m bot run
+
+# The staff console alone (needs `make db-upgrade`; staff: `python -m bot staff add NAME --role admin`).
+console: db-upgrade
+	$(BIN)/python -m bot console
 
 shell: train
 	$(BIN)/python -m bot shell

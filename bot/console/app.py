@@ -27,13 +27,14 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_staff, auth, queue, tickets
+    from bot.console import admin_canned, admin_staff, api, auth, queue, tickets
 
     auth.register(app)
     admin_staff.register(app)
     tickets.register(app)
     queue.register(app)
     admin_canned.register(app)
+    api.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

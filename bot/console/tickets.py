@@ -47,13 +47,19 @@ def _form_text(request: Request, name: str) -> str:
     return (request.form.get(name) or "").strip() if request.form else ""
 
 
-def message_json(console: Console, message: TranscriptMessage) -> Dict[str, Any]:
+def _shown(value: Any) -> Any:
+    """A detail as staff read it: 2000.0 -> 2000."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def message_json(console: Console, message: TranscriptMessage,
+                 names: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     return {
         "position": message.position, "role": message.role, "text": message.text,
         "intent": message.intent, "intent_label": console.label("intents", message.intent) if message.intent else "",
         "confidence": message.confidence,
         "low_confidence": message.confidence is not None and message.confidence < LOW_CONFIDENCE,
-        "author": message.author, "delivery": message.delivery, "delivery_note": message.delivery_note,
+        "author": (names or {}).get(message.author or "", message.author), "delivery": message.delivery, "delivery_note": message.delivery_note,
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
     }
 
@@ -63,6 +69,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     try:
         view = await console.takeover.view(number)
         colleagues = await asyncio.to_thread(console.stores.staff.active_agents)
+        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     except TicketNotFound:
         return render(request, "not_found.html", status=404, number=number)
     except TicketStoreUnavailable:
@@ -72,8 +79,9 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     ticket = view.ticket
     return render(
         request, "ticket.html", view=view, ticket=ticket, flash=text, flash_kind=kind,
-        messages=[message_json(console, m) for m in view.messages],
-        diagnostics=[(console.label("diagnostics", key), value) for key, value in (ticket.diagnostics or {}).items()],
+        messages=[message_json(console, m, names) for m in view.messages], names=names,
+        diagnostics=[(console.label("diagnostics", key), _shown(value))
+                     for key, value in (ticket.diagnostics or {}).items()],
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
         due=console.sla_clock.describe(ticket.sla_due_at, now), overdue=ticket.sla_due_at < now,
         is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT,
@@ -89,12 +97,13 @@ async def live_messages(request: Request, number: str) -> HTTPResponse:
     try:
         rows = await console.takeover.messages_after(number, after)
         ticket = (await asyncio.to_thread(console.stores.desk.view, number)).ticket
+        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     except TicketNotFound:
         return response.json({"error": "no such ticket"}, status=404)
     except TicketStoreUnavailable:
         return response.json({"error": "ticket database unavailable"}, status=503)
     return response.json({"status": ticket.status, "assigned_agent": ticket.assigned_agent,
-                          "messages": [message_json(console, m) for m in rows]})
+                          "messages": [message_json(console, m, names) for m in rows]})
 
 
 async def _guarded(request: Request, number: str, work: Any, done: str) -> HTTPResponse:

@@ -1,0 +1,101 @@
+"""Two browsers: a customer in the chat window (phone size) and an agent in the
+staff console (laptop size), against the real Rasa server, action server,
+console and database. Saves the README's console screenshots."""
+import os
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from bot.storage.desk import TicketDesk
+from bot.storage.engine import make_engine
+from bot.storage.models import OPEN_STATUSES
+from bot.storage.tickets import TicketStore
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.model
+
+NUMBER = re.compile(r"T\d{8}-\d{4}")
+LAPTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def agent_page(browser):
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def cleared_queue(tickets_db):
+    """The team has worked through the queue of the session's other tests."""
+    engine = make_engine(f"sqlite:///{tickets_db}")
+    desk = TicketDesk(engine)
+    for ticket in TicketStore(engine).list(limit=10_000):
+        if ticket.status in OPEN_STATUSES:
+            desk.close(ticket.number, "resolved", actor="test")
+
+
+def say(page, text):
+    page.get_by_label("输入您的问题").fill(text)
+    page.get_by_role("button", name="发送").click()
+
+
+def screenshot(page, tmp_path, name):
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(tmp_path / name, ROOT / "docs" / name)
+
+
+def test_customer_and_agent(page, agent_page, rasa_server, takeover_console, cleared_queue, tmp_path):
+    customer = page
+    customer.goto(f"{rasa_server}/chat")
+    customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    say(customer, "给招商银行转账2000块 一直提示交易失败")
+    expect(customer.locator("#log")).to_contain_text("问题解决了吗", timeout=30_000)
+    customer.get_by_role("button", name="没解决").click()
+    expect(customer.locator("#log .msg.bot").last).to_contain_text("什么时候", timeout=30_000)
+    say(customer, "别问了 直接转人工")
+    handoff = customer.locator("#log .msg.bot").filter(has_text=NUMBER)
+    expect(handoff).to_have_count(1, timeout=30_000)
+    number = NUMBER.search(handoff.inner_text()).group(0)
+
+    login = takeover_console.new_staff("agent", display_name="客服小王")
+    agent = agent_page
+    agent.goto(f"{takeover_console.url}/")
+    expect(agent).to_have_url(re.compile("/login"))
+    agent.get_by_label("用户名").fill(login.username)
+    agent.get_by_label("密码").fill(login.password)
+    agent.get_by_role("button", name="登录").click()
+    first_row = agent.locator("table.queue tbody tr").first
+    expect(first_row).to_contain_text(number)
+    expect(first_row).to_contain_text("转账失败")
+    screenshot(agent, tmp_path, "console-queue.png")
+
+    first_row.get_by_role("link", name=number).click()
+    expect(agent.locator("#transcript")).to_contain_text("给招商银行转账2000块")
+    expect(agent.locator("table.diagnostics")).to_contain_text("金额")
+    expect(agent.locator("table.diagnostics")).to_contain_text("2000")
+    agent.get_by_role("button", name="接手（机器人暂停）").click()
+    expect(agent.locator(".flash")).to_contain_text("已接手")
+
+    bot_messages = customer.locator("#log .msg.bot").count()
+    say(customer, "请快点 我急着用这笔钱")
+    expect(agent.locator("#transcript")).to_contain_text("请快点 我急着用这笔钱", timeout=15_000)
+
+    agent.get_by_label(re.compile("回复客户")).fill("您好，我是客服小王。这笔转账被银行退回了，1–3 个工作日原路到账。")
+    agent.get_by_role("button", name="发送给客户").click()
+    expect(agent.locator(".flash")).to_contain_text("回复已发送")
+    staff = customer.locator("#log .msg.staff")
+    expect(staff.last).to_contain_text("这笔转账被银行退回了", timeout=15_000)
+    assert customer.locator("#log .msg.bot").count() == bot_messages  # the bot stayed silent
+    screenshot(agent, tmp_path, "console-ticket.png")
+
+    agent.get_by_label("处理结果（内部记录）").fill("银行退票，已告知客户到账时间")
+    agent.get_by_role("button", name="解决并邀请客户评分").click()
+    expect(agent.locator(".flash")).to_contain_text("工单已解决")
+    expect(customer.locator("#log .msg.bot").last).to_contain_text("打个分", timeout=15_000)
+    stars = customer.get_by_role("group", name="为本次服务打分，1 到 5 星").last
+    expect(stars.get_by_role("button")).to_have_count(5)
