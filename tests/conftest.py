@@ -67,14 +67,20 @@ def tickets_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server_url(tmp_path_factory, faq_copy: Path, tickets_db: Path) -> Iterator[str]:
-    """A real `rasa run actions` on a free port; yields its webhook URL."""
+def action_server(tmp_path_factory, faq_copy: Path, tickets_db: Path) -> Iterator[ServerProcess]:
+    """A real `rasa run actions` on a free port. A test may stop it; it must start it again."""
     port = free_port()
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     with running(action_server_command(port), f"http://127.0.0.1:{port}/health", log,
                  env={"FAQ_DIR": str(faq_copy),
-                      "DATABASE_URL": f"sqlite:///{tickets_db}"}):
-        yield f"http://127.0.0.1:{port}/webhook"
+                      "DATABASE_URL": f"sqlite:///{tickets_db}"}) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def action_server_url(action_server: ServerProcess) -> str:
+    """The webhook URL of the session's action server."""
+    return action_server.health_url.replace("/health", "/webhook")
 
 
 @pytest.fixture(scope="session")

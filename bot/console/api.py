@@ -114,7 +114,7 @@ class BadRequest(ValueError):
 
 
 def error(code: str, status: int = 400) -> HTTPResponse:
-    return response.json({"error": code, "message": MESSAGES[code]}, status=status)
+    return response.json({"error": code, "message": MESSAGES[code]}, status=status, ensure_ascii=False)
 
 
 # -- no full phone number leaves the API ---------------------------------------
@@ -133,14 +133,15 @@ def masked_phones(value: Any) -> Any:
         return {key: masked_phones(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [masked_phones(item) for item in value]
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):  # a phone kept as a number
         text = str(value)
-        return masked_phones(text) if _PHONES.find(text, None) else value  # type: ignore[arg-type]
+        masked = masked_phones(text)
+        return masked if masked != text else value
     return value
 
 
 def answer(body: Dict[str, Any], status: int = 200) -> HTTPResponse:
-    return response.json(masked_phones(body), status=status)
+    return response.json(masked_phones(body), status=status, ensure_ascii=False)
 
 
 # -- JSON shapes ---------------------------------------------------------------

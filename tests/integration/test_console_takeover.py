@@ -1,6 +1,6 @@
 """A person takes over a handed-off conversation in the staff console, end to end:
 the real Rasa server (web chat channel), action server, console and database.
-The same in a real browser: tests/browser/test_console_takeover.py."""
+The same in a real browser: tests/browser/test_console_pages.py."""
 import json
 import re
 
@@ -145,3 +145,18 @@ def test_rasa_down_leaves_the_ticket_as_it_was(rasa_server, rasa_process, takeov
         assert tickets.get(number).status == "waiting"
     finally:
         rasa_process.start()
+
+
+def test_a_restart_of_the_action_server_while_waiting_loses_nothing(rasa_server, action_server,
+                                                                   takeover_console):
+    token, number = handed_over(rasa_server)
+    action_server.stop()
+    try:
+        send(rasa_server, token, "我的卡尾号是 8888")  # Rasa cannot run the waiting loop now
+    finally:
+        action_server.start()
+    reply = say(rasa_server, token, "还要等多久")
+    assert number in reply
+    agent, _ = takeover_console.signed_in()
+    page = agent.get(f"/tickets/{number}")
+    assert "我的卡尾号是 8888" in page.body and "还要等多久" in page.body

@@ -85,7 +85,11 @@ def test_customer_and_agent(page, agent_page, rasa_server, takeover_console, cle
     say(customer, "请快点 我急着用这笔钱")
     expect(agent.locator("#transcript")).to_contain_text("请快点 我急着用这笔钱", timeout=15_000)
 
-    agent.get_by_label(re.compile("回复客户")).fill("您好，我是客服小王。这笔转账被银行退回了，1–3 个工作日原路到账。")
+    reply_box = agent.get_by_label(re.compile("回复客户"))
+    reply_box.fill("/转账失败")
+    reply_box.press("Tab")  # the canned reply's short code expands
+    expect(reply_box).not_to_have_value("/转账失败")
+    reply_box.fill("您好，我是客服小王。这笔转账被银行退回了，1–3 个工作日原路到账。")
     agent.get_by_role("button", name="发送给客户").click()
     expect(agent.locator(".flash")).to_contain_text("回复已发送")
     staff = customer.locator("#log .msg.staff")
