@@ -1,0 +1,38 @@
+import pytest
+
+from bot.handoff.phrases import HandoffPhrases
+from tests.support.servers import ROOT
+
+PHRASES = HandoffPhrases.load(ROOT / "data" / "support")
+
+
+@pytest.mark.parametrize("text, calls_off", [
+    pytest.param("不用了", True, id="no-need"),
+    pytest.param("不用了 问题已经解决了", True, id="solved"),
+    pytest.param("問題已經解決了", True, id="traditional"),
+    pytest.param("好了不用了，谢谢", True, id="with-thanks"),
+    pytest.param("取消转人工", True, id="cancel"),
+    pytest.param("人呢", False, id="impatient"),
+    pytest.param("不用了吗？我的钱还没到账呢，你们到底什么时候处理", False, id="long-story"),
+    pytest.param("2000", False, id="detail"),
+])
+def test_calling_the_handoff_off(text, calls_off):
+    assert PHRASES.calls_off(text) is calls_off
+
+
+@pytest.mark.parametrize("text, skips", [
+    pytest.param("跳过", True, id="skip"),
+    pytest.param("直接转人工吧", True, id="just-transfer"),
+    pytest.param("充值的钱没到账", False, id="a-description"),
+])
+def test_skipping_the_description(text, skips):
+    assert PHRASES.skips(text) is skips
+
+
+@pytest.mark.parametrize("text, bare", [
+    pytest.param("转人工", True, id="bare"),
+    pytest.param("我要人工客服！", True, id="bare-with-punctuation"),
+    pytest.param("转人工 我转账给我妈转了三次都失败了", False, id="says-what"),
+])
+def test_a_bare_request(text, bare):
+    assert PHRASES.is_bare_request(text) is bare
