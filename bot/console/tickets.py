@@ -59,7 +59,8 @@ def message_json(console: Console, message: TranscriptMessage,
         "intent": message.intent, "intent_label": console.label("intents", message.intent) if message.intent else "",
         "confidence": message.confidence,
         "low_confidence": message.confidence is not None and message.confidence < LOW_CONFIDENCE,
-        "author": (names or {}).get(message.author or "", message.author), "delivery": message.delivery, "delivery_note": message.delivery_note,
+        "author": (names or {}).get(message.author or "", message.author),
+        "delivery": message.delivery, "delivery_note": message.delivery_note,
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
     }
 
