@@ -3,9 +3,9 @@
 Every route needs ``Authorization: Bearer <token>`` of an integration
 (``StaffStore.create_integration_token``); without one the answer is 401
 ``{"error": "missing_token" | "invalid_token"}``. Cookies never authorize the
-API, so it needs no CSRF token. Times are ISO 8601 in UTC. Texts are masked
-(phones as 138****5678) and no answer holds a full phone number: a ticket
-carries ``phone_last4`` only.
+API, so it needs no CSRF token. Answers are UTF-8 JSON; times are ISO 8601
+in UTC. Texts are masked (phones as 138****5678) and no answer holds a full
+phone number: a ticket carries ``phone_last4`` only.
 
 ``GET /api/tickets``
     The queue, in the order staff take it (P1 first, then the earliest SLA due
@@ -46,9 +46,9 @@ carries ``phone_last4`` only.
     why the closing message did not reach the customer, if it did not).
 
 Errors: ``{"error": code, "message": <Chinese explanation>}``.
-400 ``bad_json`` (not JSON, or not an object), ``bad_text`` (text not a
-string), ``empty`` (missing or empty text), ``too_long`` (over
-`bot.console.notices.MAX_TEXT` characters), ``no_such_agent``, ``bad_filter``;
+400 ``bad_json`` (not JSON, or not an object), ``bad_text`` / ``bad_note`` /
+``bad_agent`` (not a string), ``empty`` (missing or empty text), ``too_long``
+(over `bot.console.notices.MAX_TEXT` characters), ``no_such_agent``, ``bad_filter``;
 404 ``not_found``; 409 ``closed`` (the ticket was already closed);
 503 ``rasa_unavailable`` (nothing changed) or ``db_unavailable``.
 """

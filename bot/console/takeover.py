@@ -19,7 +19,7 @@ from bot.console.delivery import Delivery, DeliveryResult, text_messages
 from bot.console.rasa_api import RasaConversations
 from bot.handoff.transcript import masked_messages, newest_time
 from bot.pii import Redactor
-from bot.storage.desk import TicketDesk, TicketView
+from bot.storage.desk import TicketClosed, TicketDesk, TicketView
 from bot.storage.models import CLOSED_STATUSES, Ticket, TranscriptMessage
 from bot.storage.tracker_events import TrackerEvents
 
@@ -37,6 +37,13 @@ class EmptyMessage(ValueError):
 class Closed:
     ticket: Ticket
     delivery: DeliveryResult
+
+
+def _open(view: TicketView) -> TicketView:
+    """Nothing reaches the customer or Rasa for a ticket that is already closed."""
+    if view.ticket.status in CLOSED_STATUSES:
+        raise TicketClosed(f"{view.ticket.number} is {view.ticket.status}")
+    return view
 
 
 def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[datetime]:
@@ -85,7 +92,7 @@ class Takeover:
 
     async def assign(self, number: str, agent: str, actor: str) -> Ticket:
         """``agent`` owns the conversation: the bot is paused first."""
-        ticket = (await asyncio.to_thread(self._desk.view, number)).ticket
+        ticket = _open(await asyncio.to_thread(self._desk.view, number)).ticket
         await self._rasa.pause(ticket.sender_id)
         return await asyncio.to_thread(self._desk.assign, number, agent, actor)
 
@@ -94,7 +101,7 @@ class Takeover:
         text = (text or "").strip()
         if not text:
             raise EmptyMessage("empty reply")
-        view = await self.view(number)
+        view = _open(await self.view(number))
         if view.ticket.status == "waiting" or not view.ticket.assigned_agent:
             await self.assign(number, author, author)
         result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id,
@@ -120,7 +127,7 @@ class Takeover:
         return await self._close(number, actor, "handed_back", RETURNED_ACTION, "")
 
     async def _close(self, number: str, actor: str, status: str, action: str, note: str) -> Closed:
-        view = await self.view(number)
+        view = _open(await self.view(number))
         messages = await self._rasa.give_back(view.ticket.sender_id, action)
         masked_note = await asyncio.to_thread(lambda: self._redactor().redact(note).text) if note else ""
         ticket = await asyncio.to_thread(self._desk.close, number, status, actor, masked_note)

@@ -113,6 +113,10 @@ def test_handing_back_gives_the_customer_the_bot(rasa_server, takeover_console, 
     assert "notice=handed_back" in back.headers["Location"]
     assert tickets.get(number).status == "handed_back"
     assert "交还给智能助手" in window(rasa_server, token)[-1]["text"]
+    agent.get(f"/tickets/{number}")
+    late = agent.post_form(f"/tickets/{number}/reply", {"text": "还有一件事"})
+    assert "notice=closed" in late.headers["Location"]
+    assert all("还有一件事" not in m["text"] for m in window(rasa_server, token))
     assert "客服都能看到" not in say(rasa_server, token, "验证码收不到怎么办")
 
 
