@@ -207,6 +207,42 @@ def cmd_staff_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_nlu(args: argparse.Namespace) -> int:
+    """Staff corrections as NLU training data and FAQ drafts, for review before `make train`."""
+    from datetime import datetime, timezone
+
+    from bot.handoff.sla import ServiceHours
+    from bot.reports.period import BadPeriod, parse_day, start_of, zone
+    from bot.storage.corrections import CorrectionStore
+    from bot.storage.engine import make_engine
+    from bot.storage.migrate import SchemaNotCurrent, require_current
+    from bot.teaching.exporter import export_corrections
+
+    settings = Settings.from_env()
+    where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
+    try:
+        since = start_of(parse_day(args.since), where) if args.since else None
+        require_current(settings.database_url)
+    except (BadPeriod, SchemaNotCurrent) as error:
+        print(f"export-nlu: {error}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else settings.var_dir / "exports" / "corrections_nlu.yml"
+    faq_out = Path(args.faq_out) if args.faq_out else out.with_name(f"{out.stem}_faq_drafts.yml")
+    exports = export_corrections(settings, CorrectionStore(make_engine(settings.database_url)), since,
+                                 datetime.now(timezone.utc).astimezone(where))
+    for path, text in ((out, exports.nlu.yaml), (faq_out, exports.faq.yaml)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    skipped: dict = {}
+    for item in exports.nlu.skipped:
+        skipped[item.why] = skipped.get(item.why, 0) + 1
+    print(json.dumps({"corrections": exports.corrections, "examples": exports.nlu.count,
+                      "skipped": skipped, "answers_marked_wrong": exports.nlu.answers_marked_wrong,
+                      "faq_drafts": len(exports.faq.entries), "nlu_file": str(out), "faq_file": str(faq_out)},
+                     ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     defaults = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -258,6 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("text")
     push.add_argument("--url", help="SQLAlchemy URL (default: DATABASE_URL or var/bot.db)")
     push.set_defaults(func=cmd_push)
+
+    export = sub.add_parser("export-nlu", help="staff corrections as NLU training data (data/nlu format) "
+                                                "and FAQ drafts, for review")
+    export.add_argument("--since", help="corrections made on or after this day (YYYY-MM-DD, service hours' zone)")
+    export.add_argument("--out", help="the NLU file (default: var/exports/corrections_nlu.yml)")
+    export.add_argument("--faq-out", help="the FAQ drafts (default: beside --out, *_faq_drafts.yml)")
+    export.set_defaults(func=cmd_export_nlu)
 
     staff = sub.add_parser("staff", help="staff console accounts and integration tokens")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)

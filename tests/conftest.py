@@ -67,6 +67,15 @@ def tickets_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ticket_store(tickets_db: Path):
+    """The session's tickets, read directly from its database."""
+    from bot.storage.engine import make_engine
+    from bot.storage.tickets import TicketStore
+
+    return TicketStore(make_engine(f"sqlite:///{tickets_db}"))
+
+
+@pytest.fixture(scope="session")
 def action_server(tmp_path_factory, faq_copy: Path, tickets_db: Path) -> Iterator[ServerProcess]:
     """A real `rasa run actions` on a free port. A test may stop it; it must start it again."""
     port = free_port()

@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_staff, api, auth, queue, tickets
+    from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, tickets
 
     auth.register(app)
     admin_staff.register(app)
@@ -35,6 +35,7 @@ def _register_routes(app: Sanic) -> None:
     queue.register(app)
     admin_canned.register(app)
     api.register(app)
+    corrections.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

@@ -22,6 +22,11 @@ NOTICES = {
     "rasa_down": ("error", "机器人服务暂时连不上，操作没有生效，请稍后重试。"),
     "db_down": ("error", "工单数据库暂时不可用，请稍后重试。"),
     "no_such_agent": ("error", "没有这个同事（或账号已停用）。"),
+    "corrected": ("ok", "更正已保存，导出训练数据时会用到。"),
+    "correction_removed": ("ok", "更正已撤销。"),
+    "same_intent": ("error", "选的意图和机器人识别的一样，无需更正。"),
+    "unknown_intent": ("error", "请选择列表中的意图。"),
+    "not_correctable": ("error", "这条消息不能这样更正。"),
 }
 
 

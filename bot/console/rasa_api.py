@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 from urllib.parse import quote
 
 import aiohttp
+
+from bot.http_session import LazySession
 
 logger = logging.getLogger(__name__)
 
@@ -26,24 +28,16 @@ class RasaConversations:
     def __init__(self, base_url: str, token: str, timeout: float = 30.0) -> None:
         self._base = base_url.rstrip("/")
         self._token = token
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._http = LazySession(timeout)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
+        await self._http.close()
 
     async def _post(self, path: str, payload: Any) -> Any:
         url = f"{self._base}{path}"
         params = {"token": self._token, "include_events": "NONE"}
         try:
-            async with self._http().post(url, params=params, data=json.dumps(payload),
+            async with self._http.get().post(url, params=params, data=json.dumps(payload),
                                          headers={"Content-Type": "application/json"}) as reply:
                 body = await reply.text()
                 if not 200 <= reply.status < 300:

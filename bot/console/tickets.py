@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import quote
 
 from sanic import Sanic, response
@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import safe_next, staff_required
 from bot.console.context import Console
+from bot.console.corrections import page_context
 from bot.console.notices import MAX_TEXT, notice
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
@@ -86,6 +87,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
         due=console.sla_clock.describe(ticket.sla_due_at, now), overdue=ticket.sla_due_at < now,
         is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT,
+        **(await page_context(request, number, names)),
     )
 
 
@@ -139,57 +141,55 @@ async def assign(request: Request, number: str) -> HTTPResponse:
     return await _guarded(request, number, work, "assigned")
 
 
-def _too_long(text: str) -> bool:
-    return len(text) > MAX_TEXT
+Outcome = Callable[[str], Awaitable[Optional[str]]]
+
+
+async def _with_text(request: Request, number: str, field: str, act: Outcome, done: str) -> HTTPResponse:
+    """A form with one text field: check its length, then ``act(text)``."""
+    text = _form_text(request, field)
+    if len(text) > MAX_TEXT:
+        return _back(number, "too_long", request)
+    return await _guarded(request, number, lambda: act(text), done)
 
 
 async def reply(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
-    text = _form_text(request, "text")
-    if _too_long(text):
-        return _back(number, "too_long")
 
-    async def work() -> Optional[str]:
+    async def act(text: str) -> Optional[str]:
         result = await console.takeover.reply(number, me.username, text)
         return "replied" if result.delivered else f"reply_{result.status}"
 
-    return await _guarded(request, number, work, "replied")
+    return await _with_text(request, number, "text", act, "replied")
 
 
 async def note(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
-    text = _form_text(request, "text")
-    if _too_long(text):
-        return _back(number, "too_long")
 
-    async def work() -> Optional[str]:
+    async def act(text: str) -> Optional[str]:
         await console.takeover.note(number, me.username, text)
         return "noted"
 
-    return await _guarded(request, number, work, "noted")
+    return await _with_text(request, number, "text", act, "noted")
 
 
 async def resolve(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
-    text = _form_text(request, "note")
-    if _too_long(text):
-        return _back(number, "too_long")
 
-    async def work() -> Optional[str]:
+    async def act(text: str) -> Optional[str]:
         closed = await console.takeover.resolve(number, me.username, text)
         return "resolved" if closed.delivery.delivered else "closed_undelivered"
 
-    return await _guarded(request, number, work, "resolved")
+    return await _with_text(request, number, "note", act, "resolved")
 
 
 async def hand_back(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
 
-    async def work() -> Optional[str]:
+    async def act() -> Optional[str]:
         closed = await console.takeover.hand_back(number, me.username)
         return "handed_back" if closed.delivery.delivered else "closed_undelivered"
 
-    return await _guarded(request, number, work, "handed_back")
+    return await _guarded(request, number, act, "handed_back")
 
 
 def register(app: Sanic) -> None:

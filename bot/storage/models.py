@@ -4,6 +4,7 @@
 - ``ticket_notes`` and ``ticket_audit``: staff's private notes and who did what;
 - ``webchat_outbox``: every message shown in a web chat window;
 - ``staff``, ``staff_sessions``, ``login_failures``, ``integration_tokens``: the console's accounts.
+- ``corrections``: staff's corrections of the bot's intents and answers (teaching the bot).
 """
 from __future__ import annotations
 
@@ -203,3 +204,29 @@ class IntegrationToken(Base):
     token_hash = Column(String(64), nullable=False, unique=True)
     created_at = Column(UtcDateTime, nullable=False)
     revoked_at = Column(UtcDateTime)
+
+
+CORRECTION_KINDS = ("intent", "answer")
+# What staff pick instead of an intent when a customer asked something the FAQ should answer.
+NEW_FAQ_QUESTION = "__new_faq__"
+
+
+class Correction(Base):
+    """Staff said the bot got a turn wrong: the intent of a customer message (``intent``,
+    with the right intent or `NEW_FAQ_QUESTION`) or a bot answer (``answer``).
+
+    One per turn and kind: a later correction of the same turn replaces it. The text
+    is the transcript's, masked; it goes when the transcript goes (retention)."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("ticket_id", "position", "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)  # of the transcript message
+    kind = Column(String(10), nullable=False)
+    text = Column(Text, nullable=False)  # masked
+    predicted_intent = Column(String(100))  # the bot's intent of the (answered) customer turn
+    corrected_intent = Column(String(100))  # an intent or NEW_FAQ_QUESTION; empty for answers
+    author = Column(String(100), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, index=True)

@@ -17,7 +17,7 @@ from typing import Dict
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.storage.models import CLOSED_STATUSES, OutboxMessage, Ticket, TranscriptMessage
+from bot.storage.models import CLOSED_STATUSES, Correction, OutboxMessage, Ticket, TranscriptMessage
 from bot.storage.tracker_events import EVENTS
 
 CLOSED = CLOSED_STATUSES
@@ -50,6 +50,8 @@ def purge(database: Engine, tracker: Engine, policy: RetentionPolicy, now: datet
             Ticket.status.in_(CLOSED), Ticket.updated_at < now - timedelta(days=policy.transcript_days))
         removed["transcript_messages"] = connection.execute(
             sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(old_closed))).rowcount
+        # corrections copy transcript texts: they go with them
+        connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(old_closed)))
     return removed
 
 
@@ -72,6 +74,7 @@ def forget(database: Engine, tracker: Engine, sender_id: str) -> Dict[str, int]:
         theirs = sa.select(Ticket.id).where(Ticket.sender_id == sender_id)
         removed["transcript_messages"] = connection.execute(
             sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(theirs))).rowcount
+        connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(theirs)))
         removed["tickets_kept"] = connection.execute(
             sa.update(Ticket).where(Ticket.sender_id == sender_id)
             .values(sender_id=forgotten_id(), diagnostics={},  # the key holds the sender id too

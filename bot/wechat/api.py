@@ -16,6 +16,8 @@ from typing import Any, Callable, Dict, Optional
 
 import aiohttp
 
+from bot.http_session import LazySession
+
 logger = logging.getLogger(__name__)
 
 TOKEN_EXPIRED = {40001, 40014, 42001}
@@ -45,22 +47,14 @@ class WeChatApi:
         self._secret = secret
         self._base = base_url.rstrip("/")
         self._margin = refresh_margin
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._http = LazySession(timeout)
         self._clock = clock
         self._token: Optional[str] = None
         self._expires = 0.0
         self._lock: Optional[asyncio.Lock] = None
-        self._session: Optional[aiohttp.ClientSession] = None
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
+        await self._http.close()
 
     async def access_token(self, stale: Optional[str] = None) -> str:
         """A valid token; ``stale`` is one the platform rejected, so fetch anew."""
@@ -104,7 +98,7 @@ class WeChatApi:
         body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8"} if body else None
         try:
-            async with self._http().request(method, self._base + path, params=params,
+            async with self._http.get().request(method, self._base + path, params=params,
                                             data=body, headers=headers) as response:
                 text = await response.text()
                 status = response.status

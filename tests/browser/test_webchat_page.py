@@ -172,8 +172,10 @@ def test_human_button_and_app_metadata(page, rasa_server):
     open_chat(page, rasa_server, "?app_version=5.2.0&os=Android%2014&device=Pixel%208")
     page.get_by_role("button", name="转人工").click()
     expect(messages(page, "user").last).to_have_text("转人工")
-    expect(page.locator("#log .msg.bot").last).to_contain_text("T", timeout=30_000)
-    user = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"][-1]
+    expect(page.locator("#log .msg.bot").last).to_contain_text("一句话", timeout=30_000)
+    say(page, "跳过")
+    expect(page.locator("#log .msg.bot").last).to_contain_text("工单", timeout=30_000)
+    user = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"][-2]
     assert user["parse_data"]["intent"]["name"] == "request_human"
     expected = {"channel": "webchat", "user_id": None, "app_version": "5.2.0",
                 "os": "Android 14", "device": "Pixel 8"}

@@ -3,18 +3,12 @@ import uuid
 
 import pytest
 
-from bot.storage.engine import make_engine
-from bot.storage.tickets import TicketStore
 from tests.support.dialogue import say
+from tests.support.tickets import tickets_of
 
 pytestmark = pytest.mark.model
 
 PHONE_METADATA = {"channel": "webchat", "device": "iPhone 15", "os": "iOS 17.2", "app_version": "5.3.0"}
-
-
-@pytest.fixture(scope="module")
-def tickets(tickets_db):
-    return TicketStore(make_engine(f"sqlite:///{tickets_db}"))
 
 
 @pytest.fixture
@@ -22,11 +16,7 @@ def sender() -> str:
     return f"forms-{uuid.uuid4().hex[:8]}"
 
 
-def tickets_of(store, sender):
-    return [t for t in store.list(limit=1000) if t.sender_id == sender]
-
-
-async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket(agent, tickets, sender):
+async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket(agent, ticket_store, sender):
     first = await say(agent, sender, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了")
     assert first.actions == ["action_lookup_faq", "utter_ask_solved"]
     turn = await say(agent, sender, "没解决")
@@ -40,7 +30,7 @@ async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket
     turn = await say(agent, sender, "提示交易异常请稍后再试")
     assert turn.actions == ["transfer_form", "action_handoff_to_human", "handoff_wait_form"]
 
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.number in turn.reply
     assert (ticket.priority, ticket.handoff_reason, ticket.intent) == ("P2", "not_solved", "transfer_failed")
     assert ticket.diagnostics["amount"] == 5000.0
@@ -48,7 +38,7 @@ async def test_failed_transfer_with_amount_up_front_ends_in_one_masked_p2_ticket
     assert ticket.diagnostics["incident_time"] == "昨天晚上十点多"
     assert ticket.diagnostics["transaction_id"] == "不清楚"
     assert ticket.diagnostics["error_message"] == "提示交易异常请稍后再试"
-    texts = "\n".join(m.text for m in tickets.get(ticket.number).messages)
+    texts = "\n".join(m.text for m in ticket_store.get(ticket.number).messages)
     assert "13812345678" not in texts and "138****5678" in texts
     assert "什么时候转的" in texts  # the form's questions are part of the transcript
 
@@ -63,7 +53,7 @@ async def test_a_question_in_the_middle_is_answered_and_the_form_resumes(agent, 
     assert "哪家银行" in turn.reply
 
 
-async def test_sms_form_validates_the_phone_and_takes_the_device_from_metadata(agent, sender, tickets):
+async def test_sms_form_validates_the_phone_and_takes_the_device_from_metadata(agent, sender, ticket_store):
     await say(agent, sender, "验证码一直收不到", metadata=PHONE_METADATA)
     turn = await say(agent, sender, "没解决", metadata=PHONE_METADATA)
     assert "手机号" in turn.texts[-1]
@@ -77,7 +67,7 @@ async def test_sms_form_validates_the_phone_and_takes_the_device_from_metadata(a
     assert "国外" in turn.reply
     turn = await say(agent, sender, "没有 在国内", metadata=PHONE_METADATA)
     assert turn.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"]  # the device was never asked
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.diagnostics["account_phone"] == "159****1234"
     assert ticket.diagnostics["carrier"] == "中国联通"
     assert ticket.diagnostics["attempts"] == 3
@@ -95,22 +85,22 @@ async def test_a_required_detail_cannot_be_skipped(agent, sender):
     assert "哪天" in turn.reply
 
 
-async def test_stopping_the_form_asks_whether_a_person_is_still_wanted(agent, tickets, sender):
+async def test_stopping_the_form_asks_whether_a_person_is_still_wanted(agent, ticket_store, sender):
     await say(agent, sender, "账号被锁了登不上去")
     await say(agent, sender, "没解决")
     turn = await say(agent, sender, "算了 不想填了")
     assert turn.actions == ["action_deactivate_loop", "utter_ask_handoff_anyway"]
     turn = await say(agent, sender, "不用了")
     assert turn.actions == ["utter_anything_else"]
-    assert tickets_of(tickets, sender) == []
+    assert tickets_of(ticket_store, sender) == []
 
 
-async def test_asking_for_a_person_during_the_form_hands_over_at_once(agent, tickets, sender):
+async def test_asking_for_a_person_during_the_form_hands_over_at_once(agent, ticket_store, sender):
     await say(agent, sender, "账号被锁了登不上去 手机号13900001111")
     await say(agent, sender, "没解决")
     turn = await say(agent, sender, "别问了 直接转人工")
     assert turn.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"]
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.diagnostics["account_phone"] == "139****1111" and ticket.phone_last4 == "1111"
     assert ticket.handoff_reason == "customer_request"
 
@@ -122,7 +112,7 @@ async def test_a_code_or_password_gets_one_warning(agent, sender):
     assert len(warnings) == 1
 
 
-async def test_a_question_asked_at_a_free_text_question_is_answered_not_stored(agent, tickets, sender):
+async def test_a_question_asked_at_a_free_text_question_is_answered_not_stored(agent, ticket_store, sender):
     """Asked for the carrier, the customer asks about transfer limits: the question is
     answered, the carrier asked again, and no later answer lands under the wrong question."""
     await say(agent, sender, "验证码一直收不到 手机13812345678")
@@ -138,7 +128,7 @@ async def test_a_question_asked_at_a_free_text_question_is_answered_not_stored(a
     assert "国外" in turn.reply  # attempts is already known: not asked
     turn = await say(agent, sender, "不是")
     await say(agent, sender, "华为mate60")
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.diagnostics["carrier"] == "中国联通"
     assert ticket.diagnostics["wait_time"] == "二十分钟"
     assert ticket.diagnostics["attempts"] == 3
@@ -146,7 +136,7 @@ async def test_a_question_asked_at_a_free_text_question_is_answered_not_stored(a
 
 
 async def test_a_report_with_every_detail_files_the_problem_raised_not_the_last_message(
-        agent, tickets, sender):
+        agent, ticket_store, sender):
     """Amount, bank and time up front: the form skips them, and the ticket filed after
     没解决 is a P2 transfer problem (not P3 `deny`, the intent of the last message)."""
     first = await say(agent, sender, "昨天下午三点给建设银行转了2000块 一直显示失败 钱也没退回来")
@@ -157,6 +147,6 @@ async def test_a_report_with_every_detail_files_the_problem_raised_not_the_last_
             break
         assert "金额" not in turn.texts[-1] and "哪家银行" not in turn.texts[-1]
         turn = await say(agent, sender, "不知道")
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert (ticket.intent, ticket.priority) == ("transfer_failed", "P2")
     assert ticket.diagnostics["amount"] == 2000.0 and ticket.diagnostics["payee"] == "建设银行"

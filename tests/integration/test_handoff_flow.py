@@ -8,86 +8,76 @@ import uuid
 import pytest
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from bot.storage.engine import make_engine
-from bot.storage.tickets import TicketStore
 from tests.support.dialogue import say
+from tests.support.tickets import tickets_of
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def tickets(tickets_db):
-    return TicketStore(make_engine(f"sqlite:///{tickets_db}"))
 
 
 def new_sender() -> str:
     return f"handoff-{uuid.uuid4().hex[:8]}"
 
 
-def tickets_of(store, sender):
-    return [t for t in store.list(limit=1000) if t.sender_id == sender]
-
-
-async def test_asking_again_does_not_open_a_second_ticket(agent, tickets):
+async def test_asking_again_does_not_open_a_second_ticket(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "转人工")
     first = await say(agent, sender, "我的钱被冻结了")
     second = await say(agent, sender, "人工客服 快点")
     assert "action_handoff_to_human" in first.actions
     assert second.actions == ["handoff_wait_form"]  # the loop asks through action_ask_handoff_note
-    assert len(tickets_of(tickets, sender)) == 1
-    assert tickets_of(tickets, sender)[0].number in second.reply
+    assert len(tickets_of(ticket_store, sender)) == 1
+    assert tickets_of(ticket_store, sender)[0].number in second.reply
 
 
-async def test_stolen_account_is_p1(agent, tickets):
+async def test_stolen_account_is_p1(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "我的账号被盗了 有人异地登录还转走了钱")
     turn = await say(agent, sender, "转人工")
     assert turn.actions == ["utter_diagnostics_before_handoff", "account_form"]
     await say(agent, sender, "别问了 直接给我转人工")
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.priority == "P1"
 
 
-async def test_complaint_goes_straight_to_a_human_with_raised_priority(agent, tickets):
+async def test_complaint_goes_straight_to_a_human_with_raised_priority(agent, ticket_store):
     sender = new_sender()
     turn = await say(agent, sender, "你们什么垃圾服务 我要投诉")
     assert turn.actions == ["utter_complaint_received", "action_handoff_to_human", "handoff_wait_form"]
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert (ticket.handoff_reason, ticket.priority) == ("complaint", "P2")
 
 
-async def test_two_unclear_messages_in_a_row_lead_to_a_handoff(agent, tickets):
+async def test_two_unclear_messages_in_a_row_lead_to_a_handoff(agent, ticket_store):
     sender = new_sender()
     first = await say(agent, sender, "asdkjh qwpeo zxmn")
     assert first.actions[-1] == "utter_please_rephrase"
     second = await say(agent, sender, "zzkx qpwoe lkjh")
     assert second.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"]
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.handoff_reason == "low_confidence"
 
 
-async def test_customer_hears_ticket_status(agent, tickets):
+async def test_customer_hears_ticket_status(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "转人工")
     await say(agent, sender, "跳过")
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     await say(agent, sender, "不用了")  # called off: the bot answers status questions again
     turn = await say(agent, sender, "我的工单进度怎么样了")
     assert turn.actions == ["action_ticket_status"]
     assert ticket.number in turn.reply and "已取消" in turn.reply
 
 
-async def test_someone_elses_ticket_stays_private(agent, tickets):
+async def test_someone_elses_ticket_stays_private(agent, ticket_store):
     owner, other = new_sender(), new_sender()
     await say(agent, owner, "转人工")
     await say(agent, owner, "跳过")
-    [ticket] = tickets_of(tickets, owner)
+    [ticket] = tickets_of(ticket_store, owner)
     turn = await say(agent, other, f"工单{ticket.number}到哪一步了")
     assert ticket.number not in turn.reply
 
 
-async def test_a_retried_handoff_request_makes_no_second_ticket(agent, action_server_url, tickets):
+async def test_a_retried_handoff_request_makes_no_second_ticket(agent, action_server_url, ticket_store):
     """Rasa retries an action call whose answer got lost: the action server sees
     the same handoff twice and must answer with the same ticket."""
     sender = new_sender()
@@ -110,6 +100,6 @@ async def test_a_retried_handoff_request_makes_no_second_ticket(agent, action_se
             return json.load(response)
 
     first, second = call(), call()
-    [ticket] = tickets_of(tickets, sender)
+    [ticket] = tickets_of(ticket_store, sender)
     assert ticket.number in first["responses"][0]["text"]
     assert ticket.number in second["responses"][0]["text"]

@@ -4,16 +4,9 @@ import uuid
 
 import pytest
 
-from bot.storage.engine import make_engine
-from bot.storage.tickets import TicketStore
 from tests.support.dialogue import say
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def tickets(tickets_db):
-    return TicketStore(make_engine(f"sqlite:///{tickets_db}"))
 
 
 def new_sender() -> str:
@@ -25,12 +18,12 @@ def ticket_of(store, sender):
     return store.get(ticket.number)
 
 
-async def test_a_bare_request_asks_for_one_line_and_puts_it_on_the_ticket(agent, tickets):
+async def test_a_bare_request_asks_for_one_line_and_puts_it_on_the_ticket(agent, ticket_store):
     sender = new_sender()
     first = await say(agent, sender, "转人工")
     assert "一句话" in first.reply and "跳过" in first.reply
     second = await say(agent, sender, "之前充值的钱一直没到账 手机13812345678")
-    ticket = ticket_of(tickets, sender)
+    ticket = ticket_of(ticket_store, sender)
     assert ticket.number in second.reply
     assert ticket.diagnostics["problem_summary"] == "之前充值的钱一直没到账 手机138****5678"
     assert ticket.phone_last4 == "5678"
@@ -38,26 +31,26 @@ async def test_a_bare_request_asks_for_one_line_and_puts_it_on_the_ticket(agent,
     assert "解决了吗" not in second.reply and "action_lookup_faq" not in second.actions
 
 
-async def test_the_description_can_be_skipped(agent, tickets):
+async def test_the_description_can_be_skipped(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "人工")
     turn = await say(agent, sender, "跳过")
-    ticket = ticket_of(tickets, sender)
+    ticket = ticket_of(ticket_store, sender)
     assert ticket.number in turn.reply and "problem_summary" not in ticket.diagnostics
 
 
-async def test_a_conversation_that_says_what_it_is_about_is_handed_over_at_once(agent, tickets):
+async def test_a_conversation_that_says_what_it_is_about_is_handed_over_at_once(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "你们公司的总部在哪个城市")
     turn = await say(agent, sender, "转人工")
     assert "一句话" not in turn.reply
-    assert ticket_of(tickets, sender).number in turn.reply
+    assert ticket_of(ticket_store, sender).number in turn.reply
 
 
-async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(agent, tickets):
+async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "你们什么垃圾服务 我要投诉")
-    number = ticket_of(tickets, sender).number
+    number = ticket_of(ticket_store, sender).number
     replies = [await say(agent, sender, text) for text in ("人呢", "能不能快一点", "2000", "招商银行")]
     first, *later = replies
     assert number in first.reply and "客服都能看到" in first.reply
@@ -66,15 +59,15 @@ async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(age
     for turn in replies:
         assert turn.actions[0] == "handoff_wait_form"
         assert "没理解" not in turn.reply and "哪类问题" not in turn.reply and "解决了吗" not in turn.reply
-    assert len([t for t in tickets.list(limit=1000) if t.sender_id == sender]) == 1
+    assert len([t for t in ticket_store.list(limit=1000) if t.sender_id == sender]) == 1
 
 
-async def test_calling_the_handoff_off_gives_the_conversation_back_to_the_bot(agent, tickets):
+async def test_calling_the_handoff_off_gives_the_conversation_back_to_the_bot(agent, ticket_store):
     sender = new_sender()
     await say(agent, sender, "太差劲了 我要投诉你们")
-    number = ticket_of(tickets, sender).number
+    number = ticket_of(ticket_store, sender).number
     turn = await say(agent, sender, "不用了 问题已经解决了")
     assert "已为您取消" in turn.reply and number in turn.reply
-    assert ticket_of(tickets, sender).status == "cancelled"
+    assert ticket_of(ticket_store, sender).status == "cancelled"
     after = await say(agent, sender, "转账失败了怎么办")
     assert after.actions[0] == "action_lookup_faq"

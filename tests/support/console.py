@@ -142,7 +142,9 @@ class ConsoleServer:
                   prefix: str = "staff") -> StaffLogin:
         """A fresh account with a unique username and a random password."""
         password = secrets.token_urlsafe(12)
-        member = self.staff.add(f"{prefix}{next(self._numbers)}", display_name, role, password)
+        # consoles of one session may share a database: numbers alone would collide
+        name = f"{prefix}{next(self._numbers)}-{secrets.token_hex(3)}"
+        member = self.staff.add(name, display_name, role, password)
         return StaffLogin(member, password)
 
     def signed_in(self, role: str = "agent") -> Tuple[ConsoleClient, StaffLogin]:

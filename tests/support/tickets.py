@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, List
 
-from bot.storage.tickets import NewMessage, NewTicket
+from bot.storage.models import Ticket
+from bot.storage.tickets import NewMessage, NewTicket, TicketStore
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -20,3 +21,8 @@ def new_ticket(key: str = "u1:1", **overrides: Any) -> NewTicket:
     )
     values.update(overrides)
     return NewTicket(**values)
+
+
+def tickets_of(store: TicketStore, sender: str) -> List[Ticket]:
+    """Every ticket one customer opened in the session."""
+    return [t for t in store.list(limit=10_000) if t.sender_id == sender]

@@ -13,6 +13,23 @@
     s.className = cls; s.textContent = text; return s;
   }
 
+  // Correction controls for a message that arrived after the page was drawn
+  // (the page's own <template>, which carries the form's CSRF token).
+  var controls = document.getElementById("correction-controls");
+  function addCorrection(li, m) {
+    if (!controls || (m.role !== "user" && m.role !== "bot")) { return; }
+    var part = controls.content.querySelector('[data-for="' + m.role + '"]');
+    if (!part) { return; }
+    var copy = part.cloneNode(true);
+    copy.querySelector('input[name="position"]').value = m.position;
+    var select = copy.querySelector("select");
+    if (select) {
+      select.id = "intent-" + m.position;
+      copy.querySelector("label").htmlFor = select.id;
+    }
+    li.appendChild(copy);
+  }
+
   function add(m) {
     if (list.querySelector('[data-position="' + m.position + '"]')) { return; }
     var li = document.createElement("li");
@@ -30,7 +47,9 @@
       if (m.role === "staff" && m.delivery !== "delivered") {
         li.appendChild(span("undelivered", "未送达：" + (m.delivery_note || "")));
       }
+      addCorrection(li, m);
     }
+    li.id = "m" + m.position;
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
   }
@@ -46,7 +65,10 @@
       .catch(function () { /* next poll tries again */ });
   }
 
-  list.scrollTop = list.scrollHeight;
+  // Back from a correction form (#m<position>): show that message, else the newest.
+  var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  if (target && list.contains(target)) { target.scrollIntoView({ block: "center" }); }
+  else { list.scrollTop = list.scrollHeight; }
   if (list.dataset.open === "yes") { setInterval(poll, 2000); }
 
   var box = document.getElementById("reply-text");

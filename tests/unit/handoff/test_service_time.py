@@ -4,22 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 from dateutil import tz
 
-from bot.handoff.sla import ServiceHours, SlaClock
-from bot.texts import Texts
-from tests.support.faq_kb import ROOT
-
-SHANGHAI = tz.gettz("Asia/Shanghai")
-
-
-@pytest.fixture(scope="module")
-def clock():
-    support = ROOT / "data" / "support"
-    return SlaClock(ServiceHours.load(support / "service_hours.yml"),
-                    Texts.load(support).replies("due_times"))
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
+from tests.support.times import at
 
 
 @pytest.mark.parametrize(
