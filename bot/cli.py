@@ -5,6 +5,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
@@ -34,9 +35,10 @@ def _rasa_server(args: argparse.Namespace) -> Service:
         "--credentials", "credentials.yml", "--endpoints", args.endpoints, "--enable-api"))
 
 
-def _console(port: int, credentials: str = "credentials.yml") -> Service:
-    return Service("console", [sys.executable, "-m", "bot", "console", "--port", str(port),
-                               "--credentials", credentials])
+def _console(args: argparse.Namespace) -> Service:
+    """The console beside the Rasa server started with ``args`` (its port, its tracker store)."""
+    return Service("console", [sys.executable, "-m", "bot", "console", "--port", str(args.console_port),
+                               "--rasa-url", f"http://localhost:{args.port}", "--endpoints", args.endpoints])
 
 
 def _migrate(settings: Settings) -> None:
@@ -56,8 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
-    services = [_action_server(args.actions_port), _rasa_server(args),
-                _console(args.console_port)]
+    services = [_action_server(args.actions_port), _rasa_server(args), _console(args)]
     return run_services(services, line_filter=_redact_line)
 
 
@@ -67,6 +68,10 @@ def cmd_console(args: argparse.Namespace) -> int:
     from bot.storage.migrate import SchemaNotCurrent, require_current
 
     settings = Settings.from_env()
+    if args.rasa_url:
+        settings = replace(settings, rasa_url=args.rasa_url.rstrip("/"))
+    if args.endpoints:
+        settings = settings.with_endpoints(Path(args.endpoints))
     try:
         require_current(settings.database_url)
     except SchemaNotCurrent as error:
@@ -262,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--port", type=int, default=defaults.console_port)
     console.add_argument("--credentials", default="credentials.yml",
                          help="the WeChat section gives the customer-service API's address")
+    console.add_argument("--rasa-url", help="the Rasa server's HTTP API (default: RASA_URL)")
+    console.add_argument("--endpoints", help="the Rasa endpoints file naming the tracker store "
+                                             "(default: ENDPOINTS_FILE)")
     console.set_defaults(func=cmd_console)
 
     shell = sub.add_parser("shell", help="chat in the terminal (starts the action server)")

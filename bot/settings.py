@@ -10,7 +10,7 @@ WeChat's come only from the environment.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
@@ -175,6 +175,11 @@ class Settings:
             login_max_failures=_whole(env, "LOGIN_MAX_FAILURES", 5, 1),
             login_lockout_minutes=_whole(env, "LOGIN_LOCKOUT_MINUTES", 15, 1),
         )
+
+    def with_endpoints(self, endpoints_file: Path, env: Mapping[str, str] = os.environ) -> "Settings":
+        """These settings with the tracker store of another endpoints file (``--endpoints``)."""
+        path = endpoints_file if endpoints_file.is_absolute() else self.project_dir / endpoints_file
+        return replace(self, endpoints_file=path, tracker_db_url=tracker_store_url(path, env))
 
     @property
     def webchat_secret_file(self) -> Path:

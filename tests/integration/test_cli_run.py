@@ -1,4 +1,4 @@
-"""`python -m bot run` migrates, starts both servers, and one SIGINT (Ctrl-C) stops both;
+"""`python -m bot run` migrates, starts the three servers, and one SIGINT (Ctrl-C) stops all;
 two starts in a row on a fresh machine both work."""
 import json
 import os
@@ -23,13 +23,14 @@ def test_two_fresh_starts_in_a_row_serve_and_stop_on_one_ctrl_c(model_path, tmp_
 
 
 def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, console_port = free_port(), free_port(), free_port()
     endpoints = write_endpoints(tmp_path / "endpoints.yml",
                                 f"http://127.0.0.1:{actions_port}/webhook", tmp_path / "t.db")
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--port", str(rasa_port),
-             "--actions-port", str(actions_port), "--model", str(model_path),
+             "--actions-port", str(actions_port), "--console-port", str(console_port),
+             "--model", str(model_path),
              "--endpoints", str(endpoints)],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
@@ -38,6 +39,7 @@ def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
     try:
         wait_for_http(f"http://127.0.0.1:{actions_port}/health", proc, log)
         wait_for_http(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", proc, log)
+        wait_for_http(f"http://127.0.0.1:{console_port}/healthz", proc, log)
         request = urllib.request.Request(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             data=json.dumps({"sender": "cli", "message": "我的手机13812345678收不到验证码"}).encode(),
@@ -50,10 +52,11 @@ def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
     finally:
         if proc.poll() is None:
             proc.kill()
-    for port in (rasa_port, actions_port):
+    for port in (rasa_port, actions_port, console_port):
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
     lines = log.read_text().splitlines()
     assert any(line.startswith("[rasa   ]") for line in lines)
     assert any(line.startswith("[actions]") for line in lines)
+    assert any(line.startswith("[console]") for line in lines)
     assert "13812345678" not in log.read_text()  # logs pass the PII redactor
