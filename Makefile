@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: install install-dev browser screenshot train db-upgrade run shell actions validate lint test test-unit test-nlu test-core clean
+.PHONY: install install-dev browser screenshot train db-upgrade run run-prod shell actions validate lint test test-unit test-nlu test-core clean
 
 install: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
@@ -45,6 +45,13 @@ db-upgrade: install
 
 run: train
 	$(BIN)/python -m bot run
+
+# The production profile: WORKERS (2) Rasa and action servers behind nginx, on
+# PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); see README "Deployment".
+run-prod: train
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
+	$(BIN)/python -m bot run-prod
 
 shell: train
 	$(BIN)/python -m bot shell

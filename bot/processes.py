@@ -12,19 +12,25 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterator, List, Optional, Sequence, TextIO
+from typing import IO, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 LineFilter = Callable[[str], str]
 
 
 @dataclass(frozen=True)
 class Service:
-    """A named command whose output lines are shown as ``[name] line``."""
+    """A named command whose output lines are shown as ``[name] line``.
+
+    ``env``: variables set for it on top of this process's environment;
+    ``health_url``: answers once the service is ready (`ProcessGroup.wait_healthy`).
+    """
 
     name: str
     command: Sequence[str]
+    env: Mapping[str, str] = field(default_factory=dict)
+    health_url: Optional[str] = None
 
 
 def _pump(prefix: str, stream: IO[str], out: TextIO, lock: threading.Lock,
@@ -58,6 +64,7 @@ class ProcessGroup:
         for service in self._services:
             proc = subprocess.Popen(
                 list(service.command),
+                env={**os.environ, **service.env} if service.env else None,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -78,6 +85,28 @@ class ProcessGroup:
             if self._first_exit is None:
                 self._first_exit = proc
         self._done.set()
+
+    def pids(self) -> Dict[str, int]:
+        """Process id of each started service, by name."""
+        return {service.name: proc.pid for service, proc in zip(self._services, self._procs)}
+
+    def wait_healthy(self, timeout: float = 300.0, poll: float = 0.5) -> bool:
+        """True once every service's health URL answers, asked in the services' order
+        (each only once those before it answered); False when one exited or time ran out."""
+        pending = [s.health_url for s in self._services if s.health_url]
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline and not self._done.is_set():
+            if _answers(pending[0]):
+                pending.pop(0)
+            else:
+                self._done.wait(poll)
+        return not pending and not self._done.is_set()
+
+    def say(self, text: str) -> None:
+        """A line of the group's own in the log stream."""
+        with self._lock:
+            self._out.write(f"{text}\n")
+            self._out.flush()
 
     def wait(self) -> int:
         """Block until a service exits, Ctrl-C or SIGTERM.
@@ -125,6 +154,31 @@ def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]
         return 0
     finally:
         group.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (0 when it is gone)."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+        total += int(line.split()[1]) / 1024
+        pending.extend(int(child) for child in children)
+    return total
 
 
 def free_port() -> int:

@@ -37,3 +37,30 @@ def test_foreground_command_stops_the_services():
         foreground=python("print('shell done')"),
     )
     assert code == 0
+
+
+def test_each_service_gets_its_own_variables_and_health_is_awaited_in_order(tmp_path):
+    from bot.processes import free_port, rss_mb
+
+    port = free_port()
+    server = ("import http.server, os; print(os.environ['WHO'], flush=True); "
+              f"http.server.HTTPServer(('127.0.0.1', {port}), http.server.SimpleHTTPRequestHandler).serve_forever()")
+    out = io.StringIO()
+    group = ProcessGroup([Service("web", python(server), {"WHO": "web-1"}, f"http://127.0.0.1:{port}/")],
+                         out=out)
+    group.start()
+    try:
+        assert group.wait_healthy(timeout=20)
+        assert rss_mb(group.pids()["web"]) > 1
+    finally:
+        group.stop()
+    assert "[web] web-1" in out.getvalue().splitlines()
+
+
+def test_health_wait_ends_when_a_service_exits():
+    group = ProcessGroup([Service("gone", python("pass"), health_url="http://127.0.0.1:9/")], out=io.StringIO())
+    group.start()
+    try:
+        assert not group.wait_healthy(timeout=20)
+    finally:
+        group.stop()
