@@ -96,6 +96,8 @@ def child_environment(settings: Settings, endpoints: Path) -> Dict[str, str]:
 def services(settings: Settings, model: str, credentials: str, endpoints: Path,
              rasa_command: Sequence[str], actions_command: Sequence[str]) -> List[Service]:
     """The action servers, the Rasa servers, the console and nginx, in start order.
+    A worker that dies is started again (the others serve meanwhile); the group
+    stops when nginx or the console stops, or a worker keeps dying.
 
     ``rasa_command`` and ``actions_command``: how to start one (`bot.cli`), before
     the per-worker arguments.
@@ -107,12 +109,12 @@ def services(settings: Settings, model: str, credentials: str, endpoints: Path,
     found: List[Service] = []
     for i, port in enumerate(action_ports(settings), 1):
         found.append(Service(f"actions-{i}", [*actions_command, "--port", str(port)], env,
-                             f"http://127.0.0.1:{port}/health"))
+                             f"http://127.0.0.1:{port}/health", restart=True))
     for i, port in enumerate(rasa_ports(settings), 1):
         found.append(Service(f"rasa-{i}", [*rasa_command, "--model", model, "--port", str(port),
                                            "--interface", "127.0.0.1", "--credentials", credentials,
                                            "--endpoints", str(endpoints), "--enable-api"],
-                             env, f"http://127.0.0.1:{port}/webhooks/rest/"))
+                             env, f"http://127.0.0.1:{port}/webhooks/rest/", restart=True))
     found.append(Service("console", [sys.executable, "-m", "bot", "console", "--port",
                                      str(settings.console_port), "--credentials", credentials],
                          env, f"http://127.0.0.1:{settings.console_port}/login"))

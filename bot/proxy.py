@@ -69,8 +69,13 @@ events {{
     worker_connections 2048;
 }}
 http {{
-    access_log off;
+    # No URLs (API tokens, sender ids): which worker answered, how, how fast.
+    log_format workers '$time_iso8601 $status $request_time $request_method $upstream_addr';
+    access_log {run_dir / "access.log"} workers;
     client_max_body_size {max_body_bytes};
+    # Bodies stay in memory: started as root, nginx's workers run as nobody and may
+    # not write under var/ (the action server's requests carry whole trackers).
+    client_body_buffer_size {max_body_bytes};
     client_body_temp_path {temp / "body"};
     proxy_temp_path {temp / "proxy"};
     fastcgi_temp_path {temp / "fastcgi"};

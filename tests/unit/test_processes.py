@@ -64,3 +64,15 @@ def test_health_wait_ends_when_a_service_exits():
         assert not group.wait_healthy(timeout=20)
     finally:
         group.stop()
+
+
+def test_a_worker_that_dies_is_started_again_until_it_keeps_dying():
+    out = io.StringIO()
+    group = ProcessGroup([Service("worker", python("print('up', flush=True); import sys; sys.exit(4)"),
+                                  restart=True),
+                          Service("steady", python("import time; time.sleep(60)"))], out=out)
+    group.start()
+    assert group.wait() == 4
+    lines = out.getvalue().splitlines()
+    assert lines.count("[worker] up") == 1 + ProcessGroup.MAX_RESTARTS
+    assert "[worker] exited with code 4; starting it again" in lines

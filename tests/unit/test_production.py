@@ -26,6 +26,7 @@ def test_workers_default_to_two_of_each_behind_one_entry_point(tmp_path):
     names = [s.name for s in found]
     assert names == ["actions-1", "actions-2", "rasa-1", "rasa-2", "console", "proxy"]
     assert [s.health_url for s in found][-1] == "http://127.0.0.1:5005/webhooks/rest/"
+    assert [s.restart for s in found] == [True, True, True, True, False, False]
     rasa_1 = found[2].command
     assert rasa_1[rasa_1.index("--port") + 1] == "5101" and rasa_1[rasa_1.index("--interface") + 1] == "127.0.0.1"
     assert found[0].command[-2:] == ["--port", "5151"]
