@@ -39,6 +39,20 @@ def _free(port: int) -> bool:
     return True
 
 
+def pid_of(marker: bytes, port: int) -> int:
+    """The process whose command line has ``marker`` and ``--port <port>``."""
+    flag = f"--port\0{port}\0".encode()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes() + b"\0"
+            except OSError:
+                continue
+            if marker in cmdline and flag in cmdline:
+                return int(proc.name)
+    raise LookupError(f"no process with {marker!r} on port {port}")
+
+
 def worker_base_port(workers: int) -> int:
     """A base whose worker ports (base+1.., base+51..) are all free now."""
     for _ in range(50):
@@ -80,16 +94,17 @@ class ProdProfile:
 
     def worker_pid(self, index: int) -> int:
         """The Rasa server listening on worker ``index``'s port (restarts change it)."""
-        marker = f"--port\0{self.rasa_ports[index]}\0".encode()
-        for proc in Path("/proc").iterdir():
-            if proc.name.isdigit():
-                try:
-                    cmdline = (proc / "cmdline").read_bytes()
-                except OSError:
-                    continue
-                if b"bot.rasa_ext.launcher" in cmdline and marker in cmdline:
-                    return int(proc.name)
-        raise LookupError(f"no Rasa server on port {self.rasa_ports[index]}")
+        return pid_of(b"bot.rasa_ext.launcher", self.rasa_ports[index])
+
+    def memory_mb(self) -> Dict[str, int]:
+        """Resident memory of each worker now (Rasa servers, then action servers)."""
+        from bot.processes import rss_mb
+
+        found = {f"rasa-{i + 1}": round(rss_mb(pid_of(b"bot.rasa_ext.launcher", port)))
+                 for i, port in enumerate(self.rasa_ports)}
+        for i, port in enumerate(self.rasa_ports):
+            found[f"actions-{i + 1}"] = round(rss_mb(pid_of(b"actions", port + 50)))
+        return found
 
     def stop(self) -> None:
         if self.process.poll() is None:
