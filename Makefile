@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: install install-dev browser screenshot train db-upgrade run console shell actions validate lint test test-unit test-nlu test-core clean
+.PHONY: install install-dev browser screenshot train db-upgrade run run-prod console nginx shell actions validate lint test test-unit test-nlu test-core clean
 
 install: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
@@ -19,7 +19,7 @@ $(VENV)/.runtime-installed: requirements.txt constraints.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $@
 
-install-dev: $(VENV)/.dev-installed browser
+install-dev: $(VENV)/.dev-installed browser nginx
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
 	@touch $@
@@ -29,6 +29,11 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 browser:
 	@command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+# The production profile's tests put nginx (Debian's nginx-light) in front of the workers.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
 
 # Trains only when config, domain, training data, dictionary or our NLU code
 # changed since the newest model (bot/training.py; Rasa's own --dry-run asks
@@ -50,6 +55,11 @@ run: train
 # The staff console alone (needs `make db-upgrade`; staff: `python -m bot staff add NAME --role admin`).
 console: db-upgrade
 	$(BIN)/python -m bot console
+
+# The production profile: WORKERS (2) Rasa and action servers behind nginx, on
+# PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); see README "Deployment".
+run-prod: train nginx
+	$(BIN)/python -m bot run-prod
 
 shell: train
 	$(BIN)/python -m bot shell

@@ -5,11 +5,13 @@ import argparse
 import json
 import logging
 import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
-from bot.processes import Service, run_services
+from bot.processes import ProcessGroup, Service, run_services
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     _migrate(settings)
     services = [_action_server(args.actions_port), _rasa_server(args), _console(args)]
     return run_services(services, line_filter=_redact_line)
+
+
+def _report_when_ready(group: ProcessGroup, timeout: float) -> None:
+    """One line when every worker answers, then each process's memory."""
+    from bot.processes import rss_mb
+
+    started = time.monotonic()
+    if not group.wait_healthy(timeout):
+        group.say(f"[run-prod] not every service answered within {timeout:.0f} s")
+        return
+    memory = ", ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in group.pids().items())
+    group.say(f"[run-prod] ready after {time.monotonic() - started:.0f} s; memory: {memory}")
+
+
+def cmd_run_prod(args: argparse.Namespace) -> int:
+    """The production profile on one machine (bot/production.py)."""
+    from bot import production
+
+    settings = Settings.from_env()
+    endpoints = Path(args.endpoints)
+    if not endpoints.is_absolute():
+        endpoints = settings.project_dir / endpoints
+    try:
+        production.check_settings(settings)
+        production.check_services(settings)
+        services = production.services(settings, args.model, args.credentials, endpoints,
+                                       rasa_command("run"), [_bin("rasa"), "run", "actions"])
+    except (production.ProfileError, RuntimeError) as error:
+        print(f"run-prod: {error}", file=sys.stderr)
+        return 2
+    settings.var_dir.mkdir(exist_ok=True)
+    _migrate(settings)
+    group = ProcessGroup(services, line_filter=_redact_line)
+    group.start()
+    threading.Thread(target=_report_when_ready, args=(group, args.ready_timeout), daemon=True).start()
+    return group.wait()
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -261,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--endpoints", default="endpoints.yml",
                      help="its action_endpoint must point at --actions-port")
     run.set_defaults(func=cmd_run)
+
+    prod = sub.add_parser("run-prod", help="the production profile: WORKERS Rasa and action servers "
+                                           "behind nginx, PostgreSQL and Redis, the console")
+    prod.add_argument("--model", default="models")
+    prod.add_argument("--endpoints", default="endpoints.prod.yml")
+    prod.add_argument("--credentials", default="credentials.yml")
+    prod.add_argument("--ready-timeout", type=float, default=600.0,
+                      help="seconds to wait for every worker before saying so")
+    prod.set_defaults(func=cmd_run_prod)
 
     console = sub.add_parser("console", help="start the staff console alone")
     console.add_argument("--host", default="127.0.0.1")

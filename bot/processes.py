@@ -12,19 +12,27 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterator, List, Optional, Sequence, TextIO
+from typing import IO, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 LineFilter = Callable[[str], str]
 
 
 @dataclass(frozen=True)
 class Service:
-    """A named command whose output lines are shown as ``[name] line``."""
+    """A named command whose output lines are shown as ``[name] line``.
+
+    ``env``: variables set for it on top of this process's environment;
+    ``health_url``: answers once the service is ready (`ProcessGroup.wait_healthy`);
+    ``restart``: started again when it exits on its own (one worker of several).
+    """
 
     name: str
     command: Sequence[str]
+    env: Mapping[str, str] = field(default_factory=dict)
+    health_url: Optional[str] = None
+    restart: bool = False
 
 
 def _pump(prefix: str, stream: IO[str], out: TextIO, lock: threading.Lock,
@@ -39,9 +47,14 @@ def _pump(prefix: str, stream: IO[str], out: TextIO, lock: threading.Lock,
 class ProcessGroup:
     """Starts services, streams their logs, and stops all when one stops.
 
-    Every log line passes through ``line_filter`` (the PII redactor in
-    production) before it is shown.
+    A service with ``restart`` (a worker of several) is started again when it
+    exits on its own, up to `MAX_RESTARTS` times a minute; past that, or for any
+    other service, the group stops. Every log line passes through
+    ``line_filter`` (the PII redactor in production) before it is shown.
     """
+
+    MAX_RESTARTS = 3  # per service within RESTART_WINDOW seconds
+    RESTART_WINDOW = 60.0
 
     def __init__(self, services: Sequence[Service], out: TextIO = sys.stdout,
                  line_filter: LineFilter = lambda line: line) -> None:
@@ -52,32 +65,74 @@ class ProcessGroup:
         self._procs: List[subprocess.Popen] = []
         self._done = threading.Event()
         self._first_exit: Optional[subprocess.Popen] = None
+        self._restarts: Dict[int, List[float]] = {}
+        self._width = max((len(s.name) for s in services), default=0)
 
     def start(self) -> None:
-        width = max(len(s.name) for s in self._services)
-        for service in self._services:
-            proc = subprocess.Popen(
-                list(service.command),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                bufsize=1,
-                start_new_session=True,  # Ctrl-C reaches us only; we stop them
-            )
-            self._procs.append(proc)
-            prefix = f"[{service.name:<{width}}]"
-            threading.Thread(
-                target=self._watch, args=(prefix, proc), daemon=True
-            ).start()
+        for index in range(len(self._services)):
+            self._procs.append(self._launch(index))
 
-    def _watch(self, prefix: str, proc: subprocess.Popen) -> None:
+    def _launch(self, index: int) -> subprocess.Popen:
+        service = self._services[index]
+        proc = subprocess.Popen(
+            list(service.command),
+            env={**os.environ, **service.env} if service.env else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,  # Ctrl-C reaches us only; we stop them
+        )
+        prefix = f"[{service.name:<{self._width}}]"
+        threading.Thread(target=self._watch, args=(prefix, index, proc), daemon=True).start()
+        return proc
+
+    def _watch(self, prefix: str, index: int, proc: subprocess.Popen) -> None:
         assert proc.stdout is not None
         _pump(prefix, proc.stdout, self._out, self._lock, self._line_filter)
         proc.wait()
+        if self._may_restart(index):
+            self.say(f"{prefix} exited with code {proc.returncode}; starting it again")
+            with self._lock:
+                if not self._done.is_set():
+                    self._procs[index] = self._launch(index)
+                    return
         with self._lock:
             if self._first_exit is None:
                 self._first_exit = proc
         self._done.set()
+
+    def _may_restart(self, index: int) -> bool:
+        if not self._services[index].restart or self._done.is_set():
+            return False
+        now = time.monotonic()
+        recent = [t for t in self._restarts.get(index, []) if now - t < self.RESTART_WINDOW]
+        if len(recent) >= self.MAX_RESTARTS:
+            return False
+        self._restarts[index] = [*recent, now]
+        return True
+
+    def pids(self) -> Dict[str, int]:
+        """Process id of each started service, by name."""
+        return {service.name: proc.pid for service, proc in zip(self._services, self._procs)}
+
+    def wait_healthy(self, timeout: float = 300.0, poll: float = 0.5) -> bool:
+        """True once every service's health URL answers, asked in the services' order
+        (each only once those before it answered); False when one exited or time ran out."""
+        pending = [s.health_url for s in self._services if s.health_url]
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline and not self._done.is_set():
+            if _answers(pending[0]):
+                pending.pop(0)
+            else:
+                self._done.wait(poll)
+        return not pending and not self._done.is_set()
+
+    def say(self, text: str) -> None:
+        """A line of the group's own in the log stream."""
+        with self._lock:
+            self._out.write(f"{text}\n")
+            self._out.flush()
 
     def wait(self) -> int:
         """Block until a service exits, Ctrl-C or SIGTERM.
@@ -101,10 +156,13 @@ class ProcessGroup:
         return cause.returncode if cause is not None else 0
 
     def stop(self, timeout: float = 15.0) -> None:
-        for proc in self._procs:
+        self._done.set()  # no restarts from here on
+        with self._lock:
+            procs = list(self._procs)
+        for proc in procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGINT)
-        for proc in self._procs:
+        for proc in procs:
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -125,6 +183,31 @@ def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]
         return 0
     finally:
         group.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (0 when it is gone)."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+        total += int(line.split()[1]) / 1024
+        pending.extend(int(child) for child in children)
+    return total
 
 
 def free_port() -> int:

@@ -133,6 +133,13 @@ class Settings:
     unassigned_alert_minutes: int = 15  # the queue flags tickets waiting longer with nobody on them
     login_max_failures: int = 5  # per account or address within login_lockout_minutes
     login_lockout_minutes: int = 15
+    # The production profile (`python -m bot run-prod`, endpoints.prod.yml)
+    redis_url: str = ""  # WeChat state shared by the workers and Rasa's lock store; "" = in memory
+    workers: int = 2  # Rasa servers and action servers run-prod starts, behind one entry point
+    worker_base_port: int = 5100  # run-prod's Rasa servers listen on base+1.., action servers on base+51..
+    # endpoints.prod.yml's tracker store (${TRACKER_DATABASE_URL}); by default the project's database
+    tracker_database_url: str = ""
+    proxies_count: int = 0  # reverse proxies in front of the Rasa server that add X-Forwarded-For
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ,
@@ -141,6 +148,9 @@ class Settings:
         var_dir = _path(env, "VAR_DIR", "var", root)
         endpoints_file = _path(env, "ENDPOINTS_FILE", "endpoints.yml", root)
         rasa_port = _port(env, "RASA_PORT", 5005)
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.db'}"
+        tracker_database_url = env.get("TRACKER_DATABASE_URL") or database_url
+        endpoints_env = {**env, "TRACKER_DATABASE_URL": tracker_database_url}
         return cls(
             project_dir=root,
             faq_dir=_path(env, "FAQ_DIR", "data/faq", root),
@@ -148,7 +158,7 @@ class Settings:
             dictionary_dir=dictionary_dir_of(root / "config.yml"),
             catalogue_file=tokenizer_path(root / "config.yml", "catalogue_path"),
             var_dir=var_dir,
-            database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.db'}",
+            database_url=database_url,
             webchat_secret=env.get("WEBCHAT_SECRET") or None,
             rasa_port=rasa_port,
             actions_port=_port(env, "ACTIONS_PORT", 5055),
@@ -162,7 +172,7 @@ class Settings:
             retention_outbox_days=_count(env, "RETENTION_OUTBOX_DAYS", 180),
             retention_transcript_days=_count(env, "RETENTION_TRANSCRIPT_DAYS", 365),
             endpoints_file=endpoints_file,
-            tracker_db_url=tracker_store_url(endpoints_file, env) if endpoints_file.exists() else "",
+            tracker_db_url=tracker_store_url(endpoints_file, endpoints_env) if endpoints_file.exists() else "",
             wechat_token=(env.get("WECHAT_TOKEN") or "").strip(),
             wechat_app_id=(env.get("WECHAT_APPID") or "").strip(),
             wechat_secret=(env.get("WECHAT_SECRET") or "").strip(),
@@ -174,6 +184,11 @@ class Settings:
             unassigned_alert_minutes=_count(env, "UNASSIGNED_ALERT_MINUTES", 15),
             login_max_failures=_whole(env, "LOGIN_MAX_FAILURES", 5, 1),
             login_lockout_minutes=_whole(env, "LOGIN_LOCKOUT_MINUTES", 15, 1),
+            redis_url=(env.get("REDIS_URL") or "").strip(),
+            workers=_whole(env, "WORKERS", 2, 1, 16),
+            worker_base_port=_whole(env, "WORKER_BASE_PORT", 5100, 1, 65535 - 100),
+            tracker_database_url=tracker_database_url,
+            proxies_count=_whole(env, "PROXIES_COUNT", 0, 0, 10),
         )
 
     def with_endpoints(self, endpoints_file: Path, env: Mapping[str, str] = os.environ) -> "Settings":

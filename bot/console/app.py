@@ -43,6 +43,8 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.request_max_bytes
     app.config.FORWARDED_SECRET = None
+    if settings.proxies_count:  # the client's address (login throttling) from X-Forwarded-For
+        app.config.PROXIES_COUNT = settings.proxies_count
     app.ctx.console = Console.build(settings, stores or ConsoleStores.open(settings.database_url),
                                    credentials_file or settings.project_dir / "credentials.yml")
     app.ctx.templates = make_environment()

@@ -56,7 +56,14 @@ def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatAp
     secrets = settings.wechat_environment()
     raw = {key: expand_variable(value, secrets) for key, value in raw.items()}
     wechat = WeChatSettings.from_credentials(raw, secrets, settings.support_dir)
-    return WeChatApi(wechat.app_id, wechat.secret, wechat.api_base) if wechat.can_push else None
+    if not wechat.can_push:
+        return None
+    tokens = None
+    if settings.redis_url:  # share the workers' access token: fetching one would void theirs
+        from bot.wechat.shared import RedisTokenCache, connect, prefix_for
+
+        tokens = RedisTokenCache(connect(settings.redis_url), prefix_for(wechat.app_id))
+    return WeChatApi(wechat.app_id, wechat.secret, wechat.api_base, tokens=tokens)
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,8 @@ start-up steps:
   (so it never shows in the process list) and `bot.rasa_ext.api_guard` makes
   every non-channel route require it, including the ones Rasa leaves open;
 - CORS origins from ``CORS_ORIGINS`` (none by default: the chat page is
-  same-origin); request size and timeouts on Rasa's Sanic app.
+  same-origin); request size and timeouts on Rasa's Sanic app, and how many
+  reverse proxies to trust for the client's address (``PROXIES_COUNT``).
 Used by ``make run``, ``make shell``, the tests and the benchmarks; a plain
 ``rasa`` command works the same without these.
 """
@@ -57,6 +58,8 @@ def _harden_rasa_app(token: Optional[str], settings: Settings) -> None:
         app.config.REQUEST_MAX_SIZE = settings.request_max_bytes
         app.config.REQUEST_TIMEOUT = REQUEST_TIMEOUT
         app.config.RESPONSE_TIMEOUT = RESPONSE_TIMEOUT
+        if settings.proxies_count:  # client addresses (rate limits) from X-Forwarded-For
+            app.config.PROXIES_COUNT = settings.proxies_count
         if token is not None:
             api_guard.install(app, token)
         return app

@@ -1,9 +1,12 @@
 """The official-account platform API: access token and customer-service messages.
 
 The access token is fetched with app id and secret, cached until shortly
-before it expires, fetched by one request at a time (an asyncio lock), and
-refreshed once when the platform says it expired (40001, 42001; 40014 is an
-invalid token). Errors are logged through the PII redactor and raised as
+before it expires, fetched by one request at a time, and refreshed once when
+the platform says it expired (40001, 42001; 40014 is an invalid token). Where
+it is kept and what "one at a time" spans is a `TokenCache`: this process
+(`MemoryTokenCache`, an asyncio lock) or every worker (`bot.wechat.shared`,
+Redis): the platform keeps only the newest token valid, so two workers
+fetching at once would invalidate each other's. Errors are logged through the PII redactor and raised as
 ``WeChatApiError`` to the caller, who decides what the follower sees.
 """
 from __future__ import annotations
@@ -12,7 +15,8 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, Optional
+from contextlib import asynccontextmanager
+from typing import Any, AsyncContextManager, AsyncIterator, Callable, Dict, Optional, Protocol
 
 import aiohttp
 
@@ -39,38 +43,71 @@ class WeChatApiError(Exception):
         self.errmsg = errmsg
 
 
+class TokenCache(Protocol):
+    """Where the access token is kept, and the lock that makes one fetch at a time."""
+
+    async def get(self) -> Optional[str]: ...
+
+    async def put(self, token: str, seconds: float) -> None: ...
+
+    def exclusive(self) -> AsyncContextManager[None]: ...
+
+
+class MemoryTokenCache:
+    """This process only (the laptop profile)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._token: Optional[str] = None
+        self._expires = 0.0
+        self._lock: Optional[asyncio.Lock] = None  # made in the event loop that uses it
+
+    async def get(self) -> Optional[str]:
+        return self._token if self._token and self._clock() < self._expires else None
+
+    async def put(self, token: str, seconds: float) -> None:
+        self._token, self._expires = token, self._clock() + seconds
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            yield
+
+
 class WeChatApi:
     def __init__(self, app_id: str, secret: str, base_url: str = "https://api.weixin.qq.com",
                  refresh_margin: float = 300.0, timeout: float = 10.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 tokens: Optional[TokenCache] = None) -> None:
         self._app_id = app_id
         self._secret = secret
         self._base = base_url.rstrip("/")
         self._margin = refresh_margin
         self._http = LazySession(timeout)
-        self._clock = clock
-        self._token: Optional[str] = None
-        self._expires = 0.0
-        self._lock: Optional[asyncio.Lock] = None
+        self._tokens: TokenCache = tokens if tokens is not None else MemoryTokenCache(clock)
 
     async def close(self) -> None:
         await self._http.close()
 
     async def access_token(self, stale: Optional[str] = None) -> str:
-        """A valid token; ``stale`` is one the platform rejected, so fetch anew."""
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            if self._token and self._token != stale and self._clock() < self._expires:
-                return self._token
+        """A valid token; ``stale`` is one the platform rejected, so fetch anew
+        (unless another request or worker already did)."""
+        token = await self._tokens.get()
+        if token and token != stale:
+            return token
+        async with self._tokens.exclusive():
+            token = await self._tokens.get()
+            if token and token != stale:
+                return token
             data = await self._request("GET", "/cgi-bin/token", params={
                 "grant_type": "client_credential", "appid": self._app_id, "secret": self._secret})
             token = data.get("access_token")
             if not isinstance(token, str) or not token:
                 raise self._error("/cgi-bin/token", {"errcode": -1, "errmsg": "no access_token"})
             lifetime = float(data.get("expires_in") or 7200)
-            self._token = token
-            self._expires = self._clock() + max(lifetime - self._margin, lifetime / 2)
+            await self._tokens.put(token, max(lifetime - self._margin, lifetime / 2))
             return token
 
     async def call(self, path: str, payload: Dict[str, Any]) -> Dict[str, Any]:

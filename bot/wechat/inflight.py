@@ -9,6 +9,9 @@ starting a second one; a retry after the answer went out is a duplicate.
 Exactly one party delivers each result: a request that is still waiting when
 the work finishes takes it as its passive reply; if nobody is waiting any more
 (every request was answered with ``success`` in time), ``on_late`` gets it.
+
+One process only (the laptop); `bot.wechat.shared.SharedInFlight` does the same
+across workers through Redis, behind the same methods.
 """
 from __future__ import annotations
 
@@ -72,9 +75,9 @@ class InFlight(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def begin(self, key: str, sender: str, work: Callable[[], Awaitable[T]],
-              on_late: Callable[[Optional[T]], Awaitable[None]],
-              track: bool = True) -> Tuple[Entry[T], bool]:
+    async def begin(self, key: str, sender: str, work: Callable[[], Awaitable[T]],
+                    on_late: Callable[[Optional[T]], Awaitable[None]],
+                    track: bool = True) -> Tuple[Entry[T], bool]:
         """The entry for ``key``, starting ``work`` if this key is new; (entry, is_new).
 
         ``track``: whether ``unfinished(sender)`` should find this work.
@@ -112,7 +115,7 @@ class InFlight(Generic[T]):
             return Outcome("answer", entry.result()) if entry.claim() else Outcome("duplicate")
         return Outcome("late")
 
-    def unfinished(self, sender: str) -> Optional[Entry[T]]:
+    async def unfinished(self, sender: str) -> Optional[Entry[T]]:
         """The sender's latest entry if its work is still running."""
         entry = self._latest.get(sender)
         return entry if entry is not None and not entry.task.done() else None

@@ -1,5 +1,9 @@
 """Per-follower memory that outlives one request: the last buttons shown, and
-answer pieces waiting for 继续. Bounded and expiring; one process only."""
+answer pieces waiting for 继续. Bounded and expiring; one process only.
+
+These are the laptop's implementations; `bot.wechat.shared` keeps the same
+interfaces in Redis for several workers. Methods are coroutines for that reason.
+"""
 from __future__ import annotations
 
 import time
@@ -48,23 +52,27 @@ class Choices:
     def __init__(self, ttl: float = 1800, clock: Callable[[], float] = time.monotonic) -> None:
         self._buttons: ExpiringMap[Tuple[Button, ...]] = ExpiringMap(ttl, clock=clock)
 
-    def remember(self, sender: str, buttons: Sequence[Button]) -> None:
+    async def remember(self, sender: str, buttons: Sequence[Button]) -> None:
         """The buttons just shown; an answer without buttons forgets the old ones."""
         if buttons:
             self._buttons.set(sender, tuple(buttons))
         else:
             self._buttons.pop(sender)
 
-    def resolve(self, sender: str, text: str) -> Optional[str]:
+    async def resolve(self, sender: str, text: str) -> Optional[str]:
         """The payload of the button the follower picked with ``text``, if any."""
-        buttons = self._buttons.get(sender) or ()
-        choice = text.strip().rstrip(".、。")
-        if choice.isdigit() and 1 <= int(choice) <= len(buttons):
-            return buttons[int(choice) - 1].payload
-        for button in buttons:
-            if choice and choice == button.title:
-                return button.payload
-        return None
+        return pick(self._buttons.get(sender) or (), text)
+
+
+def pick(buttons: Sequence[Button], text: str) -> Optional[str]:
+    """The payload of the button ``text`` names: its number (``2``, ``2。``) or its title."""
+    choice = text.strip().rstrip(".、。")
+    if choice.isdigit() and 1 <= int(choice) <= len(buttons):
+        return buttons[int(choice) - 1].payload
+    for button in buttons:
+        if choice and choice == button.title:
+            return button.payload
+    return None
 
 
 class Pending:
@@ -73,12 +81,12 @@ class Pending:
     def __init__(self, ttl: float = 48 * 3600, clock: Callable[[], float] = time.monotonic) -> None:
         self._pieces: ExpiringMap[List[str]] = ExpiringMap(ttl, clock=clock)
 
-    def add(self, sender: str, pieces: Sequence[str]) -> None:
+    async def add(self, sender: str, pieces: Sequence[str]) -> None:
         if pieces:
             self._pieces.set(sender, (self._pieces.get(sender) or []) + list(pieces))
 
-    def take_all(self, sender: str) -> List[str]:
+    async def take_all(self, sender: str) -> List[str]:
         return self._pieces.pop(sender) or []
 
-    def has(self, sender: str) -> bool:
+    async def has(self, sender: str) -> bool:
         return bool(self._pieces.get(sender))

@@ -27,10 +27,10 @@ class Late:
 async def test_answer_in_time_is_delivered_once():
     registry, work, late = InFlight(), Work(), Late()
     work.gate.set()
-    entry, new = registry.begin("k", "o", work, late)
+    entry, new = await registry.begin("k", "o", work, late)
     assert new
     assert (await registry.wait(entry, 1)).kind == "answer"
-    again, new = registry.begin("k", "o", work, late)
+    again, new = await registry.begin("k", "o", work, late)
     assert not new and again is entry
     assert (await registry.wait(again, 1)).kind == "duplicate"
     await registry.drain()
@@ -39,10 +39,10 @@ async def test_answer_in_time_is_delivered_once():
 
 async def test_retry_during_processing_waits_for_the_same_result():
     registry, work, late = InFlight(), Work(), Late()
-    first, _ = registry.begin("k", "o", work, late)
+    first, _ = await registry.begin("k", "o", work, late)
     first_wait = asyncio.ensure_future(registry.wait(first, 0.05))
     assert (await first_wait).kind == "late"  # the first request gave up (answered success)
-    retry, new = registry.begin("k", "o", work, late)
+    retry, new = await registry.begin("k", "o", work, late)
     assert not new
     retry_wait = asyncio.ensure_future(registry.wait(retry, 5))
     await asyncio.sleep(0)
@@ -56,12 +56,12 @@ async def test_retry_during_processing_waits_for_the_same_result():
 
 async def test_result_nobody_waits_for_goes_to_on_late_once():
     registry, work, late = InFlight(), Work(), Late()
-    entry, _ = registry.begin("k", "o", work, late)
+    entry, _ = await registry.begin("k", "o", work, late)
     assert (await registry.wait(entry, 0.01)).kind == "late"
     work.gate.set()
     await registry.drain()
     assert late.delivered == ["answer"]
-    retry, _ = registry.begin("k", "o", work, late)
+    retry, _ = await registry.begin("k", "o", work, late)
     assert (await registry.wait(retry, 1)).kind == "duplicate"
     await registry.drain()
     assert late.delivered == ["answer"] and work.calls == 1
@@ -69,7 +69,7 @@ async def test_result_nobody_waits_for_goes_to_on_late_once():
 
 async def test_concurrent_retries_share_one_run_and_one_delivery():
     registry, work, late = InFlight(), Work(), Late()
-    entries = [registry.begin("k", "o", work, late)[0] for _ in range(3)]
+    entries = [(await registry.begin("k", "o", work, late))[0] for _ in range(3)]
     waits = [asyncio.ensure_future(registry.wait(e, 5)) for e in entries]
     await asyncio.sleep(0)
     work.gate.set()
@@ -81,7 +81,7 @@ async def test_concurrent_retries_share_one_run_and_one_delivery():
 
 async def test_request_cancelled_while_waiting_still_gets_the_answer_out():
     registry, work, late = InFlight(), Work(), Late()
-    entry, _ = registry.begin("k", "o", work, late)
+    entry, _ = await registry.begin("k", "o", work, late)
     waiting = asyncio.ensure_future(registry.wait(entry, 5))
     await asyncio.sleep(0)
     waiting.cancel()
@@ -96,7 +96,7 @@ async def test_failed_work_is_delivered_as_none():
         raise RuntimeError("boom")
 
     registry, late = InFlight(), Late()
-    entry, _ = registry.begin("k", "o", broken, late)
+    entry, _ = await registry.begin("k", "o", broken, late)
     outcome = await registry.wait(entry, 1)
     assert (outcome.kind, outcome.value) == ("answer", None)
 
@@ -105,21 +105,21 @@ async def test_different_keys_run_separately_and_old_keys_are_forgotten():
     now = [0.0]
     registry, work, late = InFlight(keep_seconds=10, clock=lambda: now[0]), Work(), Late()
     work.gate.set()
-    a, _ = registry.begin("a", "o", work, late)
-    b, _ = registry.begin("b", "o", work, late)
+    a, _ = await registry.begin("a", "o", work, late)
+    b, _ = await registry.begin("b", "o", work, late)
     await registry.wait(a, 1)
     await registry.wait(b, 1)
     assert work.calls == 2
     now[0] = 11
-    _, new = registry.begin("a", "o", work, late)
+    _, new = await registry.begin("a", "o", work, late)
     assert new  # past the dedup window a key is new again
     await registry.drain()
 
 
 async def test_unfinished_finds_the_senders_running_work():
     registry, work, late = InFlight(), Work(), Late()
-    entry, _ = registry.begin("k", "o", work, late)
-    assert registry.unfinished("o") is entry and registry.unfinished("x") is None
+    entry, _ = await registry.begin("k", "o", work, late)
+    assert await registry.unfinished("o") is entry and await registry.unfinished("x") is None
     work.gate.set()
     await registry.wait(entry, 1)
-    assert registry.unfinished("o") is None
+    assert await registry.unfinished("o") is None

@@ -80,26 +80,26 @@ def test_cdata_terminator_is_escaped():
         pytest.param("我的转账失败了", None, id="free-text"),
     ],
 )
-def test_choices_map_a_number_or_title_to_the_payload(typed, payload):
+async def test_choices_map_a_number_or_title_to_the_payload(typed, payload):
     choices = Choices()
-    choices.remember("o-user", collect([{"text": "选", "buttons": GREET_BUTTONS}]).buttons)
-    assert choices.resolve("o-user", typed) == payload
-    assert choices.resolve("o-other", typed) is None
+    await choices.remember("o-user", collect([{"text": "选", "buttons": GREET_BUTTONS}]).buttons)
+    assert await choices.resolve("o-user", typed) == payload
+    assert await choices.resolve("o-other", typed) is None
 
 
-def test_choices_and_pending_expire():
+async def test_choices_and_pending_expire():
     now = [0.0]
     choices, pending = Choices(ttl=10, clock=lambda: now[0]), Pending(ttl=10, clock=lambda: now[0])
-    choices.remember("o", [Button("A", "/a")])
-    pending.add("o", ["later"])
+    await choices.remember("o", [Button("A", "/a")])
+    await pending.add("o", ["later"])
     now[0] = 11
-    assert choices.resolve("o", "1") is None
-    assert pending.take_all("o") == []
+    assert await choices.resolve("o", "1") is None
+    assert await pending.take_all("o") == []
 
 
-def test_pending_pieces_are_taken_once_in_order():
+async def test_pending_pieces_are_taken_once_in_order():
     pending = Pending()
-    pending.add("o", ["one"])
-    pending.add("o", ["two", "three"])
-    assert pending.take_all("o") == ["one", "two", "three"]
-    assert pending.take_all("o") == []
+    await pending.add("o", ["one"])
+    await pending.add("o", ["two", "three"])
+    assert await pending.take_all("o") == ["one", "two", "three"]
+    assert await pending.take_all("o") == []

@@ -46,19 +46,31 @@ class WeChatInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         settings = Settings.from_env()
         return cls(WeChatSettings.from_credentials(credentials, settings.wechat_environment(),
-                                                   settings.support_dir), ClientLimits.from_settings(settings))
+                                                   settings.support_dir), ClientLimits.from_settings(settings),
+                   redis_url=settings.redis_url)
 
-    def __init__(self, settings: WeChatSettings, limits: Optional[ClientLimits] = None) -> None:
-        api = WeChatApi(settings.app_id, settings.secret, settings.api_base) if settings.can_push else None
+    def __init__(self, settings: WeChatSettings, limits: Optional[ClientLimits] = None,
+                 redis_url: str = "") -> None:
+        """``redis_url``: where the workers serving this account share their state
+        (`bot.wechat.shared`); without it, this process keeps it (one worker only)."""
+        shared: Dict[str, Any] = {}
+        if redis_url:
+            from bot.wechat.shared import shared_state
+
+            shared = shared_state(redis_url, settings.app_id, settings.dedup_seconds)
+        api = (WeChatApi(settings.app_id, settings.secret, settings.api_base, tokens=shared.pop("tokens", None))
+               if settings.can_push else None)
+        shared.pop("tokens", None)
         self.limits = limits
         self.service = WeChatService(settings, api,
-                                     per_follower=limits.per_sender if limits is not None else None)
+                                     per_follower=limits.per_sender if limits is not None else None, **shared)
         if self.service.missing:
             logger.warning("WeChat channel disabled (answers 503): set %s",
                            ", ".join(self.service.missing))
         else:
-            logger.info("WeChat channel enabled: %s mode, late answers %s", settings.mode,
-                        "via customer-service API" if self.service.api else "on the next message (继续)")
+            logger.info("WeChat channel enabled: %s mode, late answers %s, state %s", settings.mode,
+                        "via customer-service API" if self.service.api else "on the next message (继续)",
+                        "shared in Redis" if redis_url else "in this process")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("wechat_webhook", __name__)

@@ -66,7 +66,10 @@ def dedup_key(message: BaseMessage) -> str:
 class WeChatService:
     def __init__(self, settings: WeChatSettings, api: Optional[WeChatApi] = None,
                  clock: Callable[[], float] = time.monotonic,
-                 per_follower: Optional[RateLimiter] = None) -> None:
+                 per_follower: Optional[RateLimiter] = None,
+                 inflight: Any = None, choices: Any = None, pending: Any = None) -> None:
+        """``inflight``, ``choices``, ``pending``: shared state (`bot.wechat.shared`) when
+        several workers serve the account; this process's own memory by default."""
         self.settings = settings
         # Messages per follower (OpenID) that reach Rasa; the platform's retries of one
         # message are not counted (they are duplicates, answered from the first try).
@@ -79,9 +82,9 @@ class WeChatService:
             self.envelope = None  # as configured on the platform: nothing arrives encrypted
         self.menu = load_menu(settings.menu_file)
         self.replies = Texts.load(settings.support_dir).replies("wechat")
-        self.inflight: InFlight[Answer] = InFlight(settings.dedup_seconds, clock=clock)
-        self.choices = Choices(clock=clock)
-        self.pending = Pending(clock=clock)
+        self.inflight = inflight if inflight is not None else InFlight[Answer](settings.dedup_seconds, clock=clock)
+        self.choices = choices if choices is not None else Choices(clock=clock)
+        self.pending = pending if pending is not None else Pending(clock=clock)
 
     @property
     def configured(self) -> bool:
@@ -145,9 +148,9 @@ class WeChatService:
             work = lambda: self._continue(sender)  # noqa: E731
         else:
             work = lambda: self._process(message, decision, on_message)  # noqa: E731
-        entry, _ = self.inflight.begin(dedup_key(message), sender, work,
-                                       on_late=lambda answer: self._deliver_late(sender, answer),
-                                       track=not continuing)
+        entry, _ = await self.inflight.begin(dedup_key(message), sender, work,
+                                             on_late=lambda answer: self._deliver_late(sender, answer),
+                                             track=not continuing)
         outcome = await self.inflight.wait(entry, self.settings.reply_timeout)
         if outcome.kind == "duplicate":
             logger.info("wechat: duplicate of %s ignored", entry.key.split(":", 1)[1])
@@ -156,8 +159,8 @@ class WeChatService:
             if self.api is not None:
                 return ""
             return self._text_reply(message, self.replies.render("still_working"))
-        return self._passive(message, outcome.value or Answer(self.replies.render("busy")),
-                             remember=not continuing)  # 继续 shows kept text; its buttons stay
+        return await self._passive(message, outcome.value or Answer(self.replies.render("busy")),
+                                   remember=not continuing)  # 继续 shows kept text; its buttons stay
 
     async def _process(self, message: BaseMessage, decision: Any, on_message: OnMessage) -> Answer:
         if isinstance(decision, Fixed):
@@ -168,7 +171,7 @@ class WeChatService:
             return Answer(self.replies.render("too_fast"))
         text = decision.text[: self.settings.max_input_chars]
         if message.type == "text":
-            text = self.choices.resolve(message.source, text) or text
+            text = await self.choices.resolve(message.source, text) or text
         collector = CollectingOutputChannel()
         try:
             await on_message(UserMessage(text, collector, message.source, input_channel=CHANNEL,
@@ -180,10 +183,10 @@ class WeChatService:
 
     async def _continue(self, sender: str) -> Answer:
         """继续: the kept answer, or wait a little longer for the one still being prepared."""
-        kept = self.pending.take_all(sender)
+        kept = await self.pending.take_all(sender)
         if kept:
             return Answer("\n\n".join(kept))
-        running = self.inflight.unfinished(sender)
+        running = await self.inflight.unfinished(sender)
         if running is not None:
             outcome = await self.inflight.wait(running, self.settings.reply_timeout * 0.9)
             if outcome.kind == "answer" and outcome.value is not None:
@@ -201,14 +204,14 @@ class WeChatService:
     def _text_reply(self, message: BaseMessage, text: str) -> str:
         return TextReply(message=message, content=cdata_safe(text)).render()
 
-    def _passive(self, message: BaseMessage, answer: Answer, remember: bool = True) -> str:
+    async def _passive(self, message: BaseMessage, answer: Answer, remember: bool = True) -> str:
         sender = message.source
         if remember:
-            self.choices.remember(sender, answer.buttons)
+            await self.choices.remember(sender, answer.buttons)
         if self.api is not None and answer.buttons and self.settings.button_style == "menu":
             self.inflight.spawn(self._push(sender, answer))  # text and menu in order, via the API
             return ""
-        earlier = self.pending.take_all(sender)
+        earlier = await self.pending.take_all(sender)
         text = "\n\n".join(earlier + [numbered(answer, self.replies.render("choose"))]).strip()
         if not text:
             return ""
@@ -221,18 +224,18 @@ class WeChatService:
             return self._text_reply(message, first)
         more = self.replies.render("more")
         first, *rest = split_bytes(text, limit - len(more.encode("utf-8")) - 1)
-        self.pending.add(sender, rest)
+        await self.pending.add(sender, rest)
         return self._text_reply(message, f"{first}\n{more}")
 
     async def _deliver_late(self, sender: str, answer: Optional[Answer]) -> None:
         answer = answer or Answer(self.replies.render("busy"))
-        self.choices.remember(sender, answer.buttons)
+        await self.choices.remember(sender, answer.buttons)
         if self.api is not None:
             if await self._push(sender, answer):
                 logger.info("wechat: late answer for %s sent as a customer-service message", who(sender))
         else:
             text = numbered(answer, self.replies.render("choose"))
-            self.pending.add(sender, [text] if text else [])
+            await self.pending.add(sender, [text] if text else [])
             logger.info("wechat: late answer for %s kept until the next message", who(sender))
 
     async def _push(self, sender: str, answer: Answer) -> bool:
@@ -241,14 +244,14 @@ class WeChatService:
         text = answer.text if menu_style else numbered(answer, self.replies.render("choose"))
         if not await self._push_texts(sender, split_bytes(text, self.settings.text_limit_bytes)):
             if menu_style:
-                self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
+                await self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
             return False
         if menu_style:
             assert self.api is not None
             try:
                 await self.api.send_menu(sender, msgmenu(answer.buttons, head=self.replies.render("choose")))
             except WeChatApiError:
-                self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
+                await self.pending.add(sender, [numbered(Answer("", answer.buttons), self.replies.render("choose"))])
                 return False
         return True
 
@@ -261,7 +264,7 @@ class WeChatService:
                 # not lost: the follower's next message gets it as the passive reply
                 logger.warning("wechat: could not send to %s (%s); kept for the next message",
                                who(sender), error.errcode)
-                self.pending.add(sender, pieces[i:])
+                await self.pending.add(sender, pieces[i:])
                 return False
         return True
 
