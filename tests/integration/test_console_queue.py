@@ -19,7 +19,6 @@ from bot.storage.models import Ticket
 from tests.support.console import start_console
 from tests.support.servers import ROOT
 
-NOW = datetime.now(timezone.utc)
 SCRIPT_REASON = "<script>alert('reason')</script>"
 SCRIPT_WORDS = "<script>steal()</script>页面一直转圈"
 
@@ -53,13 +52,13 @@ def admin(console):
     return client
 
 
-def _ticket(number, priority, due_minutes, created_minutes, **values):
+def _ticket(now, number, priority, due_minutes, created_minutes, **values):
     defaults = dict(status="waiting", channel="webchat", intent="billing_issue", handoff_reason="customer_request",
                     diagnostics={}, assigned_agent=None, phone_last4="1111")
     defaults.update(values)
-    created = NOW + timedelta(minutes=created_minutes)
+    created = now + timedelta(minutes=created_minutes)
     return Ticket(number=number, handoff_key=f"key-{number}", sender_id=f"sender-{number}", priority=priority,
-                  sla_due_at=NOW + timedelta(minutes=due_minutes), created_at=created, updated_at=created,
+                  sla_due_at=now + timedelta(minutes=due_minutes), created_at=created, updated_at=created,
                   **defaults)
 
 
@@ -67,16 +66,17 @@ def _ticket(number, priority, due_minutes, created_minutes, **values):
 def tickets(console, agent):
     """Six tickets; the open ones in queue order are B, A, D, C, E."""
     _, login = agent
+    now = datetime.now(timezone.utc)  # when the tests run, not when the module was collected
     rows = [
-        _ticket("T20261202-0001", "P1", 80, -10, intent="account_locked",
+        _ticket(now, "T20261202-0001", "P1", 80, -10, intent="account_locked",
                 diagnostics={"problem_summary": "登录一直提示账户已锁定", "device_info": "iPhone 15 / iOS 18"}),
-        _ticket("T20261202-0002", "P1", -35, -95, channel="wechat", intent="transfer_failed", phone_last4="5678",
+        _ticket(now, "T20261202-0002", "P1", -35, -95, channel="wechat", intent="transfer_failed", phone_last4="5678",
                 diagnostics={"account_phone": "13812345678", "error_message": SCRIPT_WORDS, "amount": 500.0}),
-        _ticket("T20261202-0003", "P2", 120, -5, status="assigned", assigned_agent=login.username,
+        _ticket(now, "T20261202-0003", "P2", 120, -5, status="assigned", assigned_agent=login.username,
                 intent="transfer_failed"),
-        _ticket("T20261203-0001", "P2", 60, -5, channel="rest", intent=None, handoff_reason=SCRIPT_REASON),
-        _ticket("T20261203-0002", "P3", 24 * 60, -1, intent="sms_code_delay"),
-        _ticket("T20261203-0003", "P3", -600, -900, status="resolved"),
+        _ticket(now, "T20261203-0001", "P2", 60, -5, channel="rest", intent=None, handoff_reason=SCRIPT_REASON),
+        _ticket(now, "T20261203-0002", "P3", 24 * 60, -1, intent="sms_code_delay"),
+        _ticket(now, "T20261203-0003", "P3", -600, -900, status="resolved"),
     ]
     with make_session_factory(make_engine(console.database_url))() as session:
         session.add_all(rows)

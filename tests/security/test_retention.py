@@ -75,7 +75,7 @@ def test_forget_erases_one_customer_and_keeps_their_ticket_for_reports(stores):
     assert rows(database, "SELECT sender_id FROM webchat_outbox") == [("bob",)]
     tickets = rows(database, "SELECT number, sender_id, status, diagnostics, handoff_key FROM tickets ORDER BY id")
     (alice_number, alice_sender, status, diagnostics, key), bob = tickets
-    assert alice_number.startswith("T") and status == "open" and diagnostics == "{}"
+    assert alice_number.startswith("T") and status == "waiting" and diagnostics == "{}"
     assert "alice" not in alice_sender and "alice" not in key
     assert bob[1] == "bob" and "13812345678" in bob[3]
     assert rows(database, "SELECT text FROM transcript_messages") == [("bob 的转写",)]
