@@ -72,7 +72,8 @@ def test_postgres_restarting_during_a_handoff(restartable_postgres, tmp_path):
             refused = _handoff_call(webhook, "pg-fault", domain)
         finally:
             _cluster("start")
-        assert "没能为您创建工单" in refused["responses"][-1]["text"] and "请稍后再试" in refused["responses"][-1]["text"]
+        told = refused["responses"][-1]["text"]
+        assert "没能为您创建工单" in told and "请稍后再试" in told
         store = TicketStore(make_engine(restartable_postgres))
         deadline = time.monotonic() + 30
         while True:  # the server takes a moment to accept connections again
