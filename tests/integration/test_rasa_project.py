@@ -18,7 +18,10 @@ pytestmark = pytest.mark.model
 # round of new training data, so it is no longer untouched).
 # customers: real-customer style with the company's product and merchant names,
 # written apart in session 4 (0.934 with the catalogue, 0.871 before).
-MIN_ACCURACY = {"holdout": 0.95, "dev": 0.93, "customers": 0.915}
+# fresh: written in session 5 by a helper who saw neither the training data nor
+# the other sets, less the examples that equal training ones; never looked at
+# example by example (0.910 on its 201 examples when first measured).
+MIN_ACCURACY = {"holdout": 0.95, "dev": 0.93, "customers": 0.915, "fresh": 0.89}
 
 
 def test_data_validates_without_warnings():

@@ -46,6 +46,8 @@ EVALUATION_SETS = {
     "dev": ROOT / "tests" / "nlu" / "dev.yml",
     # Real-customer style with the deployment's product names, written apart (session 4).
     "customers": ROOT / "tests" / "nlu" / "customers.yml",
+    # Untouched: written in session 5 without seeing the training data or the other sets.
+    "fresh": ROOT / "tests" / "nlu" / "fresh.yml",
 }
 CATALOGUE = Catalogue.load(ROOT / "data" / "support" / "products.yml")
 
