@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, tickets
+    from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, reports, tickets
 
     auth.register(app)
     admin_staff.register(app)
@@ -36,6 +36,7 @@ def _register_routes(app: Sanic) -> None:
     admin_canned.register(app)
     api.register(app)
     corrections.register(app)
+    reports.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

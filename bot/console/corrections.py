@@ -1,5 +1,7 @@
 """Staff correct the bot on the ticket page: a customer turn's intent (the right
-one, or 新的FAQ问题) and a wrong bot answer.
+one, or 新的FAQ问题) and a wrong bot answer; admins download the corrections as
+training data (``/admin/corrections/nlu.yml``) and FAQ drafts
+(``/admin/corrections/faq-drafts.yml``), ``?since=YYYY-MM-DD``.
 
 ``POST /tickets/<number>/corrections`` (position, kind, intent) and
 ``POST /tickets/<number>/corrections/remove`` (position, kind) redirect back to
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
@@ -19,13 +21,16 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.auth import staff_required
+from bot.console.auth import admin_required, staff_required
 from bot.console.context import Console
+from bot.handoff.sla import ServiceHours
+from bot.reports.period import BadPeriod, parse_day, start_of, zone
 from bot.storage.corrections import CorrectionRefused, CorrectionStore
 from bot.storage.desk import TicketNotFound
 from bot.storage.engine import make_engine
 from bot.storage.models import CORRECTION_KINDS, NEW_FAQ_QUESTION, Correction
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.teaching.exporter import Exports, export_corrections
 from bot.teaching.intents import NEW_FAQ_LABEL, IntentChoice, domain_intents, intent_choices
 
 logger = logging.getLogger(__name__)
@@ -37,6 +42,7 @@ class Teaching:
 
     corrections: CorrectionStore
     choices: Tuple[IntentChoice, ...]
+    zone: tzinfo  # of the service hours: the day ``since`` begins
 
     @classmethod
     def build(cls, console: Console) -> "Teaching":
@@ -44,7 +50,8 @@ class Teaching:
         intents = domain_intents(settings.project_dir / "domain.yml")
         labels = console.texts.raw("console").get("intents") or {}
         choices = intent_choices(intents, labels, lambda name: console.label("intents", name))
-        return cls(CorrectionStore(make_engine(settings.database_url)), choices)
+        where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
+        return cls(CorrectionStore(make_engine(settings.database_url)), choices, where)
 
     def label(self, intent: Optional[str]) -> str:
         if intent == NEW_FAQ_QUESTION:
@@ -131,9 +138,49 @@ async def remove(request: Request, number: str) -> HTTPResponse:
     return _back(number, "correction_removed", position)
 
 
+async def _exports(request: Request) -> Exports:
+    """Corrections made on or after ``?since=`` (a day in the service hours' zone), or all of them."""
+    settings = request.app.ctx.console.settings
+    where = teaching(request).zone
+    raw = (request.args.get("since") or "").strip()
+    since = start_of(parse_day(raw), where) if raw else None
+    now = datetime.now(timezone.utc).astimezone(where)
+    return await asyncio.to_thread(export_corrections, settings, teaching(request).corrections, since, now)
+
+
+def _download(text: str, filename: str) -> HTTPResponse:
+    return response.raw(text.encode("utf-8"), content_type="application/x-yaml; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def download_nlu(request: Request) -> HTTPResponse:
+    try:
+        exports = await _exports(request)
+    except BadPeriod:
+        return response.text("since 应为 YYYY-MM-DD", status=400)
+    except TicketStoreUnavailable:
+        return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
+    logger.info("corrections exported by %s: %s examples", request.ctx.staff.username, exports.nlu.count)
+    return _download(exports.nlu.yaml, "corrections_nlu.yml")
+
+
+async def download_faq_drafts(request: Request) -> HTTPResponse:
+    try:
+        exports = await _exports(request)
+    except BadPeriod:
+        return response.text("since 应为 YYYY-MM-DD", status=400)
+    except TicketStoreUnavailable:
+        return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
+    return _download(exports.faq.yaml, "faq_drafts.yml")
+
+
 def register(app: Sanic) -> None:
     app.ctx.teaching = Teaching.build(app.ctx.console)
     app.add_route(staff_required(correct), "/tickets/<number>/corrections", methods=["POST"],
                   name="ticket_correct")
     app.add_route(staff_required(remove), "/tickets/<number>/corrections/remove", methods=["POST"],
                   name="ticket_correction_remove")
+    app.add_route(admin_required(download_nlu), "/admin/corrections/nlu.yml", methods=["GET"],
+                  name="corrections_nlu")
+    app.add_route(admin_required(download_faq_drafts), "/admin/corrections/faq-drafts.yml", methods=["GET"],
+                  name="corrections_faq_drafts")

@@ -13,9 +13,9 @@ def known():
     return KnownExamples.load(ROOT, CATALOGUE)
 
 
-@pytest.mark.parametrize("name", ["holdout", "dev", "customers"])
-def test_every_evaluation_example_is_known_as_evaluation(known, name):
-    examples = examples_by_intent([ROOT / "tests" / "nlu" / f"{name}.yml"])
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "nlu").glob("*.yml")), ids=lambda p: p.stem)
+def test_every_evaluation_example_is_known_as_evaluation(known, path):
+    examples = examples_by_intent([path])
     assert {known.where(e) for found in examples.values() for e in found} == {"evaluation"}
 
 
