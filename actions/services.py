@@ -54,8 +54,9 @@ def catalogue() -> Catalogue:
 
 @lru_cache(maxsize=1)
 def faq_service() -> FaqService:
+    """Theft and fraud reach the urgent answers through the lexicon the P1 rule uses."""
     load_dictionary(settings().dictionary_dir)
-    return FaqService(settings().faq_dir, catalogue().fill)
+    return FaqService(settings().faq_dir, catalogue().fill, priority_rules().urgency)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,13 @@
 
 Prints top-1 accuracy, MRR@3, precision/recall of the "no answer" decision and
 the lookup latency. ``--sweep`` also prints these for a range of thresholds.
+For story-like sets (tests/faq/stories.yml, stories_tuning.yml) the three figures
+of issue 17 are ``top1_accuracy``, ``kept_out`` (the share of messages no entry
+answers that get no answer: no-answer recall) and ``urgent_reached`` (theft and
+fraud stories that get an urgent entry, whose handoff is then P1); with
+``urgent_p1_from_words`` the share of them the priority rules make P1 from the
+customer's words alone (a handoff that never passed through the FAQ).
+``--queries`` may be given several times: the model is loaded once.
 With ``--model`` each query first goes through the trained NLU, as in the
 product: only messages classified as one of the routed intents (the four
 problems and general questions) are searched, with their area boosted.
@@ -26,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.faq.lookup import FaqService  # noqa: E402
+from bot.handoff.priority import PriorityRules  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.text.catalogue import Catalogue  # noqa: E402
 from bot.text.segment import load_dictionary  # noqa: E402
@@ -60,9 +68,11 @@ def evaluate(
     service: FaqService,
     queries: List[Query],
     intents: Optional[Sequence[Optional[str]]] = None,
+    rules: Optional[PriorityRules] = None,
 ) -> Dict[str, float]:
+    """With ``rules``, an urgent story counts as reached only if its handoff would be P1."""
     hits = reciprocal = 0.0
-    answerable = urgent = urgent_reached = 0
+    answerable = urgent = urgent_reached = urgent_p1_from_words = 0
     none_predicted = none_correct = none_expected = 0
     latencies: List[float] = []
     for position, (text, expected, also, is_urgent) in enumerate(queries):
@@ -77,7 +87,11 @@ def evaluate(
         if is_urgent:
             urgent += 1
             reached = service.entry(predicted) if predicted != NONE else None
-            urgent_reached += bool(reached and reached.urgent)
+            seen = [intent] if intent else []
+            p1 = rules is None or rules.priority_for(
+                [text], seen, "not_solved", faq_urgent=bool(reached and reached.urgent)) == "P1"
+            urgent_reached += bool(reached and reached.urgent and p1)
+            urgent_p1_from_words += rules is not None and rules.priority_for([text], [], "other") == "P1"
         if predicted == NONE:
             none_predicted += 1
             none_correct += expected == NONE
@@ -98,32 +112,45 @@ def evaluate(
         "mrr_at_3": round(reciprocal / max(answerable, 1), 4),
         "no_answer_precision": round(none_correct / max(none_predicted, 1), 4),
         "no_answer_recall": round(none_correct / max(none_expected, 1), 4),
+        "kept_out": round(none_correct / max(none_expected, 1), 4),
         "urgent_reached": round(urgent_reached / urgent, 4) if urgent else None,
+        "urgent_p1_from_words": round(urgent_p1_from_words / urgent, 4) if urgent and rules else None,
         "latency_ms_p50": round(statistics.median(latencies), 2),
         "latency_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
     }
 
 
+def build(settings: Settings, faq_dir: Path) -> Tuple[FaqService, PriorityRules]:
+    """The lookup and the priority rules as the action server builds them (actions/services.py)."""
+    load_dictionary(settings.dictionary_dir)
+    rules = PriorityRules.load(settings.support_dir / "priorities.yml")
+    service = FaqService(faq_dir, Catalogue.load(settings.catalogue_file).fill, rules.urgency)
+    return service, rules
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--faq-dir", type=Path, default=ROOT / "data/faq")
-    parser.add_argument("--queries", type=Path, default=ROOT / "tests/faq/queries.yml")
+    parser.add_argument("--queries", type=Path, action="append",
+                        help="labelled set (default tests/faq/queries.yml); may be repeated")
     parser.add_argument("--model", type=Path, help="trained Rasa model for the intents")
     parser.add_argument("--sweep", action="store_true", help="try thresholds 0.02-0.30")
     args = parser.parse_args()
-    settings = Settings.from_env()
-    load_dictionary(settings.dictionary_dir)
-    service = FaqService(args.faq_dir, Catalogue.load(settings.catalogue_file).fill)
-    queries = load_queries(args.queries)
-    intents = predict_intents(args.model, [q[0] for q in queries]) if args.model else None
-    print(json.dumps(evaluate(service, queries, intents)))
-    if args.sweep:
-        index = service.index
-        base = index.kb.settings
-        for threshold in [x / 100 for x in range(2, 31, 2)]:
-            object.__setattr__(index.kb, "settings", replace(base, answer_threshold=threshold))
-            print(json.dumps({"threshold": threshold, **evaluate(service, queries, intents)}))
-        object.__setattr__(index.kb, "settings", base)
+    service, rules = build(Settings.from_env(), args.faq_dir)
+    sets = args.queries or [ROOT / "tests/faq/queries.yml"]
+    loaded = {path: load_queries(path) for path in sets}
+    texts = [q[0] for queries in loaded.values() for q in queries]
+    predicted = dict(zip(texts, predict_intents(args.model, texts))) if args.model else None
+    for path, queries in loaded.items():
+        intents = [predicted[q[0]] for q in queries] if predicted is not None else None
+        print(json.dumps({"set": path.name, **evaluate(service, queries, intents, rules)}))
+        if args.sweep:
+            index = service.index
+            base = index.kb.settings
+            for threshold in [x / 100 for x in range(2, 31, 2)]:
+                object.__setattr__(index.kb, "settings", replace(base, answer_threshold=threshold))
+                print(json.dumps({"threshold": threshold, **evaluate(service, queries, intents, rules)}))
+            object.__setattr__(index.kb, "settings", base)
     return 0
 
 

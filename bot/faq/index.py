@@ -4,6 +4,10 @@ Each entry is a class whose training examples are its question paraphrases
 (and, with less weight, its answer). Compared with nearest-neighbour cosine
 similarity this generalises better to wordings no paraphrase has, and its
 probabilities make a usable "is anything relevant?" threshold.
+
+The topics the knowledge base does not cover (``not_covered.yml``) are classes
+too: a question about a credit-line increase then finds its own topic instead of
+the transfer-limit entry that shares the word 额度, and the lookup keeps quiet.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.faq.analyzer import Analyzer
-from bot.faq.knowledge_base import FaqEntry, KnowledgeBase
+from bot.faq.knowledge_base import FaqEntry, KnowledgeBase, NotCoveredTopic
 
 # The answer's wording helps, but less than the questions customers ask.
 ANSWER_WEIGHT = 0.5
@@ -26,6 +30,20 @@ REGULARISATION_C = 100.0
 class Match:
     entry: FaqEntry
     score: float
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    topic: NotCoveredTopic
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Entries best first, and the closest topic the knowledge base does not cover."""
+
+    matches: List[Match]
+    not_covered: Optional[TopicMatch] = None
 
 
 class FaqIndex:
@@ -44,23 +62,37 @@ class FaqIndex:
             texts.append(entry.answer)
             labels.append(position)
             weights.append(ANSWER_WEIGHT)
+        for offset, topic in enumerate(kb.not_covered):
+            texts.extend(topic.questions)
+            labels.extend([len(kb.entries) + offset] * len(topic.questions))
+            weights.extend([1.0] * len(topic.questions))
         analyzer = Analyzer(kb.synonyms, kb.settings.stopwords)
         self._vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
         features = self._vectorizer.fit_transform(texts)
         self._model = LogisticRegression(C=REGULARISATION_C, max_iter=3000)
         self._model.fit(features, labels, sample_weight=weights)
 
-    def search(self, query: str, boost_area: Optional[str] = None, boost: float = 0.0) -> List[Match]:
-        """All entries ranked by probability (boosted for ``boost_area``), best first."""
+    def rank(self, query: str, boost_area: Optional[str] = None, boost: float = 0.0) -> Ranking:
+        """All entries by probability (boosted for ``boost_area``), best first, and the
+        most probable not-covered topic (never boosted)."""
         vector = self._vectorizer.transform([query])
         if vector.nnz == 0:
-            return []
+            return Ranking([])
         probabilities = self._model.predict_proba(vector)[0]
         matches = []
+        topic: Optional[TopicMatch] = None
         for position, probability in zip(self._model.classes_, probabilities):
-            entry = self.kb.entries[position]
             score = float(probability)
+            if position >= len(self.kb.entries):
+                if topic is None or score > topic.score:
+                    topic = TopicMatch(self.kb.not_covered[position - len(self.kb.entries)], score)
+                continue
+            entry = self.kb.entries[position]
             if boost_area is not None and entry.area == boost_area:
                 score *= 1.0 + boost
             matches.append(Match(entry, score))
-        return sorted(matches, key=lambda m: m.score, reverse=True)
+        return Ranking(sorted(matches, key=lambda m: m.score, reverse=True), topic)
+
+    def search(self, query: str, boost_area: Optional[str] = None, boost: float = 0.0) -> List[Match]:
+        """All entries ranked by probability (boosted for ``boost_area``), best first."""
+        return self.rank(query, boost_area, boost).matches

@@ -9,6 +9,7 @@ import yaml
 
 SYNONYMS_FILE = "synonyms.yml"
 SETTINGS_FILE = "search.yml"
+NOT_COVERED_FILE = "not_covered.yml"
 
 
 class KnowledgeBaseError(ValueError):
@@ -32,6 +33,15 @@ class FaqEntry:
 
 
 @dataclass(frozen=True)
+class NotCoveredTopic:
+    """Something customers ask about their money or account that no entry answers
+    (a credit-line increase, a loan's interest): searched like an entry, never shown."""
+
+    id: str
+    questions: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class IntentRoute:
     """How the lookup searches for one predicted intent."""
 
@@ -48,6 +58,12 @@ class SearchSettings:
     see_also_text: str
     intents: Dict[str, IntentRoute]
     stopwords: Tuple[str, ...] = ()
+    # No answer when the closest not-covered topic scores at least this share of the best entry.
+    not_covered_ratio: float = 1.0
+    # Threshold for an entry outside the predicted intent's area (the NLU and the FAQ disagree).
+    other_area_threshold: float = 0.0
+    # Urgency kind (bot.urgency: theft, fraud) -> the entry that answers it, whatever the scores.
+    emergency: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ class KnowledgeBase:
     entries: Tuple[FaqEntry, ...]
     synonyms: Tuple[Tuple[str, ...], ...]
     settings: SearchSettings
+    not_covered: Tuple[NotCoveredTopic, ...] = ()
     by_id: Dict[str, FaqEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +119,23 @@ def _parse_settings(raw: dict) -> SearchSettings:
         see_also_text=str(raw["see_also_text"]),
         intents={name: _parse_route(r) for name, r in (raw.get("intents") or {}).items()},
         stopwords=tuple(str(w) for w in raw.get("stopwords") or ()),
+        not_covered_ratio=float(raw.get("not_covered_ratio", 1.0)),
+        other_area_threshold=float(raw.get("other_area_threshold", 0.0)),
+        emergency={str(kind): str(entry_id) for kind, entry_id in (raw.get("emergency") or {}).items()},
     )
+
+
+def _parse_topics(data: dict, path: Path, fill: Callable[[str], str]) -> List[NotCoveredTopic]:
+    topics = []
+    for raw in data.get("topics") or []:
+        try:
+            topic = NotCoveredTopic(str(raw["id"]), tuple(fill(str(q).strip()) for q in raw["questions"]))
+        except (KeyError, TypeError) as error:
+            raise KnowledgeBaseError(f"{path}: topic {raw!r} lacks {error}") from error
+        if len(topic.questions) < 3:
+            raise KnowledgeBaseError(f"{path}: topic {topic.id} needs 3+ questions")
+        topics.append(topic)
+    return topics
 
 
 def knowledge_base_files(directory: Path) -> List[Path]:
@@ -110,11 +143,12 @@ def knowledge_base_files(directory: Path) -> List[Path]:
 
 
 def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str) -> KnowledgeBase:
-    """Read every area file, the synonyms and the settings in ``directory``.
+    """Read every area file, the synonyms, the settings and the not-covered topics in ``directory``.
 
     ``fill`` writes the company's names into questions and answers (``{app}`` ->
     星汇钱包, `bot.text.catalogue.Catalogue.fill`)."""
     entries: List[FaqEntry] = []
+    topics: List[NotCoveredTopic] = []
     synonyms: Tuple[Tuple[str, ...], ...] = ()
     settings: Optional[SearchSettings] = None
     for path in knowledge_base_files(directory):
@@ -123,15 +157,21 @@ def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str) -> Kn
             synonyms = tuple(tuple(str(w) for w in group) for group in data["synonyms"])
         elif path.name == SETTINGS_FILE:
             settings = _parse_settings(data)
+        elif path.name == NOT_COVERED_FILE:
+            topics = _parse_topics(data, path, fill)
         else:
             area = str(data.get("area", path.stem))
             entries.extend(_parse_entry(raw, area, path, fill) for raw in data.get("entries", []))
     if settings is None:
         raise KnowledgeBaseError(f"{directory}: {SETTINGS_FILE} is missing")
-    ids = [e.id for e in entries]
+    ids = [e.id for e in entries] + [t.id for t in topics]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise KnowledgeBaseError(f"duplicate FAQ ids: {', '.join(duplicates)}")
     if not entries:
         raise KnowledgeBaseError(f"{directory}: no FAQ entries")
-    return KnowledgeBase(entries=tuple(entries), synonyms=synonyms, settings=settings)
+    unknown = sorted(set(settings.emergency.values()) - {e.id for e in entries})
+    if unknown:
+        raise KnowledgeBaseError(f"{SETTINGS_FILE}: emergency names no entry {', '.join(unknown)}")
+    return KnowledgeBase(entries=tuple(entries), synonyms=synonyms, settings=settings,
+                         not_covered=tuple(topics))

@@ -1,5 +1,12 @@
 """Decide what to answer from the FAQ: one entry, close alternatives, or nothing.
 
+In order: a message the NLU did not route to the FAQ gets nothing; a message that
+tells of theft or fraud (bot.urgency) gets the urgent entry of its kind, whatever
+the scores; otherwise the best entry answers when it reaches the threshold (higher
+when it lies outside the predicted intent's area) and no topic the knowledge base
+does not cover (not_covered.yml) comes close to it. Nothing else guesses: the
+rules then give a known problem its first aid.
+
 ``FaqService`` rebuilds its index when a file under the FAQ directory changes,
 so editing an answer needs no retraining and no restart. A file that cannot be
 read (a half-saved edit) is logged and the last good index keeps answering.
@@ -12,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from bot.faq.index import FaqIndex, Match
+from bot.faq.index import FaqIndex, Match, Ranking
 from bot.faq.knowledge_base import (
     FaqEntry,
     IntentRoute,
+    KnowledgeBase,
     KnowledgeBaseError,
     knowledge_base_files,
     load_knowledge_base,
 )
+from bot.urgency import Signal, UrgencyLexicon
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +37,33 @@ class FaqUnavailable(RuntimeError):
     """No version of the knowledge base could ever be loaded."""
 
 
+# LookupResult.reason
+ANSWERED = "answered"
+URGENT = "urgent"                    # theft or fraud told: the urgent entry of its kind
+NOT_FOR_FAQ = "not_for_faq"          # greetings, chit-chat, out of scope
+NO_KNOWN_TERMS = "no_known_terms"
+BELOW_THRESHOLD = "below_threshold"
+NOT_COVERED = "not_covered"          # closest to a topic no entry answers
+
+
 @dataclass(frozen=True)
 class LookupResult:
     answer: Optional[FaqEntry]
     score: float
     suggestions: Tuple[FaqEntry, ...]
+    reason: str = ANSWERED
+    signal: Optional[Signal] = None  # the theft or fraud the message tells of
+    not_covered: Optional[str] = None  # the not-covered topic that kept the answer back
 
 
 class FaqService:
     """Thread-safe holder of the current index, rebuilt on file changes."""
 
-    def __init__(self, directory: Path, fill: Callable[[str], str] = str) -> None:
+    def __init__(self, directory: Path, fill: Callable[[str], str] = str,
+                 urgency: Optional[UrgencyLexicon] = None) -> None:
         self._directory = directory
         self._fill = fill
+        self._urgency = urgency
         self._lock = threading.Lock()
         self._signature: Optional[tuple] = None
         self._index: Optional[FaqIndex] = None
@@ -76,15 +99,38 @@ class FaqService:
         settings = index.kb.settings
         if intent is not None and intent not in settings.intents:
             # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
-            return LookupResult(None, 0.0, ())
+            return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
         route = settings.intents.get(intent or "", IntentRoute())
+        ranking = index.rank(text, route.area, settings.area_boost)
+        signals = self._urgency.signals(text) if self._urgency is not None else []
+        if any(s.kind in settings.emergency for s in signals):
+            return _emergency(index.kb, ranking, signals)
+        if not ranking.matches:
+            return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
+        best = ranking.matches[0]
         threshold = route.threshold if route.threshold is not None else settings.answer_threshold
-        matches = index.search(text, route.area, settings.area_boost)
-        if not matches or matches[0].score < threshold:
-            score = matches[0].score if matches else 0.0
-            return LookupResult(None, score, ())
-        best = matches[0]
+        if route.area is not None and best.entry.area != route.area:
+            threshold = max(threshold, settings.other_area_threshold)
+        if best.score < threshold:
+            return LookupResult(None, best.score, (), BELOW_THRESHOLD)
+        topic = ranking.not_covered
+        if topic is not None and topic.score >= best.score * settings.not_covered_ratio:
+            return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
         close: List[Match] = [
-            m for m in matches[1:] if m.score >= best.score * settings.suggest_ratio
+            m for m in ranking.matches[1:] if m.score >= best.score * settings.suggest_ratio
         ][: settings.max_suggestions]
         return LookupResult(best.entry, best.score, tuple(m.entry for m in close))
+
+
+def _emergency(kb: KnowledgeBase, ranking: Ranking, signals: List[Signal]) -> LookupResult:
+    """The urgent entry of the kind told (of the two kinds, the one that scores higher),
+    with the best other entries offered beside it."""
+    settings = kb.settings
+    scores = {m.entry.id: m.score for m in ranking.matches}
+    told = [(kb.by_id[settings.emergency[s.kind]], s) for s in signals if s.kind in settings.emergency]
+    entry, signal = max(told, key=lambda pair: scores.get(pair[0].id, 0.0))
+    urgent_ids = {e.id for e, _ in told}
+    others = [m.entry for m in ranking.matches
+              if m.entry.id not in urgent_ids and m.score >= settings.answer_threshold]
+    return LookupResult(entry, scores.get(entry.id, 0.0), tuple(others[: settings.max_suggestions]),
+                        URGENT, signal=signal)

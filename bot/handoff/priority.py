@@ -7,6 +7,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from bot.urgency import UrgencyLexicon
+
 ORDER = ("P1", "P2", "P3")
 
 
@@ -16,11 +18,16 @@ class Rule:
     keywords: Tuple[str, ...] = ()
     intents: Tuple[str, ...] = ()
     faq_urgent: bool = False
+    # The customer told of theft or fraud (the theft_fraud lexicon, bot.urgency).
+    theft_fraud: bool = False
 
-    def matches(self, texts: List[str], intents: Iterable[str], faq_urgent: bool) -> bool:
+    def matches(self, texts: List[str], intents: Iterable[str], faq_urgent: bool,
+                urgency: Optional[UrgencyLexicon] = None) -> bool:
         if self.keywords and any(k in t for t in texts for k in self.keywords):
             return True
         if self.intents and set(self.intents) & set(intents):
+            return True
+        if self.theft_fraud and urgency is not None and urgency.any_in(texts):
             return True
         return self.faq_urgent and faq_urgent
 
@@ -32,6 +39,7 @@ class PriorityRules:
     raise_for_reasons: Tuple[str, ...]
     reasons: Dict[str, str]
     default_reason: str
+    urgency: Optional[UrgencyLexicon] = None
 
     @classmethod
     def load(cls, path: Path) -> "PriorityRules":
@@ -39,13 +47,14 @@ class PriorityRules:
         return cls(
             rules=tuple(
                 Rule(r["priority"], tuple(r.get("keywords", ())), tuple(r.get("intents", ())),
-                     bool(r.get("faq_urgent", False)))
+                     bool(r.get("faq_urgent", False)), bool(r.get("theft_fraud", False)))
                 for r in raw["priority_rules"]
             ),
             default=raw["default"],
             raise_for_reasons=tuple(raw.get("raise_for_reasons", ())),
             reasons=dict(raw.get("reasons", {})),
             default_reason=raw.get("default_reason", "other"),
+            urgency=UrgencyLexicon.from_mapping(raw["theft_fraud"]) if raw.get("theft_fraud") else None,
         )
 
     def reason_for(self, intent: Optional[str]) -> str:
@@ -55,7 +64,8 @@ class PriorityRules:
                      faq_urgent: bool = False) -> str:
         intents = list(intents)
         priority = next(
-            (r.priority for r in self.rules if r.matches(customer_texts, intents, faq_urgent)),
+            (r.priority for r in self.rules
+             if r.matches(customer_texts, intents, faq_urgent, self.urgency)),
             self.default,
         )
         if reason in self.raise_for_reasons:

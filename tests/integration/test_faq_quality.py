@@ -2,30 +2,30 @@
 
 queries.yml: questions as customers ask them (the tuning set of search.yml).
 stories.yml: what happened to the customer, told as a story, written by someone who
-never saw the knowledge base (session 4) and labelled by another."""
+never saw the knowledge base (session 4) and labelled by another; it only measures.
+stories_tuning.yml: story-like messages written in session 5 to tune the no-answer
+decision (not_covered.yml, search.yml) and the theft and fraud lexicon (priorities.yml).
+
+The lookup is built as the action server builds it (bench/faq_eval.py `build`): with
+the theft and fraud lexicon, and urgent stories count only if their handoff is P1."""
 import sys
 
 import pytest
 
-from bot.faq.lookup import FaqService
 from bot.settings import Settings
-from bot.text.catalogue import Catalogue
-from bot.text.segment import load_dictionary
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from faq_eval import evaluate, load_queries  # noqa: E402
+from faq_eval import build, evaluate, load_queries  # noqa: E402
 
 pytestmark = pytest.mark.model
 
 
 async def scores_of(agent, name):
-    settings = Settings.from_env()
-    load_dictionary(settings.dictionary_dir)
+    service, rules = build(Settings.from_env(), ROOT / "data" / "faq")
     queries = load_queries(ROOT / "tests" / "faq" / name)
     intents = [(await agent.parse_message(query[0]))["intent"]["name"] for query in queries]
-    service = FaqService(ROOT / "data" / "faq", Catalogue.load(settings.catalogue_file).fill)
-    return evaluate(service, queries, intents)
+    return evaluate(service, queries, intents, rules)
 
 
 @pytest.fixture(scope="module")
@@ -38,27 +38,53 @@ async def stories(agent):
     return await scores_of(agent, "stories.yml")
 
 
-def test_enough_labelled_queries(scores, stories):
-    assert scores["queries"] >= 150 and stories["queries"] >= 140
+@pytest.fixture(scope="module")
+async def tuning(agent):
+    return await scores_of(agent, "stories_tuning.yml")
+
+
+def test_enough_labelled_queries(scores, stories, tuning):
+    assert scores["queries"] >= 150 and stories["queries"] >= 140 and tuning["queries"] >= 120
 
 
 def test_top1_accuracy(scores):
-    assert scores["top1_accuracy"] >= 0.85, scores
+    assert scores["top1_accuracy"] >= 0.93, scores  # measured 0.947 (session 5)
 
 
-# Measured 0.97 in session 3, 0.88 since the NLU learned real customers' wording
-# (session 4): questions about other companies' accounts and memberships (抖音账号
-# 注销, 美团会员怎么退) now reach the FAQ, and a few answerable ones are misrouted.
-NO_ANSWER_PRECISION_GATE = 0.85
+# Measured 0.97 in session 3, 0.88 once the NLU learned real customers' wording
+# (session 4: questions about other companies' accounts reach the FAQ), 0.95 with
+# the not-covered topics and the theft and fraud routing (session 5).
+NO_ANSWER_PRECISION_GATE = 0.93
 
 
 def test_no_answer_precision(scores):
     assert scores["no_answer_precision"] >= NO_ANSWER_PRECISION_GATE, scores
 
 
+def test_no_answer_recall(scores):
+    assert scores["no_answer_recall"] >= 0.9, scores  # measured 0.93 (0.82 before not_covered.yml)
+
+
+# Session 5, measured once: 0.908 / 0.905 / 12 of 12 (before: 0.898 / 0.595 / 10 of 12).
 def test_story_like_messages_get_the_right_entry(stories):
-    assert stories["top1_accuracy"] >= 0.85, stories  # measured 0.91 (0.80 before the story paraphrases)
+    assert stories["top1_accuracy"] >= 0.89, stories
 
 
-def test_most_theft_and_fraud_stories_reach_an_urgent_answer(stories):
-    assert stories["urgent_reached"] >= 0.75, stories  # measured 0.83; the target is all of them
+def test_unanswerable_story_like_messages_are_kept_out(stories):
+    assert stories["kept_out"] >= 0.88, stories
+
+
+def test_every_theft_and_fraud_story_reaches_an_urgent_answer_and_a_p1_ticket(stories):
+    assert stories["urgent_reached"] == 1.0, stories
+    assert stories["urgent_p1_from_words"] == 1.0, stories
+
+
+def test_theft_and_fraud_stories_of_the_tuning_set(tuning):
+    # One of the 19 is classified out_of_scope by the NLU: the rules never ask the FAQ,
+    # and a handoff from that conversation is still P1 from the customer's words.
+    assert tuning["urgent_reached"] >= 0.94, tuning
+    assert tuning["urgent_p1_from_words"] == 1.0, tuning
+
+
+def test_tuning_set(tuning):
+    assert tuning["top1_accuracy"] >= 0.95 and tuning["kept_out"] >= 0.92, tuning  # measured 0.966 / 0.932

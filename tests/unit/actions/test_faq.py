@@ -32,7 +32,7 @@ async def test_button_choice_answers_that_entry_directly(faq_dir, dispatcher):
 
 
 async def test_close_alternatives_are_offered_as_buttons(faq_dir, dispatcher):
-    events = await run(make_tracker("验证码", "sms_code_delay"), dispatcher)
+    events = await run(make_tracker("验证码没收到还是过期了", "sms_code_delay"), dispatcher)
     assert SlotSet("faq_outcome", "answered") in events
     assert len(dispatcher.messages) == 2
     payload = dispatcher.messages[1]["buttons"][0]["payload"]

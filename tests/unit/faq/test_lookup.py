@@ -3,8 +3,9 @@ import time
 
 import pytest
 
-from bot.faq.lookup import FaqService
-from tests.support.faq_kb import SAMPLE_ENTRIES, write_kb
+from bot.faq.lookup import NOT_COVERED, NOT_FOR_FAQ, URGENT, FaqService
+from bot.urgency import FRAUD, THEFT, UrgencyLexicon
+from tests.support.faq_kb import ROOT, SAMPLE_ENTRIES, write_kb
 
 
 def test_best_entry_answers(tmp_path):
@@ -60,3 +61,69 @@ def test_without_any_good_version_it_says_so(tmp_path):
     (directory / "sms.yml").write_text("not: [valid", encoding="utf-8")
     with pytest.raises(FaqUnavailable):
         FaqService(directory).lookup("验证码", "sms_code_delay")
+
+
+LEXICON = UrgencyLexicon.load(ROOT / "data" / "support" / "priorities.yml")
+
+
+@pytest.mark.parametrize("text, intent, entry, kind", [
+    pytest.param("凌晨两点余额少了三千 那时候我在睡觉", "billing_issue", "account_stolen_suspected", THEFT,
+                 id="night-theft-told-as-billing"),
+    pytest.param("登录设备里有台陌生手机", "account_locked", "account_stolen_suspected", THEFT, id="unknown-device"),
+    pytest.param("说是客服让我把验证码念给他 我念了 钱就没了", "sms_code_delay", "transfer_fraud_scam", FRAUD,
+                 id="fraud-told-as-sms"),
+    pytest.param("被骗了 转了两万", "inform", "transfer_fraud_scam", FRAUD, id="a-detail-with-a-stricter-threshold"),
+    pytest.param("被骗了 转了两万", None, "transfer_fraud_scam", FRAUD, id="no-intent"),
+])
+def test_theft_and_fraud_get_the_urgent_entry_of_their_kind(tmp_path, text, intent, entry, kind):
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup(text, intent)
+    assert result.answer is not None and result.answer.id == entry and result.answer.urgent
+    assert result.reason == URGENT and result.signal is not None and result.signal.kind == kind
+
+
+def test_an_urgent_answer_offers_the_best_other_entry_beside_it(tmp_path):
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup(
+        "有人自称客服打电话要验证码 我告诉他了 钱被转走了 现在还收不到验证码", "sms_code_delay")
+    assert result.reason == URGENT
+    assert "sms_not_received" in [e.id for e in result.suggestions]
+    assert not {"account_stolen_suspected", "transfer_fraud_scam"} & {e.id for e in result.suggestions}
+
+
+def test_a_message_the_nlu_did_not_route_gets_no_answer_even_when_it_tells_of_theft(tmp_path):
+    # The rules never call the FAQ for these; the handoff's P1 comes from the same words.
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("我的账号被盗了", "out_of_scope")
+    assert result.answer is None and result.reason == NOT_FOR_FAQ
+
+
+def test_without_a_lexicon_theft_is_searched_like_anything_else(tmp_path):
+    result = FaqService(write_kb(tmp_path)).lookup("凌晨两点余额少了三千 那时候我在睡觉", "billing_issue")
+    assert result.reason != URGENT
+
+
+BENEFITS = {"id": "membership_benefits", "questions": ["会员有什么权益", "会员能打折吗", "会员的生日礼包在哪领"]}
+
+
+def test_a_topic_the_knowledge_base_does_not_cover_keeps_the_answer_back(tmp_path):
+    service = FaqService(write_kb(tmp_path, not_covered=[BENEFITS]))
+    # the renewal entry scores above the threshold, but the benefits topic scores higher
+    result = service.lookup("会员能打折吗 自动续费", "billing_issue")
+    assert result.answer is None and result.reason == NOT_COVERED and result.not_covered == "membership_benefits"
+    assert result.score >= 0.12
+    assert service.lookup("不想自动扣会员费了", "billing_issue").answer.id == "billing_cancel_renewal"
+
+
+def test_not_covered_topics_are_never_offered(tmp_path):
+    service = FaqService(write_kb(tmp_path, not_covered=[BENEFITS]))
+    assert all(m.entry.id != "membership_benefits" for m in service.index.search("会员有什么权益"))
+
+
+@pytest.mark.parametrize("intent, answered", [
+    pytest.param("billing_issue", True, id="in-the-intents-area"),
+    pytest.param("sms_code_delay", False, id="outside-it-needs-more"),
+    pytest.param("general_question", False, id="general-is-an-area-too"),
+    pytest.param("inform", True, id="no-area-no-disagreement"),
+])
+def test_an_entry_outside_the_predicted_area_needs_the_other_area_threshold(tmp_path, intent, answered):
+    service = FaqService(write_kb(tmp_path, settings={"other_area_threshold": 0.99}))
+    result = service.lookup("不想自动扣会员费了", intent)
+    assert (result.answer is not None) is answered, result
