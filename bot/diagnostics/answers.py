@@ -127,7 +127,8 @@ def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
     core = core_text(text)
     if any(word in core for word in spec.duration_words):
         return text
-    number = r"([0-9]+|[一二两三四五六七八九十几半]+)\s*(个)?\s*"
+    # 十来分钟, 20多分钟, 半个多小时: an approximate number is still a length of time
+    number = r"([0-9]+|[一二两三四五六七八九十几半]+)\s*(来|多|几)?\s*(个)?\s*(多)?\s*"
     units = "|".join(re.escape(u) for u in spec.duration_units)
     return text if units and re.search(number + f"({units})", text) else None
 
