@@ -69,9 +69,10 @@ class TokenSigner:
     def issue(self, sender_id: str) -> str:
         return f"{_b64(sender_id.encode('utf-8'))}.{_b64(self._mac('session', sender_id))}"
 
-    def verify(self, token: Optional[str]) -> str:
-        """The sender id inside ``token``; ``InvalidToken`` when it does not verify."""
-        if not token or token.count(".") != 1 or len(token) > 512:
+    def verify(self, token: object) -> str:
+        """The sender id inside ``token``; ``InvalidToken`` when it does not verify
+        (anything from a JSON body: a number or an object is no token either)."""
+        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 512:
             raise InvalidToken("missing or malformed token")
         encoded_sender, encoded_mac = token.split(".")
         try:

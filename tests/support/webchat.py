@@ -29,29 +29,18 @@ class EchoAgent:
 
 
 @asynccontextmanager
-async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
-                      limits: Optional[Dict[str, str]] = None,
-                      **channel_options: Any) -> AsyncIterator[str]:
-    """Yields the base URL of a Sanic app with only the web chat channel registered.
-
-    ``limits``: the rate-limit variables (`Settings`); by default every limit is off."""
+async def channel_app(channel: Any, agent: Optional[EchoAgent] = None) -> AsyncIterator[str]:
+    """Yields the base URL of a Sanic app with only ``channel`` registered, as `rasa run` mounts it."""
     from rasa.core.channels.channel import register
     from sanic import Sanic
-
-    from bot.rasa_ext.channels.webchat.channel import WebChatInput
-    from bot.settings import Settings
 
     class TestSanic(Sanic):
         # Sanic 21.12 rewrites its connection code once per started app ("touchup"); a
         # second app in the same process needs the original kept, which test mode does.
         test_mode = True
 
-    app = TestSanic(f"webchat_test_{next(_names)}")
+    app = TestSanic(f"channel_test_{next(_names)}")
     app.ctx.agent = agent or EchoAgent()
-    no_limits = {"RATE_LIMIT_PER_SENDER": "0", "RATE_LIMIT_PER_IP": "0", "MAX_STREAMS_PER_WINDOW": "100"}
-    settings = Settings.from_env({"DATABASE_URL": db_url, "WEBCHAT_SECRET": SECRET.decode(),
-                                  **(no_limits if limits is None else limits)})
-    channel = WebChatInput(settings, **channel_options)
     register([channel], app, route="/webhooks/")  # the same call `rasa run` makes
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
@@ -65,6 +54,25 @@ async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
         await server.before_stop()
         await server.close()
         await server.after_stop()
+
+
+NO_LIMITS = {"RATE_LIMIT_PER_SENDER": "0", "RATE_LIMIT_PER_IP": "0", "MAX_STREAMS_PER_WINDOW": "100"}
+
+
+@asynccontextmanager
+async def webchat_app(db_url: str, agent: Optional[EchoAgent] = None,
+                      limits: Optional[Dict[str, str]] = None,
+                      **channel_options: Any) -> AsyncIterator[str]:
+    """Yields the base URL of a Sanic app with only the web chat channel registered.
+
+    ``limits``: the rate-limit variables (`Settings`); by default every limit is off."""
+    from bot.rasa_ext.channels.webchat.channel import WebChatInput
+    from bot.settings import Settings
+
+    settings = Settings.from_env({"DATABASE_URL": db_url, "WEBCHAT_SECRET": SECRET.decode(),
+                                  **(NO_LIMITS if limits is None else limits)})
+    async with channel_app(WebChatInput(settings, **channel_options), agent) as url:
+        yield url
 
 
 def request(url: str, body: Any = None, token: Optional[str] = None, raw: Optional[bytes] = None,

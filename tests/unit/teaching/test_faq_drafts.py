@@ -1,4 +1,5 @@
 """新的FAQ问题 corrections as draft knowledge-base entries."""
+import shutil
 from datetime import datetime, timezone
 
 import yaml
@@ -61,10 +62,8 @@ def test_a_published_draft_loads_as_a_knowledge_base_entry(tmp_path):
     entry = {**entry, "questions": entry["questions"] + ["汇款到国外几天到账", "跨境转账多久到"]}
     entry.pop("ticket")
     folder = tmp_path / "faq"
-    folder.mkdir()
-    for name in ("search.yml", "synonyms.yml"):
-        (folder / name).write_text((ROOT / "data" / "faq" / name).read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "transfer.yml").write_text(yaml.safe_dump({"area": "transfer", "entries": [entry]},
-                                                        allow_unicode=True), encoding="utf-8")
-    [loaded] = load_knowledge_base(folder).entries
+    shutil.copytree(ROOT / "data" / "faq", folder)  # search.yml names entries of the real files
+    (folder / "drafts.yml").write_text(yaml.safe_dump({"area": "transfer", "entries": [entry]},
+                                                      allow_unicode=True), encoding="utf-8")
+    [loaded] = [e for e in load_knowledge_base(folder).entries if e.id == entry["id"]]
     assert loaded.id == "draft_t20261202_0007_3" and loaded.answer == "一般 3–5 个工作日。"

@@ -34,6 +34,8 @@ def test_token_for_unicode_sender(signer):
     pytest.param("d2MtYW5vbi1hYmM.AAAA", id="wrong-mac"),
     pytest.param("%%%.%%%", id="not-base64"),
     pytest.param("x" * 600 + ".y", id="too-long"),
+    pytest.param({"": None}, id="an-object-from-json"),  # found by tests/security/test_fuzz.py
+    pytest.param(12.5, id="a-number-from-json"),
 ])
 def test_malformed_or_forged_tokens_are_refused(signer, token):
     with pytest.raises(InvalidToken):
