@@ -153,25 +153,25 @@ def _download(text: str, filename: str) -> HTTPResponse:
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-async def download_nlu(request: Request) -> HTTPResponse:
+async def _download_export(request: Request, kind: str, filename: str) -> HTTPResponse:
+    """One of the corrections' exports (``nlu`` or ``faq``) as a file download."""
     try:
         exports = await _exports(request)
     except BadPeriod:
         return response.text("since 应为 YYYY-MM-DD", status=400)
     except TicketStoreUnavailable:
         return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
-    logger.info("corrections exported by %s: %s examples", request.ctx.staff.username, exports.nlu.count)
-    return _download(exports.nlu.yaml, "corrections_nlu.yml")
+    if kind == "nlu":
+        logger.info("corrections exported by %s: %s examples", request.ctx.staff.username, exports.nlu.count)
+    return _download(getattr(exports, kind).yaml, filename)
+
+
+async def download_nlu(request: Request) -> HTTPResponse:
+    return await _download_export(request, "nlu", "corrections_nlu.yml")
 
 
 async def download_faq_drafts(request: Request) -> HTTPResponse:
-    try:
-        exports = await _exports(request)
-    except BadPeriod:
-        return response.text("since 应为 YYYY-MM-DD", status=400)
-    except TicketStoreUnavailable:
-        return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
-    return _download(exports.faq.yaml, "faq_drafts.yml")
+    return await _download_export(request, "faq", "faq_drafts.yml")
 
 
 def register(app: Sanic) -> None:

@@ -39,11 +39,11 @@ class Closed:
     delivery: DeliveryResult
 
 
-def _open(view: TicketView) -> TicketView:
+def _open(ticket: Ticket) -> Ticket:
     """Nothing reaches the customer or Rasa for a ticket that is already closed."""
-    if view.ticket.status in CLOSED_STATUSES:
-        raise TicketClosed(f"{view.ticket.number} is {view.ticket.status}")
-    return view
+    if ticket.status in CLOSED_STATUSES:
+        raise TicketClosed(f"{ticket.number} is {ticket.status}")
+    return ticket
 
 
 def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[datetime]:
@@ -64,7 +64,7 @@ class Takeover:
 
     def _sync_now(self, number: str) -> int:
         """Blocking: copy the conversation's new events onto an open ticket."""
-        ticket = self._desk.view(number).ticket
+        ticket = self._desk.ticket(number)
         if ticket.status in CLOSED_STATUSES:
             return 0
         events = self._tracker.after(ticket.sender_id, ticket.synced_until or 0.0)
@@ -92,7 +92,7 @@ class Takeover:
 
     async def assign(self, number: str, agent: str, actor: str) -> Ticket:
         """``agent`` owns the conversation: the bot is paused first."""
-        ticket = _open(await asyncio.to_thread(self._desk.view, number)).ticket
+        ticket = _open(await asyncio.to_thread(self._desk.ticket, number))
         await self._rasa.pause(ticket.sender_id)
         return await asyncio.to_thread(self._desk.assign, number, agent, actor)
 
@@ -101,7 +101,8 @@ class Takeover:
         text = (text or "").strip()
         if not text:
             raise EmptyMessage("empty reply")
-        view = _open(await self.view(number))
+        view = await self.view(number)
+        _open(view.ticket)
         if view.ticket.status == "waiting" or not view.ticket.assigned_agent:
             await self.assign(number, author, author)
         result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id,
@@ -127,7 +128,8 @@ class Takeover:
         return await self._close(number, actor, "handed_back", RETURNED_ACTION, "")
 
     async def _close(self, number: str, actor: str, status: str, action: str, note: str) -> Closed:
-        view = _open(await self.view(number))
+        view = await self.view(number)
+        _open(view.ticket)
         messages = await self._rasa.give_back(view.ticket.sender_id, action)
         masked_note = await asyncio.to_thread(lambda: self._redactor().redact(note).text) if note else ""
         ticket = await asyncio.to_thread(self._desk.close, number, status, actor, masked_note)

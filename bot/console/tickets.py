@@ -99,7 +99,7 @@ async def live_messages(request: Request, number: str) -> HTTPResponse:
         return response.json({"error": "after must be a whole number"}, status=400)
     try:
         rows = await console.takeover.messages_after(number, after)
-        ticket = (await asyncio.to_thread(console.stores.desk.view, number)).ticket
+        ticket = await asyncio.to_thread(console.stores.desk.ticket, number)
         names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     except TicketNotFound:
         return response.json({"error": "no such ticket"}, status=404)

@@ -69,6 +69,16 @@ class TicketDesk(RetryingStore):
 
         return self._retrying(work)
 
+    def ticket(self, number: str) -> Ticket:
+        """The ticket row alone (no transcript, notes or audit): for the live feed's polls."""
+        def work(session: Session) -> Ticket:
+            ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one_or_none()
+            if ticket is None:
+                raise TicketNotFound(number)
+            return ticket
+
+        return self._retrying(work)
+
     def messages_after(self, number: str, position: int) -> List[TranscriptMessage]:
         def work(session: Session) -> List[TranscriptMessage]:
             ticket = self._ticket(session, number)

@@ -19,11 +19,14 @@ EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("
 class TrackerEvents:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._table_seen = False  # Rasa creates it on its first start; once there, it stays
 
     def after(self, sender_id: str, timestamp: float, limit: int = 500) -> List[Dict[str, Any]]:
         """The conversation's events newer than ``timestamp`` (tracker time), oldest first."""
-        if not sa.inspect(self._engine).has_table("events"):
-            return []
+        if not self._table_seen:
+            if not sa.inspect(self._engine).has_table("events"):
+                return []
+            self._table_seen = True
         query = (sa.select(EVENTS.c.data).where(EVENTS.c.sender_id == sender_id,
                                                  EVENTS.c.timestamp > timestamp)
                  .order_by(EVENTS.c.id).limit(limit))
