@@ -70,7 +70,7 @@ def train(name: str, config: Path, reuse: bool) -> Tuple[Path, float]:
     subprocess.run(
         [str(BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml",
          "--data", "data", "--out", str(folder), "--fixed-model-name", name, "--num-threads", "2"],
-        cwd=ROOT, env={**ENV, "RASA_CACHE_DIRECTORY": str(folder / "cache")}, check=True,
+        cwd=ROOT, env={**ENV, "PYTHONHASHSEED": "0", "RASA_CACHE_DIRECTORY": str(folder / "cache")}, check=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started

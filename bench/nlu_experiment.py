@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(Path(sys.executable).with_name("rasa"))
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-       "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONHASHSEED": "0"}  # as bot/training.py
 
 
 def _run(*args: str) -> None:

@@ -9,6 +9,7 @@ import sys
 import pytest
 import yaml
 
+from bot.training import training_environment
 from tests.conftest import RASA, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -51,7 +52,7 @@ def other_company_model(tmp_path_factory):
     (folder / "config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = subprocess.run([RASA, "train", "nlu", "--config", str(folder / "config.yml"), "--nlu", "data/nlu",
                              "--out", str(folder), "--fixed-model-name", "other", "--num-threads", "2"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+                            cwd=ROOT, env=training_environment(), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     return folder / "other.tar.gz"
 

@@ -32,6 +32,7 @@ from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
 from bot.texts import Texts
+from bot.training import training_environment
 from tests.conftest import RASA, ROOT, WEBCHAT_SECRET
 from tests.support import live_history
 from tests.support.console import ConsoleServer, start_console
@@ -281,7 +282,7 @@ def project_copy(exported, tmp_path_factory) -> Path:
 def test_the_export_passes_rasa_data_validate_in_data_nlu(project_copy):
     done = subprocess.run([RASA, "data", "validate", "--data", str(project_copy), "--domain", "domain.yml",
                            "--config", "config.yml", "--fail-on-warnings"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+                          cwd=ROOT, env=training_environment(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
 
 
@@ -294,7 +295,7 @@ def test_after_retraining_on_the_export_the_corrected_sentence_is_understood(pro
     out = tmp_path_factory.mktemp("retrained")
     done = subprocess.run([RASA, "train", "nlu", "--config", "config.yml", "--nlu", str(project_copy / "nlu"),
                            "--out", str(out), "--fixed-model-name", "corrected", "--num-threads", "2"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
+                          cwd=ROOT, env=training_environment(), capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
     agent = Agent.load(str(out / "corrected.tar.gz"))
     parsed = asyncio.run(agent.parse_message(live_history.MISREAD))

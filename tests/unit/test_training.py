@@ -9,6 +9,7 @@ from bot.training import ensure_model, fresh_model, inputs_fingerprint
 FAKE_RASA = """#!/bin/sh
 # counts its calls and writes a model, as `rasa train` would
 echo x >> calls
+echo "$PYTHONHASHSEED" > hash_seed
 mkdir -p models
 touch "models/$(date +%s%N)-model.tar.gz"
 """
@@ -38,6 +39,13 @@ def test_trains_once_then_reuses_the_model(project):
     second = ensure_model(project, str(project / "rasa"))
     assert first == second == fresh_model(project)
     assert calls(project) == 1
+
+
+def test_training_runs_with_string_hashing_fixed(project, monkeypatch):
+    # Python's per-process hash seed made two trainings of the same data disagree.
+    monkeypatch.setenv("PYTHONHASHSEED", "random")
+    ensure_model(project, str(project / "rasa"))
+    assert (project / "hash_seed").read_text().strip() == "0"
 
 
 def test_a_training_data_change_trains_again(project):
