@@ -1,10 +1,21 @@
-"""Choose the FallbackClassifier threshold on the dev NLU set (or the set given).
+"""Calibration study: which fallback rule catches wrong intents without losing right ones.
 
-For each threshold prints: the share of messages sent to nlu_fallback, the
-accuracy on the messages kept, and how many wrong intents / right intents the
-fallback catches. A good threshold catches many wrong predictions and few
-right ones (a wrong answer costs more than "please rephrase").
-Usage: python bench/tune_fallback.py models/<model>.tar.gz [tests/nlu/dev.yml]
+Each labelled message is parsed once by the trained model; the rules are then
+tried on the predictions (no retraining):
+
+- ``threshold``: FallbackClassifier's floor on the top intent's confidence;
+- ``ambiguity``: its ambiguity_threshold (fall back when the first two intents
+  are closer than this);
+- per-intent floors: one floor per predicted intent, chosen on the first set
+  (the dev set) and only measured on the others;
+- ECE: expected calibration error (10 bins), how far confidence is from accuracy.
+
+A rule is good when it catches many wrong predictions ("wrong_caught") and few
+right ones ("right_lost"): a wrong answer costs more than "please rephrase",
+but a right one lost is a customer asked to repeat himself.
+
+Usage: python bench/tune_fallback.py models/<model>.tar.gz [sets ...]
+(default tests/nlu/dev.yml; rules are chosen on the first set given).
 """
 from __future__ import annotations
 
@@ -12,13 +23,29 @@ import asyncio
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+AMBIGUITIES = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5]
+FLOORS = [0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    expected: str
+    intent: str
+    confidence: float
+    second: float  # the runner-up's confidence
+
+    @property
+    def right(self) -> bool:
+        return self.intent == self.expected
 
 
 def holdout_examples(path: Path) -> List[Tuple[str, str]]:
@@ -30,34 +57,77 @@ def holdout_examples(path: Path) -> List[Tuple[str, str]]:
     ]
 
 
-async def predictions(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
+async def predictions(model: Path, examples: Sequence[Tuple[str, str]]) -> List[Prediction]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
     found = []
-    for text in texts:
+    for text, expected in examples:
         parsed = await agent.parse_message(text)
-        best = next(r for r in parsed["intent_ranking"] if r["name"] != "nlu_fallback")
-        found.append((best["name"], float(best["confidence"])))
+        ranking = [r for r in parsed["intent_ranking"] if r["name"] != "nlu_fallback"]
+        second = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
+        found.append(Prediction(expected, ranking[0]["name"], float(ranking[0]["confidence"]), second))
     return found
+
+
+def score(preds: Sequence[Prediction], falls_back) -> Dict[str, float]:
+    caught = [p for p in preds if falls_back(p)]
+    kept = [p for p in preds if not falls_back(p)]
+    return {
+        "fallback_share": round(len(caught) / len(preds), 3),
+        "accuracy_kept": round(sum(p.right for p in kept) / max(len(kept), 1), 4),
+        "wrong_caught": sum(not p.right for p in caught),
+        "right_lost": sum(p.right for p in caught),
+        "wrong_left": sum(not p.right for p in kept),
+    }
+
+
+def ece(preds: Sequence[Prediction], bins: int = 10) -> float:
+    total = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [p for p in preds if low < p.confidence <= high or (b == 0 and p.confidence == 0)]
+        if inside:
+            confidence = sum(p.confidence for p in inside) / len(inside)
+            accuracy = sum(p.right for p in inside) / len(inside)
+            total += len(inside) / len(preds) * abs(confidence - accuracy)
+    return round(total, 4)
+
+
+def choose_floors(preds: Sequence[Prediction], base: float) -> Dict[str, float]:
+    """Per predicted intent, the floor that catches most wrong minus right (ties: the lowest)."""
+    floors: Dict[str, float] = {}
+    for intent in sorted({p.intent for p in preds}):
+        mine = [p for p in preds if p.intent == intent]
+
+        def gain(floor: float) -> int:
+            caught = [p for p in mine if p.confidence < max(floor, base)]
+            return sum(not p.right for p in caught) - sum(p.right for p in caught)
+        best = max(FLOORS, key=lambda f: (gain(f), -f))
+        if best > base and gain(best) > gain(base):
+            floors[intent] = best
+    return floors
 
 
 def main() -> int:
     model = Path(sys.argv[1])
-    data = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "tests" / "nlu" / "dev.yml"
-    examples = holdout_examples(data)
-    predicted = asyncio.run(predictions(model, [t for t, _ in examples]))
-    for threshold in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
-        kept = [(p, e) for (p, c), (_, e) in zip(predicted, examples) if c >= threshold]
-        caught_wrong = sum(1 for (p, c), (_, e) in zip(predicted, examples) if c < threshold and p != e)
-        caught_right = sum(1 for (p, c), (_, e) in zip(predicted, examples) if c < threshold and p == e)
-        print(json.dumps({
-            "threshold": threshold,
-            "fallback_share": round(1 - len(kept) / len(examples), 3),
-            "accuracy_kept": round(sum(p == e for p, e in kept) / max(len(kept), 1), 4),
-            "wrong_caught": caught_wrong,
-            "right_lost": caught_right,
-        }))
+    sets = [Path(a) for a in sys.argv[2:]] or [ROOT / "tests" / "nlu" / "dev.yml"]
+    by_set = {path: asyncio.run(predictions(model, holdout_examples(path))) for path in sets}
+    tuning = by_set[sets[0]]
+    print(json.dumps({"set": sets[0].name, "examples": len(tuning), "ece": ece(tuning),
+                      "accuracy": round(sum(p.right for p in tuning) / len(tuning), 4)}))
+    for threshold in THRESHOLDS:
+        for ambiguity in AMBIGUITIES:
+            rule = (lambda p, t=threshold, a=ambiguity: p.confidence < t or p.confidence - p.second < a)
+            print(json.dumps({"threshold": threshold, "ambiguity": ambiguity, **score(tuning, rule)}))
+    floors = choose_floors(tuning, base=0.4)
+    print(json.dumps({"per_intent_floors_chosen_on": sets[0].name, "floors": floors}))
+    current = (lambda p: p.confidence < 0.4 or p.confidence - p.second < 0.05)
+    floored = (lambda p: current(p) or p.confidence < floors.get(p.intent, 0.0))
+    for path, preds in by_set.items():
+        print(json.dumps({"set": path.name, "ece": ece(preds),
+                          "current_0.4_0.05": score(preds, current),
+                          "with_floors": score(preds, floored)}))
     return 0
 
 

@@ -161,7 +161,8 @@ def cmd_form_rules(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from bot.push import push_to_customer
 
-    row = push_to_customer(args.url or Settings.from_env().database_url, args.sender_id, args.text)
+    settings = Settings.from_env()
+    row = push_to_customer(args.url or settings.database_url, args.sender_id, args.text, settings.redis_url)
     print(f"message {row['id']} queued for {args.sender_id}")
     return 0
 

@@ -33,6 +33,9 @@ FRAUD = "fraud"
 KINDS = (THEFT, FRAUD)
 # How many characters may stand between a negation and the word it denies (没发现被盗).
 MAX_GAP = 2
+# 过 right before 去 or 来 is a direction (没转过去: the transfer did not go through),
+# not the 过 of experience (没转过: never transferred).
+_DIRECTION_AFTER_GUO = ("去", "来")
 _CLAUSE_END = re.compile(r"[\s,.!?;:，。！？；：、~～…]+")
 
 
@@ -129,6 +132,8 @@ class UrgencyLexicon:
 
     def _counts(self, text: str, start: int, word: str) -> bool:
         """Whether ``word`` found at ``start`` is said, not denied, asked, nor told of others or of prevention."""
+        if word.endswith("过") and text[start + len(word): start + len(word) + 1] in _DIRECTION_AFTER_GUO:
+            return False
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
         before = text[clause_start:start]
         return (not self._denied(before) and not self._asked(text, start)

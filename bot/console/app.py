@@ -46,7 +46,7 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     app.config.FORWARDED_SECRET = None
     if settings.proxies_count:  # the client's address (login throttling) from X-Forwarded-For
         app.config.PROXIES_COUNT = settings.proxies_count
-    app.ctx.console = Console.build(settings, stores or ConsoleStores.open(settings.database_url),
+    app.ctx.console = Console.build(settings, stores or ConsoleStores.open(settings.database_url, settings.redis_url),
                                    credentials_file or settings.project_dir / "credentials.yml")
     app.ctx.templates = make_environment()
     app.static("/static", str(STATIC), name="static")

@@ -18,6 +18,7 @@ from bot.settings import Settings, expand_variable
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.outbox import Outbox
+from bot.storage.outbox_wakeups import wakeups_for
 from bot.storage.ticket_queue import TicketQueue
 from bot.storage.tickets import TicketStore
 from bot.storage.tracker_events import TrackerEvents
@@ -40,12 +41,13 @@ class ConsoleStores:
     queue: TicketQueue
 
     @classmethod
-    def open(cls, database_url: str) -> "ConsoleStores":
+    def open(cls, database_url: str, redis_url: str = "") -> "ConsoleStores":
+        """With ``redis_url``, a reply written to the outbox wakes the customer's window at once."""
         from bot.storage.staff import StaffStore
 
         engine = make_engine(database_url)
-        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine), Outbox(engine),
-                   TicketQueue(engine))
+        return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine),
+                   Outbox(engine, wakeups_for(redis_url)), TicketQueue(engine))
 
 
 def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatApi]:

@@ -1,8 +1,9 @@
 """Decide what to answer from the FAQ: one entry, close alternatives, or nothing.
 
-In order: a message the NLU did not route to the FAQ gets nothing; a message that
-tells of theft or fraud (bot.urgency) gets the urgent entry of its kind, whatever
-the scores; otherwise the best entry answers when it reaches the threshold (higher
+In order: a message that tells of theft or fraud (bot.urgency) gets the urgent
+entry of its kind, whatever the scores and whatever the NLU made of it (a story of
+money gone at night read as out of scope must not be told "we cannot help"); a
+message the NLU did not route to the FAQ gets nothing; otherwise the best entry answers when it reaches the threshold (higher
 when it lies outside the predicted intent's area) and no topic the knowledge base
 does not cover (not_covered.yml) comes close to it. Nothing else guesses: the
 rules then give a known problem its first aid.
@@ -97,14 +98,14 @@ class FaqService:
     def lookup(self, text: str, intent: Optional[str]) -> LookupResult:
         index = self.index
         settings = index.kb.settings
+        route = settings.intents.get(intent or "", IntentRoute())
+        signals = self._urgency.signals(text) if self._urgency is not None else []
+        if any(s.kind in settings.emergency for s in signals):
+            return _emergency(index.kb, index.rank(text, route.area, settings.area_boost), signals)
         if intent is not None and intent not in settings.intents:
             # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
             return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
-        route = settings.intents.get(intent or "", IntentRoute())
         ranking = index.rank(text, route.area, settings.area_boost)
-        signals = self._urgency.signals(text) if self._urgency is not None else []
-        if any(s.kind in settings.emergency for s in signals):
-            return _emergency(index.kb, ranking, signals)
         if not ranking.matches:
             return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
         best = ranking.matches[0]

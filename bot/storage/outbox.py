@@ -8,13 +8,16 @@ the last one it has, and a reloaded window reads them all.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.storage.engine import make_session_factory
 from bot.storage.models import OUTBOX_ROLES, OutboxMessage
+
+if TYPE_CHECKING:
+    from bot.storage.outbox_wakeups import OutboxWakeups
 
 HISTORY_LIMIT = 200
 
@@ -25,8 +28,12 @@ def to_dict(row: OutboxMessage) -> Dict[str, Any]:
 
 
 class Outbox:
-    def __init__(self, engine: Engine) -> None:
+    """``wakeups``: told of each committed row, so open windows of any process
+    show it at once (bot.storage.outbox_wakeups)."""
+
+    def __init__(self, engine: Engine, wakeups: Optional["OutboxWakeups"] = None) -> None:
         self._sessions = make_session_factory(engine)
+        self._wakeups = wakeups
 
     def append(self, sender_id: str, role: str, text: str,
                extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -37,7 +44,10 @@ class Outbox:
                                 extra=extra or {}, created_at=datetime.now(timezone.utc))
             session.add(row)
             session.flush()
-            return to_dict(row)
+            stored = to_dict(row)
+        if self._wakeups is not None:
+            self._wakeups.notify(sender_id)
+        return stored
 
     def after(self, sender_id: str, after_id: int = 0,
               limit: int = HISTORY_LIMIT) -> List[Dict[str, Any]]:

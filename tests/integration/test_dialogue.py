@@ -51,7 +51,6 @@ async def test_failed_transfer_not_solved_starts_the_diagnostics(agent):
     "text, intent, action",
     [
         pytest.param("你是机器人吗", "bot_challenge", "utter_iamabot", id="bot-challenge"),
-        pytest.param("推荐一部电影", "out_of_scope", "utter_out_of_scope", id="out-of-scope"),
         pytest.param("转人工", "request_human", "handoff_summary_form", id="human"),
         pytest.param("拜拜", "goodbye", "utter_goodbye", id="goodbye"),
     ],
@@ -60,6 +59,12 @@ async def test_single_turn_intents(agent, text, intent, action):
     turn = await say(agent, new_sender(), text)
     assert turn.intent == intent
     assert turn.actions == [action]
+
+
+async def test_out_of_scope_is_looked_at_for_theft_and_fraud_first(agent):
+    turn = await say(agent, new_sender(), "推荐一部电影")
+    assert turn.intent == "out_of_scope"
+    assert turn.actions == ["action_lookup_faq", "utter_out_of_scope"]
 
 
 async def test_gibberish_asks_to_rephrase_with_problem_buttons(agent):

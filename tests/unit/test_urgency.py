@@ -111,6 +111,8 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
     pytest.param("转错人了 联系不上对方", id="wrong-payee-unreachable"),
     pytest.param("莫名其妙被扣钱了", id="unknown-charge"),
     pytest.param("会员突然扣了12块", id="sudden-renewal"),
+    pytest.param("转账失败了 钱扣了又没转过去 会退吗", id="did-not-go-through"),
+    pytest.param("在直播间买了个按摩仪 根本没用 想退货", id="useless-purchase"),
 ])
 def test_not_found_where_nothing_was_stolen(text):
     assert not LEXICON.signals(text), LEXICON.signals(text)

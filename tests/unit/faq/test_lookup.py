@@ -89,9 +89,13 @@ def test_an_urgent_answer_offers_the_best_other_entry_beside_it(tmp_path):
     assert not {"account_stolen_suspected", "transfer_fraud_scam"} & {e.id for e in result.suggestions}
 
 
-def test_a_message_the_nlu_did_not_route_gets_no_answer_even_when_it_tells_of_theft(tmp_path):
-    # The rules never call the FAQ for these; the handoff's P1 comes from the same words.
+def test_theft_told_in_a_message_the_nlu_took_for_out_of_scope_still_gets_the_urgent_answer(tmp_path):
     result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("我的账号被盗了", "out_of_scope")
+    assert result.reason == URGENT and result.answer.id == "account_stolen_suspected"
+
+
+def test_a_message_the_nlu_did_not_route_gets_no_answer_otherwise(tmp_path):
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("转账限额是多少", "out_of_scope")
     assert result.answer is None and result.reason == NOT_FOR_FAQ
 
 

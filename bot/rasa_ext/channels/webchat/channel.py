@@ -36,6 +36,7 @@ from bot.settings import Settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
+from bot.storage.outbox_wakeups import OutboxWakeups, PollOnly, Waiter, wakeups_for
 from bot.texts import Replies, Texts
 from bot.webchat.tokens import (
     Identity,
@@ -124,8 +125,11 @@ class OutboxOutputChannel(CollectingOutputChannel):
 
 class WebChatInput(InputChannel):
     """``credentials.yml``: ``bot.rasa_ext.channels.webchat.WebChatInput:`` (keys optional:
-    ``max_message_chars``, ``poll_seconds``, ``stream_seconds``). The database and
-    the secret come from `bot.settings.Settings` (``DATABASE_URL``, ``WEBCHAT_SECRET``)."""
+    ``max_message_chars``, ``poll_seconds``, ``idle_seconds``, ``stream_seconds``). The
+    database, the secret and Redis come from `bot.settings.Settings` (``DATABASE_URL``,
+    ``WEBCHAT_SECRET``, ``REDIS_URL``). With Redis an open window is woken by each
+    new row of its outbox and looks on its own every ``idle_seconds``; without it,
+    every ``poll_seconds`` (bot.storage.outbox_wakeups)."""
 
     @classmethod
     def name(cls) -> str:
@@ -137,21 +141,24 @@ class WebChatInput(InputChannel):
         return cls(
             max_message_chars=int(credentials.get("max_message_chars", MAX_MESSAGE_CHARS)),
             poll_seconds=float(credentials.get("poll_seconds", 1.0)),
+            idle_seconds=float(credentials.get("idle_seconds", 15.0)),
             stream_seconds=float(credentials.get("stream_seconds", 25.0)),
         )
 
     def __init__(self, settings: Optional[Settings] = None,
                  max_message_chars: int = MAX_MESSAGE_CHARS, poll_seconds: float = 1.0,
-                 stream_seconds: float = 25.0) -> None:
+                 stream_seconds: float = 25.0, idle_seconds: float = 15.0) -> None:
         self._settings = settings
         self.max_message_chars = max_message_chars
         self.poll_seconds = poll_seconds
+        self.idle_seconds = idle_seconds
         self.stream_seconds = stream_seconds
         # Built per server process when it starts (no engine at import or before a fork).
         self.texts = Replies({})
         self._limits: Optional[ClientLimits] = None
         self._redactor: Optional[Redactor] = None
         self._outbox: Optional[Outbox] = None
+        self._wakeups: OutboxWakeups = PollOnly(poll_seconds)
         self._signer: Optional[TokenSigner] = None
         self._closing: Optional[asyncio.Event] = None
 
@@ -162,7 +169,8 @@ class WebChatInput(InputChannel):
     def _open(self) -> None:
         settings = self._settings or Settings.from_env()
         require_current(settings.database_url)  # `python -m bot db-upgrade` migrates, not us
-        self._outbox = Outbox(make_engine(settings.database_url))
+        self._wakeups = wakeups_for(settings.redis_url, self.poll_seconds, self.idle_seconds)
+        self._outbox = Outbox(make_engine(settings.database_url), self._wakeups)
         self._signer = TokenSigner(load_secret(settings.webchat_secret, settings.webchat_secret_file))
         self.texts = Texts.load(settings.support_dir).replies("webchat")
         self._limits = ClientLimits.from_settings(settings)
@@ -171,10 +179,12 @@ class WebChatInput(InputChannel):
     async def start(self) -> None:
         self._closing = asyncio.Event()
         await asyncio.to_thread(self._open)
+        await self._wakeups.start()
 
     async def stop(self) -> None:
         if self._closing is not None:
             self._closing.set()  # open event streams end now, so shutdown does not wait
+        await self._wakeups.stop()
 
     @property
     def limits(self) -> ClientLimits:
@@ -376,6 +386,18 @@ class WebChatInput(InputChannel):
 
         return bp
 
+    async def _pause(self, waiter: Waiter, timeout: float) -> None:
+        """Until the outbox has a new row for the stream, the server closes, or ``timeout``."""
+        if timeout <= 0:
+            return
+        woken = asyncio.ensure_future(waiter.wait(timeout))
+        closing = asyncio.ensure_future(self.closing.wait())
+        try:
+            await asyncio.wait({woken, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (woken, closing):
+                task.cancel()
+
     async def _stream(self, request: Request, sender_id: str, last_id: int) -> None:
         stream = await request.respond(
             content_type="text/event-stream; charset=utf-8",
@@ -384,18 +406,20 @@ class WebChatInput(InputChannel):
         await stream.send(f"retry: 1000\n: since {last_id}\n\n")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.stream_seconds
-        while loop.time() < deadline and not self.closing.is_set():
-            try:
-                rows = await _db(self.outbox.after, sender_id, last_id)
-            except ApiError:
-                break  # the browser reconnects and resumes from its Last-Event-ID
-            for row in rows:
-                await stream.send(f"id: {row['id']}\nevent: message\ndata: {dumps(row)}\n\n")
-                last_id = row["id"]
-            try:
-                await asyncio.wait_for(self.closing.wait(), timeout=self.poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+        waiter = self._wakeups.register(sender_id)
+        try:
+            while loop.time() < deadline and not self.closing.is_set():
+                waiter.clear()  # before the read: a row committed after it wakes the wait below
+                try:
+                    rows = await _db(self.outbox.after, sender_id, last_id)
+                except ApiError:
+                    break  # the browser reconnects and resumes from its Last-Event-ID
+                for row in rows:
+                    await stream.send(f"id: {row['id']}\nevent: message\ndata: {dumps(row)}\n\n")
+                    last_id = row["id"]
+                await self._pause(waiter, min(self._wakeups.idle_seconds, deadline - loop.time()))
+        finally:
+            self._wakeups.unregister(sender_id, waiter)
         # The browser's EventSource reconnects with Last-Event-ID: short streams
         # free the worker and pass through proxies that cut idle connections.
         await stream.eof()
