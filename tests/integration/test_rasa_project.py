@@ -10,18 +10,18 @@ from tests.conftest import ROOT, run_rasa
 
 pytestmark = pytest.mark.model
 
-# Minimum intent accuracy per evaluation set, about one and a half points under
-# what trainings of the current data measure (DIET is not bit-for-bit
-# reproducible across runs), so a real regression fails and noise does not.
-# held-out: 0.969-0.972 (never looked at example by example);
-# dev: 0.944 (written without seeing the training data; its errors guided a
-# round of new training data, so it is no longer untouched).
+# Minimum intent accuracy per evaluation set, one and a half to two points under
+# what the current data measures (session 6, trainings with PYTHONHASHSEED=0),
+# so a real regression fails and noise does not.
+# held-out: 0.972 (never looked at example by example).
+# dev: 0.972, 0.944 before session 6 (written without seeing the training data;
+# its errors guided two rounds of new training data, so it is not untouched).
 # customers: real-customer style with the company's product and merchant names,
-# written apart in session 4 (0.934 with the catalogue, 0.871 before).
+# written apart in session 4 (0.945; 0.934 with the catalogue, 0.871 before).
 # fresh: written in session 5 by a helper who saw neither the training data nor
 # the other sets, less the examples that equal training ones; never looked at
-# example by example (0.910 on its 201 examples when first measured).
-MIN_ACCURACY = {"holdout": 0.95, "dev": 0.93, "customers": 0.915, "fresh": 0.89}
+# example by example, only at its confusion counts (0.910 in session 5, 0.920).
+MIN_ACCURACY = {"holdout": 0.95, "dev": 0.95, "customers": 0.925, "fresh": 0.90}
 
 
 def test_data_validates_without_warnings():

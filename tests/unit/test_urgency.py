@@ -113,6 +113,8 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
     pytest.param("会员突然扣了12块", id="sudden-renewal"),
     pytest.param("转账失败了 钱扣了又没转过去 会退吗", id="did-not-go-through"),
     pytest.param("在直播间买了个按摩仪 根本没用 想退货", id="useless-purchase"),
+    pytest.param("有什么办法保护账号不被盗", id="protect"),
+    pytest.param("大额转账能不能晚点到 我怕被骗", id="afraid-of-scams"),
 ])
 def test_not_found_where_nothing_was_stolen(text):
     assert not LEXICON.signals(text), LEXICON.signals(text)
