@@ -19,6 +19,12 @@ from typing import IO, Callable, Dict, Iterator, List, Mapping, Optional, Sequen
 LineFilter = Callable[[str], str]
 
 
+def training_environment(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment of a `rasa train` process: ours, with string hashing fixed
+    (bot.training: two trainings of the same data then give the same model)."""
+    return {**os.environ, "PYTHONHASHSEED": "0", **(extra or {})}
+
+
 @dataclass(frozen=True)
 class Service:
     """A named command whose output lines are shown as ``[name] line``.

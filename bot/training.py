@@ -15,11 +15,12 @@ was measured here.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Iterable, List, Optional
+
+from bot.processes import training_environment
 
 # What `rasa train` reads, plus our code that runs inside the trained pipeline.
 # data/faq and data/support are read at run time, not trained on.
@@ -27,11 +28,6 @@ INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules", "data/stories",
           "data/dictionary", "data/support/products.yml", "bot/rasa_ext/nlu", "bot/text",
           "constraints.txt")
 SUFFIX = ".inputs"
-
-
-def training_environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    """The environment of a `rasa train` process: ours, with string hashing fixed."""
-    return {**os.environ, "PYTHONHASHSEED": "0", **(extra or {})}
 
 
 def _files(root: Path, names: Iterable[str]) -> List[Path]:

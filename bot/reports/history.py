@@ -19,6 +19,7 @@ LISTEN = "action_listen"
 SESSION_START = "action_session_start"
 REPHRASE = "utter_please_rephrase"
 RATE_INTENT = "rate"
+INFORM_INTENT = "inform"
 RATING_ENTITY = "rating"
 # What asks for a rating: the bot after a solved problem, the console after a person resolved a ticket.
 BOT_RATING_REQUEST = "utter_ask_rating"
@@ -67,10 +68,13 @@ def _time(event: Mapping[str, Any]) -> datetime:
     return datetime.fromtimestamp(float(event.get("timestamp") or 0.0), timezone.utc)
 
 
-def rating_of(event: Mapping[str, Any]) -> Optional[int]:
-    """The 1–5 rating a customer message gives, if it is one."""
+def rating_of(event: Mapping[str, Any], just_asked: bool = False) -> Optional[int]:
+    """The 1–5 rating a customer message gives, if it is one: a ``rate`` message, or,
+    right after the rating question (``just_asked``), a bare number read as a detail
+    (``inform`` with a rating entity, as the rules take it)."""
     parse = event.get("parse_data") or {}
-    if (parse.get("intent") or {}).get("name") != RATE_INTENT:
+    intent = (parse.get("intent") or {}).get("name")
+    if intent != RATE_INTENT and not (just_asked and intent == INFORM_INTENT):
         return None
     for entity in parse.get("entities") or []:
         if entity.get("entity") == RATING_ENTITY:
@@ -97,6 +101,7 @@ class _Session:
     paused: bool = False
     request: Optional[str] = None  # what asked for the rating the customer gives next
     rated_request: bool = False  # a rating was already given for that request
+    just_asked: bool = False  # the bot's last act was the rating question
 
     def end_turn(self) -> None:
         if self.turn is not None and self.turn[0]:
@@ -111,7 +116,8 @@ class _Session:
         if self.started_at is None:
             self.started_at, self.channel = at, channel
         self.turn = None if self.paused else [False, False]
-        value = rating_of(event)
+        value = rating_of(event, self.just_asked)
+        self.just_asked = False
         if value is not None:
             rating = Rating(at, value, self.channel, self.request == HANDOFF_RATING_REQUEST)
             if self.rated_request and self.ratings:
@@ -122,7 +128,9 @@ class _Session:
 
     def action(self, name: str) -> None:
         if name in (BOT_RATING_REQUEST, HANDOFF_RATING_REQUEST):
-            self.request, self.rated_request = name, False
+            self.request, self.rated_request, self.just_asked = name, False, True
+        elif name != LISTEN:
+            self.just_asked = False
         if self.turn is not None and name not in (LISTEN, SESSION_START):
             self.turn[0] = True
             self.turn[1] = self.turn[1] or name == REPHRASE

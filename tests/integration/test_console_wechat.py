@@ -59,3 +59,14 @@ def test_after_48_hours_of_silence_nothing_is_sent(wechat_rasa, wechat_console, 
     assert "notice=reply_kept" in answer.headers["Location"]
     assert len(fake_api.sent_to(openid)) == sent_before
     assert "超过 48 小时" in agent.get(f"/tickets/{number}").body
+
+
+def test_a_follower_rates_a_resolved_ticket_by_typing_the_number(wechat_rasa, wechat_console, fake_api):
+    openid, number, agent = taken_ticket(wechat_rasa, wechat_console)
+    resolved = agent.post_form(f"/tickets/{number}/resolve", {"note": "银行退票，已原路退回"})
+    assert "notice=resolved" in resolved.headers["Location"]
+    question = fake_api.sent_to(openid)[-1]["text"]["content"]
+    assert "1. 1" in question and "5. 5" in question  # the rating buttons as numbered choices
+    status, reply = post_safe(wechat_rasa, text_xml(openid, "4"))
+    assert status == 200
+    assert any(thanks in reply_content(reply) for thanks in ("收到您的评价", "谢谢您的评分"))

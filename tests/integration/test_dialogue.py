@@ -36,6 +36,14 @@ async def test_sms_problem_answered_solved_and_rated(agent):
     assert turn.actions == ["utter_thank_rating", "utter_goodbye"]
 
 
+async def test_a_bare_number_after_the_rating_question_is_the_rating(agent):
+    sender = new_sender()
+    await say(agent, sender, "收不到验证码怎么办")
+    assert (await say(agent, sender, "好了 谢谢")).actions == ["utter_ask_rating"]
+    turn = await say(agent, sender, "4")
+    assert turn.actions == ["utter_thank_rating", "utter_goodbye"]
+
+
 async def test_failed_transfer_not_solved_starts_the_diagnostics(agent):
     sender = new_sender()
     turn = await say(agent, sender, "转账失败了 钱扣了对方没收到")

@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from bot.training import training_environment
+from bot.processes import training_environment
 from tests.conftest import RASA, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -27,12 +27,11 @@ from dateutil import tz
 
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.sla import ServiceHours, SlaClock
-from bot.processes import free_port, running
+from bot.processes import free_port, running, training_environment
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
 from bot.texts import Texts
-from bot.training import training_environment
 from tests.conftest import RASA, ROOT, WEBCHAT_SECRET
 from tests.support import live_history
 from tests.support.console import ConsoleServer, start_console

@@ -25,7 +25,8 @@ from tests.support.servers import ROOT
 from tests.support.webchat import new_session, send
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
-RATING = re.compile(r'"rating":\s*"([1-5])"|([1-5])\s*[分星]')
+# a rating button, "4分", or a bare "4" (right after the rating question the rules take it)
+RATING = re.compile(r'"rating":\s*"([1-5])"|([1-5])\s*[分星]|^\s*([1-5])\s*$')
 _ids = itertools.count()
 
 MISREAD = "为啥每个月都扣我9块9"  # the current model says inform; it is billing_issue
@@ -83,7 +84,7 @@ class Customer:
         self.tickets.update(NUMBER.findall(reply))
         rating = RATING.search(text)
         if rating and any(t in reply for t in THANKS):
-            self.ratings.append(int(rating.group(1) or rating.group(2)))
+            self.ratings.append(int(next(g for g in rating.groups() if g)))
         return reply
 
     @property

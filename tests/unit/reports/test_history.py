@@ -74,5 +74,18 @@ def test_what_is_a_rating():
     assert rating_of({"event": "user", "parse_data": {"intent": {"name": "rate"}, "entities": [
         {"entity": "rating", "value": "五", "normalized": 5.0}]}}) == 5
     assert rating_of(user(0, "5", "inform", rating=5)) is None
+    assert rating_of(user(0, "5", "inform", rating=5), just_asked=True) == 5
+    assert rating_of(user(0, "5", "transfer_failed", rating=5), just_asked=True) is None
     assert rating_of(user(0, "7分", "rate", rating=7)) is None
     assert rating_of(user(0, "好评", "rate")) is None
+
+
+def test_a_bare_number_counts_only_right_after_the_rating_question():
+    events = session(0) + [
+        action(1, "utter_ask_rating"), action(1, "action_listen"), user(2, "4", "inform", rating=4),
+        action(3, "utter_thank_rating"), action(3, "utter_goodbye"), action(3, "action_listen"),
+        user(4, "转了3次", "inform", rating=3), action(5, "action_lookup_faq"),
+        action(6, "action_handoff_resolved"), action(6, "action_listen"), user(7, "2", "inform", rating=2),
+    ]
+    [conversation] = conversations_of("u1", events)
+    assert [(r.value, r.after_handoff) for r in conversation.ratings] == [(4, False), (2, True)]
