@@ -9,6 +9,10 @@ RSS of the Rasa and action server processes found on this machine.
   python bench/load.py --rate 20 --duration 30  # open-loop Poisson arrivals
   python bench/load.py --rate 10 --find-max-rate --think 2  # raise the rate by --step
                                                 # until p99 reaches 500 ms
+
+All simulated customers come from one address: start the server with
+RATE_LIMIT_PER_IP=0 RATE_LIMIT_PER_SENDER=0 (`RATE_LIMIT_PER_IP=0
+RATE_LIMIT_PER_SENDER=0 make run`), or the channel's abuse limits answer 429.
 """
 from __future__ import annotations
 
