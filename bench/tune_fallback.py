@@ -25,7 +25,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
@@ -94,17 +94,33 @@ def ece(preds: Sequence[Prediction], bins: int = 10) -> float:
     return round(total, 4)
 
 
+def floor_gain(preds: Sequence[Prediction], floor: float, base: float) -> int:
+    """Wrong predictions a floor catches minus right ones it loses."""
+    caught = [p for p in preds if p.confidence < max(floor, base)]
+    return sum(not p.right for p in caught) - sum(p.right for p in caught)
+
+
+def fallback_rule(threshold: float, ambiguity: float) -> Callable[[Prediction], bool]:
+    """Rasa's FallbackClassifier: too unsure, or the runner-up too close."""
+    def falls_back(p: Prediction) -> bool:
+        return p.confidence < threshold or p.confidence - p.second < ambiguity
+    return falls_back
+
+
+def with_floors(rule: Callable[[Prediction], bool], floors: Dict[str, float]) -> Callable[[Prediction], bool]:
+    """The rule, plus a per-intent confidence floor."""
+    def falls_back(p: Prediction) -> bool:
+        return rule(p) or p.confidence < floors.get(p.intent, 0.0)
+    return falls_back
+
+
 def choose_floors(preds: Sequence[Prediction], base: float) -> Dict[str, float]:
     """Per predicted intent, the floor that catches most wrong minus right (ties: the lowest)."""
     floors: Dict[str, float] = {}
     for intent in sorted({p.intent for p in preds}):
         mine = [p for p in preds if p.intent == intent]
-
-        def gain(floor: float) -> int:
-            caught = [p for p in mine if p.confidence < max(floor, base)]
-            return sum(not p.right for p in caught) - sum(p.right for p in caught)
-        best = max(FLOORS, key=lambda f: (gain(f), -f))
-        if best > base and gain(best) > gain(base):
+        best = max(FLOORS, key=lambda f: (floor_gain(mine, f, base), -f))
+        if best > base and floor_gain(mine, best, base) > floor_gain(mine, base, base):
             floors[intent] = best
     return floors
 
@@ -118,12 +134,12 @@ def main() -> int:
                       "accuracy": round(sum(p.right for p in tuning) / len(tuning), 4)}))
     for threshold in THRESHOLDS:
         for ambiguity in AMBIGUITIES:
-            rule = (lambda p, t=threshold, a=ambiguity: p.confidence < t or p.confidence - p.second < a)
+            rule = fallback_rule(threshold, ambiguity)
             print(json.dumps({"threshold": threshold, "ambiguity": ambiguity, **score(tuning, rule)}))
     floors = choose_floors(tuning, base=0.4)
     print(json.dumps({"per_intent_floors_chosen_on": sets[0].name, "floors": floors}))
-    current = (lambda p: p.confidence < 0.4 or p.confidence - p.second < 0.05)
-    floored = (lambda p: current(p) or p.confidence < floors.get(p.intent, 0.0))
+    current = fallback_rule(0.4, 0.05)
+    floored = with_floors(current, floors)
     for path, preds in by_set.items():
         print(json.dumps({"set": path.name, "ece": ece(preds),
                           "current_0.4_0.05": score(preds, current),

@@ -3,10 +3,10 @@
 In order: a message that tells of theft or fraud (bot.urgency) gets the urgent
 entry of its kind, whatever the scores and whatever the NLU made of it (a story of
 money gone at night read as out of scope must not be told "we cannot help"); a
-message the NLU did not route to the FAQ gets nothing; otherwise the best entry answers when it reaches the threshold (higher
-when it lies outside the predicted intent's area) and no topic the knowledge base
-does not cover (not_covered.yml) comes close to it. Nothing else guesses: the
-rules then give a known problem its first aid.
+message the NLU did not route to the FAQ gets nothing; otherwise the best entry
+answers when it reaches the threshold (higher when it lies outside the predicted
+intent's area) and no topic the knowledge base does not cover (not_covered.yml)
+comes close to it. Nothing else guesses: the rules then give a known problem its first aid.
 
 ``FaqService`` rebuilds its index when a file under the FAQ directory changes,
 so editing an answer needs no retraining and no restart. A file that cannot be
