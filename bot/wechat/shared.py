@@ -26,6 +26,7 @@ import uuid
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+from bot.redis_client import connect
 from bot.wechat.inflight import Outcome
 from bot.wechat.memory import pick
 from bot.wechat.render import Answer, Button
@@ -33,13 +34,6 @@ from bot.wechat.render import Answer, Button
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05  # how often a request waiting for another worker's answer looks
-
-
-def connect(url: str) -> Any:
-    """A redis.asyncio client; it connects on first use, in the event loop that uses it."""
-    import redis.asyncio as redis
-
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
 
 def encode_answer(answer: Optional[Answer]) -> str:

@@ -8,10 +8,11 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.rasa_ext.channels.wechat.service import WeChatService
+from bot.redis_client import connect
 from bot.wechat.api import WeChatApi
 from bot.wechat.config import WeChatSettings
 from bot.wechat.parse import parse
-from bot.wechat.shared import RedisChoices, RedisPending, RedisTokenCache, SharedInFlight, connect
+from bot.wechat.shared import RedisChoices, RedisPending, RedisTokenCache, SharedInFlight
 from tests.support.fake_wechat import FakeWeChatApi
 from tests.support.wechat_platform import APP_ID, SECRET, TOKEN, reply_content, text_xml
 
