@@ -62,7 +62,8 @@ def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatAp
         return None
     tokens = None
     if settings.redis_url:  # share the workers' access token: fetching one would void theirs
-        from bot.wechat.shared import RedisTokenCache, connect, prefix_for
+        from bot.redis_client import connect
+        from bot.wechat.shared import RedisTokenCache, prefix_for
 
         tokens = RedisTokenCache(connect(settings.redis_url), prefix_for(wechat.app_id))
     return WeChatApi(wechat.app_id, wechat.secret, wechat.api_base, tokens=tokens)

@@ -7,6 +7,11 @@ not know which it has:
 - `SharedInFlight`: a message is claimed by one worker (``SET NX``); a retry
   that the platform sends to another worker waits for the answer the first one
   stores; exactly one request, or the late path, delivers it (a second ``SET NX``).
+  While the work runs the claim is a short lease that its worker renews; a
+  worker killed in the middle lets it lapse within ``LEASE_SECONDS``, and a
+  retry waiting on another worker takes the claim and does the work itself
+  instead of waiting for an answer that will never come. Once answered, the
+  claim is kept as long as the answer, so later retries are duplicates.
 - `RedisChoices`, `RedisPending`: the last buttons and the kept answer pieces of
   each follower, expiring like the in-memory ones.
 - `RedisTokenCache`: the access token, fetched by one worker at a time (a Redis
@@ -26,6 +31,7 @@ import uuid
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+from bot.redis_client import connect
 from bot.wechat.inflight import Outcome
 from bot.wechat.memory import pick
 from bot.wechat.render import Answer, Button
@@ -33,13 +39,10 @@ from bot.wechat.render import Answer, Button
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05  # how often a request waiting for another worker's answer looks
-
-
-def connect(url: str) -> Any:
-    """A redis.asyncio client; it connects on first use, in the event loop that uses it."""
-    import redis.asyncio as redis
-
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+# A retry that reaches a surviving worker right after the first one died waits up
+# to the reply timeout (4.5 s): a 4 s lease lapses within it. Renewed every
+# second, it survives a 3 s stall of a living worker's event loop.
+LEASE_SECONDS = 4.0
 
 
 def encode_answer(answer: Optional[Answer]) -> str:
@@ -62,18 +65,22 @@ class SharedEntry:
     """A message being handled here (``task``) or by another worker (``task`` None)."""
 
     def __init__(self, key: str, sender: str, on_late: Callable[[Optional[Answer]], Awaitable[None]],
-                 task: "Optional[asyncio.Task[Optional[Answer]]]" = None) -> None:
+                 task: "Optional[asyncio.Task[Optional[Answer]]]" = None,
+                 work: Optional[Callable[[], Awaitable[Optional[Answer]]]] = None) -> None:
         self.key = key
         self.sender = sender
         self.on_late = on_late
         self.task = task
+        self.work = work  # for taking over when the worker holding the claim dies
 
 
 class SharedInFlight:
-    def __init__(self, client: Any, prefix: str, keep_seconds: float = 300.0) -> None:
+    def __init__(self, client: Any, prefix: str, keep_seconds: float = 300.0,
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         self._redis = client
         self._prefix = prefix
         self._keep = int(keep_seconds)
+        self._lease_ms = int(lease_seconds * 1000)
         self._worker = uuid.uuid4().hex[:12]
         self._background: Set[asyncio.Task] = set()
 
@@ -83,9 +90,11 @@ class SharedInFlight:
     async def begin(self, key: str, sender: str, work: Callable[[], Awaitable[Optional[Answer]]],
                     on_late: Callable[[Optional[Answer]], Awaitable[None]],
                     track: bool = True) -> Tuple[SharedEntry, bool]:
-        claimed = await self._redis.set(self._key("claim", key), self._worker, nx=True, ex=self._keep)
+        answered = await self._redis.exists(self._key("answer", key))
+        claimed = not answered and await self._redis.set(self._key("claim", key), self._worker, nx=True,
+                                                         px=self._lease_ms)
         if not claimed:
-            return SharedEntry(key, sender, on_late), False
+            return SharedEntry(key, sender, on_late, work=work), False
         if track:
             await self._redis.set(self._key("latest", sender), key, ex=self._keep)
         entry = SharedEntry(key, sender, on_late)
@@ -93,17 +102,32 @@ class SharedInFlight:
         return entry, True
 
     async def _run(self, entry: SharedEntry, work: Callable[[], Awaitable[Optional[Answer]]]) -> Optional[Answer]:
+        renewing = asyncio.ensure_future(self._renew(entry.key))
         try:
             result: Optional[Answer] = await work()
         except Exception:
             logger.exception("wechat: message handling failed")
             result = None
+        finally:
+            renewing.cancel()
         # Store, then count waiters; a waiter stops waiting, then looks for the answer.
         # Redis orders the four steps, so at least one side sees the other and claims.
-        await self._redis.set(self._key("answer", entry.key), encode_answer(result), ex=self._keep)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key("answer", entry.key), encode_answer(result), ex=self._keep)
+            pipe.set(self._key("claim", entry.key), self._worker, ex=self._keep)
+            await pipe.execute()
         if int(await self._redis.get(self._key("waiters", entry.key)) or 0) <= 0:
             await self._deliver_late_if_unclaimed(entry, result)
         return result
+
+    async def _renew(self, key: str) -> None:
+        """Keep this worker's lease on ``key`` while its work runs."""
+        while True:
+            await asyncio.sleep(self._lease_ms / 4000)  # a quarter of the lease
+            try:
+                await self._redis.pexpire(self._key("claim", key), self._lease_ms)
+            except Exception as error:  # noqa: BLE001 - the next renewal tries again
+                logger.warning("wechat: renewing a claim failed: %s", type(error).__name__)
 
     async def _claim(self, key: str) -> bool:
         return bool(await self._redis.set(self._key("delivered", key), self._worker, nx=True, ex=self._keep))
@@ -151,7 +175,20 @@ class SharedInFlight:
         while time.monotonic() < deadline:
             if await self._redis.exists(self._key("answer", entry.key)):
                 return
+            if await self._take_over(entry):
+                await self._until_answered(entry, deadline - time.monotonic())
+                return
             await asyncio.sleep(min(POLL_SECONDS, max(deadline - time.monotonic(), 0)))
+
+    async def _take_over(self, entry: SharedEntry) -> bool:
+        """Claim and start the work of a message whose worker let its lease lapse."""
+        if entry.work is None or await self._redis.exists(self._key("claim", entry.key)):
+            return False
+        if not await self._redis.set(self._key("claim", entry.key), self._worker, nx=True, px=self._lease_ms):
+            return False
+        logger.warning("wechat: the worker handling %s is gone; handling it here", entry.key.split(":", 1)[1])
+        entry.task = asyncio.ensure_future(self._run(entry, entry.work))
+        return True
 
     async def unfinished(self, sender: str) -> Optional[SharedEntry]:
         """The sender's latest message if some worker is still preparing its answer."""
@@ -159,8 +196,9 @@ class SharedInFlight:
         if raw is None:
             return None
         key = raw.decode() if isinstance(raw, bytes) else str(raw)
-        if await self._redis.exists(self._key("answer", key)):
-            return None
+        if await self._redis.exists(self._key("answer", key)) or \
+                not await self._redis.exists(self._key("claim", key)):
+            return None  # answered, or its worker died: nobody is preparing anything
 
         async def nothing(_: Optional[Answer]) -> None:
             return None

@@ -7,11 +7,12 @@ import uuid
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.rasa_ext.channels.wechat.service import WeChatService
+from bot.rasa_ext.channels.wechat.service import WeChatService, dedup_key
+from bot.redis_client import connect
 from bot.wechat.api import WeChatApi
 from bot.wechat.config import WeChatSettings
 from bot.wechat.parse import parse
-from bot.wechat.shared import RedisChoices, RedisPending, RedisTokenCache, SharedInFlight, connect
+from bot.wechat.shared import RedisChoices, RedisPending, RedisTokenCache, SharedInFlight
 from tests.support.fake_wechat import FakeWeChatApi
 from tests.support.wechat_platform import APP_ID, SECRET, TOKEN, reply_content, text_xml
 
@@ -43,11 +44,11 @@ async def workers(redis_url, redis_prefix):
         {"token": TOKEN, "app_id": APP_ID, "mode": "plaintext", "customer_service_api": False,
          "reply_timeout": 0.5}, {})
 
-    def build() -> WeChatService:
+    def build(lease_seconds: float = 8.0) -> WeChatService:
         client = connect(redis_url)
         clients.append(client)
         prefix = f"{redis_prefix}:"
-        service = WeChatService(settings, None, inflight=SharedInFlight(client, prefix, 60),
+        service = WeChatService(settings, None, inflight=SharedInFlight(client, prefix, 60, lease_seconds),
                                 choices=RedisChoices(client, prefix), pending=RedisPending(client, prefix))
         services.append(service)
         return service
@@ -108,6 +109,32 @@ async def test_an_answer_nobody_waits_for_is_kept_for_continue_exactly_once(work
     kept = await second.answer(message(sender, "继续"), rasa)
     assert "答：账单不对" in reply_content(kept)
     assert await first.pending.take_all(sender) == []
+
+
+async def test_a_retry_after_its_worker_died_is_answered_by_another(workers, redis_url, redis_prefix):
+    survivor, rasa = workers(lease_seconds=0.5), CountingRasa()
+    incoming = message(f"o-{uuid.uuid4().hex[:8]}", "转账一直失败", "9101")
+    # What a worker SIGKILLed in the middle of the turn leaves in Redis: its lease, no answer.
+    client = connect(redis_url)
+    await client.set(f"{redis_prefix}:claim:{dedup_key(incoming)}", "killed-worker", px=200)
+    await client.aclose() if hasattr(client, "aclose") else await client.close()
+    retried = await survivor.answer(incoming, rasa)  # the platform's retry: waits, then takes over
+    assert rasa.texts == ["转账一直失败"] and "答：转账一直失败" in reply_content(retried)
+    assert await survivor.answer(incoming, rasa) == ""  # later tries are duplicates
+
+
+async def test_a_living_worker_keeps_its_claim_past_the_lease(workers):
+    first, second, rasa = workers(lease_seconds=0.4), workers(lease_seconds=0.4), CountingRasa()
+    incoming = message(f"o-{uuid.uuid4().hex[:8]}", "验证码收不到", "9102")
+    rasa.gate.clear()
+    await first.answer(incoming, rasa)  # slow: answered later, the lease renewed meanwhile
+    await asyncio.sleep(1.0)
+    retry = asyncio.ensure_future(second.answer(incoming, rasa))
+    await asyncio.sleep(0.1)
+    rasa.gate.set()
+    retried = await retry
+    assert rasa.texts == ["验证码收不到"] and "答：验证码收不到" in reply_content(retried)
+    await first.inflight.drain()
 
 
 async def test_two_workers_fetch_one_access_token(redis_url, redis_prefix):

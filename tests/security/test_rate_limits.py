@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bot.security.ratelimit import Limit, RateLimiter
+from bot.security.ratelimit import Limit, MemoryRateLimiter
 from tests.support.http import request
 from tests.support.webchat import webchat_app
 
@@ -17,7 +17,7 @@ API = "/webhooks/webchat"
 
 def test_a_bucket_refills_at_its_rate():
     now = [0.0]
-    limiter = RateLimiter(Limit(per_minute=60, burst=2), clock=lambda: now[0])
+    limiter = MemoryRateLimiter(Limit(per_minute=60, burst=2), clock=lambda: now[0])
     assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
     assert limiter.allow("b")  # every key has its own bucket
     assert limiter.retry_after("a") == 1
@@ -26,7 +26,7 @@ def test_a_bucket_refills_at_its_rate():
 
 
 def test_zero_turns_a_limit_off():
-    limiter = RateLimiter(Limit(per_minute=0, burst=0))
+    limiter = MemoryRateLimiter(Limit(per_minute=0, burst=0))
     assert all(limiter.allow("a") for _ in range(1000))
 
 

@@ -60,7 +60,7 @@ class LimitedRestInput(RestInput):
 
         bp = super().blueprint(noting_failures)
         settings = self._settings or Settings.from_env()
-        limits = ClientLimits.from_settings(settings)
+        limits = ClientLimits.from_settings(settings, self.name())
         texts = Texts.load(settings.support_dir).replies("webchat")
 
         @bp.middleware("request")
@@ -75,8 +75,8 @@ class LimitedRestInput(RestInput):
                     or not isinstance(body.get("message", ""), str):
                 return _refuse(400, "bad_request", texts.render("rest_bad_request"))
             try:
-                limits.check_address(request)
-                limits.check_sender(body.get("sender") or "default")
+                await limits.check_address(request)
+                await limits.check_sender(body.get("sender") or "default")
             except RateLimited as limited:
                 return _refuse(429, "rate_limited", texts.render("rate_limited", seconds=limited.retry_after),
                                limited.retry_after)

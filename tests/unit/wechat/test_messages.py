@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from bot.security.ratelimit import Limit, RateLimiter
+from bot.security.ratelimit import Limit, MemoryRateLimiter
 from tests.support.wechat_platform import Platform, event_xml, message_xml, reply_content, text_xml
 
 platform = Platform()
@@ -36,7 +36,7 @@ async def test_text_reaches_rasa_with_openid_and_channel_metadata(make_service, 
 
 
 async def test_a_follower_sending_too_fast_is_told_and_not_passed_on(make_service, rasa):
-    service = make_service(per_follower=RateLimiter(Limit(per_minute=6, burst=2)))
+    service = make_service(per_follower=MemoryRateLimiter(Limit(per_minute=6, burst=2)))
     user = openid()
     replies = [await post(service, rasa, text_xml(user, f"第{i}条", msg_id=str(9000 + i))) for i in range(3)]
     assert replies[:2] == ["答：第0条", "答：第1条"] and "太快" in replies[2]

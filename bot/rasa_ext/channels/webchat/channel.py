@@ -173,7 +173,7 @@ class WebChatInput(InputChannel):
         self._outbox = Outbox(make_engine(settings.database_url), self._wakeups)
         self._signer = TokenSigner(load_secret(settings.webchat_secret, settings.webchat_secret_file))
         self.texts = Texts.load(settings.support_dir).replies("webchat")
-        self._limits = ClientLimits.from_settings(settings)
+        self._limits = ClientLimits.from_settings(settings, self.name())
         self._redactor = default_redactor()  # codes and passwords never reach the outbox
 
     async def start(self) -> None:
@@ -329,11 +329,11 @@ class WebChatInput(InputChannel):
         @bp.middleware("request")
         async def _per_client_address(request: Request) -> None:
             if request.path.startswith(f"{API}/"):
-                self.limits.check_address(request)
+                await self.limits.check_address(request)
 
         @bp.route(f"{API}/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
-            self.limits.check_new_session(request)
+            await self.limits.check_new_session(request)
             identity, refused = self._identity(self._json_body(request))
             return response.json({"token": self.signer.issue(identity.sender_id),
                                   "user": identity.user_id is not None,
@@ -349,7 +349,7 @@ class WebChatInput(InputChannel):
         @bp.route(f"{API}/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             sender_id = self._authorize(request)
-            self.limits.check_sender(sender_id)
+            await self.limits.check_sender(sender_id)
             body = self._json_body(request)
             text, shown = self._message_text(body)
             metadata = self._metadata(body, sender_id)

@@ -45,9 +45,8 @@ class WeChatInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         settings = Settings.from_env()
-        return cls(WeChatSettings.from_credentials(credentials, settings.wechat_environment(),
-                                                   settings.support_dir), ClientLimits.from_settings(settings),
-                   redis_url=settings.redis_url)
+        wechat = WeChatSettings.from_credentials(credentials, settings.wechat_environment(), settings.support_dir)
+        return cls(wechat, ClientLimits.from_settings(settings, cls.name()), redis_url=settings.redis_url)
 
     def __init__(self, settings: WeChatSettings, limits: Optional[ClientLimits] = None,
                  redis_url: str = "") -> None:
@@ -89,7 +88,7 @@ class WeChatInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if self.limits is not None:
                 try:
-                    self.limits.check_address(request)  # WeChat's own servers stay far below it
+                    await self.limits.check_address(request)  # WeChat's own servers stay far below it
                 except RateLimited as limited:
                     return response.text("too many requests", status=429,
                                          headers={"Retry-After": str(limited.retry_after)})

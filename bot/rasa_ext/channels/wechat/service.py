@@ -165,7 +165,7 @@ class WeChatService:
     async def _process(self, message: BaseMessage, decision: Any, on_message: OnMessage) -> Answer:
         if isinstance(decision, Fixed):
             return Answer(self.replies.render(decision.reply))
-        if self.per_follower is not None and not self.per_follower.allow(message.source):
+        if self.per_follower is not None and await self.per_follower.take(message.source) is not None:
             # Not a 429: the platform would retry it. The follower is told instead.
             logger.info("wechat: %s is sending too fast, not passed to the bot", who(message.source))
             return Answer(self.replies.render("too_fast"))
