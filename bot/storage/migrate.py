@@ -81,6 +81,12 @@ def upgrade(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
+def hold_schema_lock(connection: Connection) -> None:
+    """Inside ``connection``'s transaction, wait for the lock migrations hold (PostgreSQL):
+    released when the transaction ends."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+
+
 def current_revision(url: str) -> Optional[str]:
     engine = make_engine(url)
     try:

@@ -112,3 +112,26 @@ def test_concurrent_upgrades_of_an_empty_database_wait_for_each_other(postgres_u
     assert [r.returncode for r in results] == [0] * len(commands), \
         [r.stderr[-800:] for r in results if r.returncode]
     require_current(postgres_url)
+
+
+def test_rasa_stores_starting_at_once_create_the_events_table_without_errors(postgres_url, caplog):
+    """Workers starting together on a fresh database: one creates Rasa's table, none logs an error."""
+    import logging
+    import threading
+
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
+
+    start = threading.Barrier(6)
+
+    def start_worker(_: int) -> CachedSQLTrackerStore:
+        start.wait()
+        return CachedSQLTrackerStore(Domain.empty(), dialect="postgresql", host=postgres_url, cache_size=0)
+
+    with caplog.at_level(logging.ERROR), ThreadPoolExecutor(6) as pool:
+        stores = list(pool.map(start_worker, range(6)))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "events" in _tables(postgres_url)
+    for store in stores:
+        store.engine.dispose()

@@ -30,12 +30,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.tracker_store.cache import CachedConversation, ConversationCache, StoredEvent
 from bot.security.stored_events import without_secrets
+from bot.storage.migrate import hold_schema_lock
 from bot.storage.sqlite import apply_pragmas, is_sqlite_file
 
 # Set on trackers handed out or saved by this store: how many of
@@ -62,6 +64,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Optional[Domain] = None,
                  cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
+        _create_events_table_once(kwargs.get("host"))
         super().__init__(domain, **kwargs)
         self._redactor = default_redactor()  # built at start, not in the first customer's turn
         if is_sqlite_file(self.engine.url):
@@ -155,6 +158,28 @@ def _serialise(event: Event, redactor: Redactor) -> Tuple[StoredEvent, Dict[str,
         "action_name": data.get("name"),
         "data": stored.data,
     }
+
+
+def _create_events_table_once(url: Optional[str]) -> None:
+    """Create Rasa's table on PostgreSQL under the migrations' lock, before Rasa tries.
+
+    Rasa's store runs ``create_all`` in every process. Several workers starting at
+    once on a fresh PostgreSQL database race there, and the losers log
+    ``Could not create tables: DuplicateTable`` as an ERROR. Taking the lock first
+    lets exactly one create it; Rasa's own ``create_all`` then finds it. ``url`` is
+    the store's ``url`` (Rasa passes it as ``host``); other dialects are left to Rasa.
+    """
+    if not url or "://" not in url or make_url(url).get_backend_name() != "postgresql":
+        return
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            hold_schema_lock(connection)
+            SQLTrackerStore.Base.metadata.create_all(connection)
+    except sa.exc.OperationalError:
+        pass  # not reachable yet: Rasa's own start-up waits for the database and says so
+    finally:
+        engine.dispose()
 
 
 def _mark_stored(tracker: DialogueStateTracker) -> None:
