@@ -90,6 +90,8 @@ class SharedInFlight:
     async def begin(self, key: str, sender: str, work: Callable[[], Awaitable[Optional[Answer]]],
                     on_late: Callable[[Optional[Answer]], Awaitable[None]],
                     track: bool = True) -> Tuple[SharedEntry, bool]:
+        # An answered message's claim lives as long as its answer, unless a renewal
+        # still on its way shortened it: the answer, not the claim, says "done".
         answered = await self._redis.exists(self._key("answer", key))
         claimed = not answered and await self._redis.set(self._key("claim", key), self._worker, nx=True,
                                                          px=self._lease_ms)
@@ -182,9 +184,8 @@ class SharedInFlight:
 
     async def _take_over(self, entry: SharedEntry) -> bool:
         """Claim and start the work of a message whose worker let its lease lapse."""
-        if entry.work is None or await self._redis.exists(self._key("claim", entry.key)):
-            return False
-        if not await self._redis.set(self._key("claim", entry.key), self._worker, nx=True, px=self._lease_ms):
+        if entry.work is None or not await self._redis.set(self._key("claim", entry.key), self._worker,
+                                                           nx=True, px=self._lease_ms):
             return False
         logger.warning("wechat: the worker handling %s is gone; handling it here", entry.key.split(":", 1)[1])
         entry.task = asyncio.ensure_future(self._run(entry, entry.work))

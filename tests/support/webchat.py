@@ -92,8 +92,9 @@ def new_session(base_url: str, **fields: Any) -> Dict[str, Any]:
     return body
 
 
-def send(base_url: str, token: str, text: str, **fields: Any) -> Tuple[int, Dict[str, Any]]:
-    return request(f"{base_url}/webhooks/webchat/message", {"text": text, **fields}, token=token)
+def send(base_url: str, token: str, text: str, timeout: float = 10, **fields: Any) -> Tuple[int, Dict[str, Any]]:
+    """``fields`` go into the message body beside ``text``."""
+    return request(f"{base_url}/webhooks/webchat/message", {"text": text, **fields}, token=token, timeout=timeout)
 
 
 AsyncCall = Callable[..., Any]
