@@ -25,7 +25,7 @@ from bot.processes import training_environment
 # What `rasa train` reads, plus our code that runs inside the trained pipeline.
 # data/faq and data/support are read at run time, not trained on.
 INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules", "data/stories",
-          "data/dictionary", "data/support/products.yml", "bot/rasa_ext/nlu", "bot/text",
+          "data/dictionary", "data/support/products.yml", "bot/rasa_ext/nlu", "bot/text", "bot/semantics",
           "constraints.txt")
 SUFFIX = ".inputs"
 

@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 import yaml
 
+from bench.real_dev import REAL_DEV, load_rows
 from bot.text.catalogue import Catalogue
 from tests.support.servers import ROOT
 
@@ -122,3 +123,22 @@ def test_every_entity_annotation_falls_on_token_edges(tmp_path):
             misaligned += [(example.get("text"), e["value"]) for e in entities
                            if e["start"] not in starts or e["end"] not in ends]
     assert misaligned == []
+
+
+def _bigrams(text: str) -> set:
+    squeezed = re.sub(r"[\s\W_]+", "", text.lower())
+    return {squeezed[i:i + 2] for i in range(len(squeezed) - 1)} or {squeezed}
+
+
+@pytest.mark.skipif(not REAL_DEV.is_file(), reason="../shared/nlu/real_dev.tsv is not here")
+def test_no_training_example_copies_or_closely_paraphrases_a_real_development_message(training):
+    """The real development set measures; nothing of it may reach the training data,
+    not even a sentence with a word or two changed (character bigram overlap ≥ 0.75)."""
+    trained = [(e, _bigrams(CATALOGUE.normalise(e))) for examples in training.values() for e in examples]
+    close = []
+    for row in load_rows(REAL_DEV):
+        real = _bigrams(CATALOGUE.normalise(row.text))
+        for example, grams in trained:
+            if len(real & grams) / len(real | grams) >= 0.75:
+                close.append((row.text, example))
+    assert close == []
