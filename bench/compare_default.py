@@ -8,7 +8,9 @@ scratch (an empty Rasa cache each), then measured in one run:
 
 - intent accuracy and macro-F1 on the held-out set (tests/nlu/holdout.yml), the
   dev set (tests/nlu/dev.yml) and the two sets written apart in real-customer
-  style (tests/nlu/customers.yml, tests/nlu/fresh.yml);
+  style (tests/nlu/customers.yml, tests/nlu/fresh.yml); routed right and plain
+  accuracy on the real development set (../shared/nlu/real_dev.tsv, bench/real_dev.py),
+  overall, per source and per label;
 - per-turn latency and throughput through a real `rasa run` (REST channel, a
   SQLite tracker store, our action server) with bench/conversations.yml: one
   customer at a time, and 10 customers with no think time. Ours runs with the
@@ -17,6 +19,7 @@ scratch (an empty Rasa cache each), then measured in one run:
 
   python bench/compare_default.py           # train both, measure, print ratios
   python bench/compare_default.py --reuse   # keep models already in bench/out/compare
+  python bench/compare_default.py --only ours   # one side (the default trains for about 55 minutes)
 """
 from __future__ import annotations
 
@@ -35,6 +38,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import closed_loop, report  # noqa: E402
+from real_dev import REAL_DEV, load_rows  # noqa: E402
+from real_dev import score as real_dev_score  # noqa: E402
 
 from bot.cli import rasa_command  # noqa: E402
 from bot.processes import free_port, running  # noqa: E402
@@ -90,19 +95,25 @@ def nlu_scores(model: Path) -> Dict[str, Dict[str, float]]:
 
     configure_structlog(logging.WARNING)  # otherwise every parse is printed
     agent = Agent.load(str(model))
-    scores = {}
+    scores: Dict[str, Dict] = {}
+
+    async def parse_all(texts: List[str]) -> List[str]:
+        return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
+
     for name, path in EVALUATION_SETS.items():
         examples = [e for e in load_data(str(path)).intent_examples]
         gold = [e.get("intent") for e in examples]
-
-        async def parse_all(texts: List[str]) -> List[str]:
-            return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 
         predicted = asyncio.run(parse_all([e.get("text") for e in examples]))
         scores[name] = {
             "intent_accuracy": round(accuracy_score(gold, predicted), 4),
             "intent_macro_f1": round(f1_score(gold, predicted, labels=sorted(set(gold)),
                                               average="macro"), 4)}
+    if REAL_DEV.is_file():
+        rows = load_rows()
+        predicted = asyncio.run(parse_all([r.text for r in rows]))
+        scores["real_dev"] = {key: [value["routed_right"], value["plain"]]
+                              for key, value in real_dev_score(rows, predicted).items()}
     return scores
 
 
@@ -171,6 +182,7 @@ def ratios(ours: Dict, default: Dict) -> Dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuse", action="store_true", help="reuse models trained by an earlier run")
+    parser.add_argument("--only", choices=["ours", "default"], help="train and measure one side only")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     default_path = OUT / "default_config.yml"
@@ -181,12 +193,15 @@ def main() -> int:
     our_store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]["type"]
     for name, config, store, rasa in (("ours", ROOT / "config.yml", our_store, rasa_command()),
                                       ("default", default_path, "SQL", [str(BIN / "rasa")])):
+        if args.only and name != args.only:
+            continue
         model, seconds = train(name, config, args.reuse)
         results[name] = {"train_s": round(seconds, 1), "tracker_store": store,
                          "nlu": nlu_scores(model),
                          "load": load_scores(name, model, conversations, store, rasa)}
         print(json.dumps({name: results[name]}, ensure_ascii=False), flush=True)
-    print(json.dumps({"ratios (ours vs default)": ratios(results["ours"], results["default"])}))
+    if len(results) == 2:
+        print(json.dumps({"ratios (ours vs default)": ratios(results["ours"], results["default"])}))
     return 0
 
 

@@ -91,3 +91,9 @@ def test_training_filled_the_embedding_cache(components):
 def test_character_ngrams_cross_word_boundaries():
     assert ngrams("借款 没到账", 2, 2) == ["借款", "款 ", " 没", "没到", "到账"]
     assert ngrams("ABC", 1, 1) == ["a", "b", "c"]
+
+
+def test_an_empty_message_gets_no_intent_so_the_fallback_can_take_it(components):
+    message = parse(components, "")
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+    assert message.get("intent_ranking") == []
