@@ -20,6 +20,15 @@ from bot.semantics.engine import load_model
 DIMENSION = 384
 # e5 reads "query: " for classification and symmetric similarity (its model card).
 PREFIX = "query"
+# The encoder's cost grows with the square of the length (a pasted 20 000-character
+# message took a minute); a message's meaning is in its opening and its end, and the
+# character n-grams still read all of it.
+HEAD, TAIL = 96, 32
+
+
+def clipped(text: str) -> str:
+    """At most HEAD + TAIL characters: the opening and the end of a long message."""
+    return text if len(text) <= HEAD + TAIL + 1 else f"{text[:HEAD]}…{text[-TAIL:]}"
 
 
 class SentenceEncoder:
@@ -50,7 +59,7 @@ class SentenceEncoder:
         return self.encode([text])[0]
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        texts = [t if t.strip() else "-" for t in texts]  # the engine needs a token
+        texts = [clipped(t) if t.strip() else "-" for t in texts]  # the engine needs a token
         known: Dict[str, np.ndarray] = self._cache.get_many(self.identity, texts) if self._cache else {}
         missing = sorted({t for t in texts if t not in known}, key=len)  # like lengths batch best
         fresh: Dict[str, np.ndarray] = {}

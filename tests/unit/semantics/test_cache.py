@@ -54,3 +54,12 @@ def test_blank_texts_and_empty_batches():
     encoder = SentenceEncoder(model=CountingModel())
     assert encoder.encode([]).shape == (0, 4)
     assert encoder.encode(["  "]).shape == (1, 4)
+
+
+def test_a_long_message_is_read_by_its_opening_and_its_end():
+    model = CountingModel()
+    pasted = "你好" + "我的转账失败了" * 3000 + "怎么办"
+    SentenceEncoder(model=model).encode([pasted, "短消息"])
+    assert sorted(len(t) for t in model.embedded) == [3, 129]
+    long_one = max(model.embedded, key=len)
+    assert long_one.startswith("你好我的转账") and long_one.endswith("失败了怎么办")
