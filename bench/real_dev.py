@@ -21,11 +21,15 @@ import collections
 import csv
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.tune_fallback import fallback_rule  # noqa: E402
+
 REAL_DEV = ROOT.parent / "shared" / "nlu" / "real_dev.tsv"
 FALLBACK = "nlu_fallback"
 OTHER = {"out_of_scope", "general_question", FALLBACK}
@@ -86,9 +90,9 @@ def confusions(rows: Sequence[Row], predicted: Sequence[str], most: int = 12) ->
 
 
 def with_fallback(parsed: Iterable[Parsed], threshold: float, ambiguity: float) -> List[str]:
-    """Rasa's FallbackClassifier rule applied to the classifier's answers."""
-    return [FALLBACK if p.confidence < threshold or p.confidence - p.second < ambiguity else p.intent
-            for p in parsed]
+    """Rasa's FallbackClassifier rule (bench/tune_fallback.py's) applied to the classifier's answers."""
+    falls_back = fallback_rule(threshold, ambiguity)
+    return [FALLBACK if falls_back(p) else p.intent for p in parsed]
 
 
 def fallback_curve(rows: Sequence[Row], parsed: Sequence[Parsed]) -> List[Dict[str, float]]:
