@@ -48,8 +48,8 @@ def peak_rss_mb() -> Dict[str, float]:
             status = (proc / "status").read_text()
         except OSError:
             continue
-        if "rasa run" not in cmdline or "python" not in cmdline:
-            continue
+        if "python" not in cmdline or not ("rasa run" in cmdline or "bot.rasa_ext.launcher run" in cmdline):
+            continue  # Rasa's own command, or the project's launcher (python -m bot.rasa_ext.launcher run)
         name = "actions" if "rasa run actions" in cmdline else "rasa"
         hwm = next((l for l in status.splitlines() if l.startswith("VmHWM")), None)
         if hwm:

@@ -18,6 +18,14 @@ history and every prediction (``RulePolicy._rule_key_to_state``); with the
 form rules that was most of the policy's time. The parsed states are read, never
 changed, so each key is parsed once.
 
+Understanding a message runs the sentence encoder (10-40 ms of C code that
+releases the GIL) on the event loop: every other conversation of the server
+waited for it. ``parse_message`` here runs the same NLU graph in one NLU thread
+(so NLU components never run concurrently with themselves) and awaits it; the
+loop meanwhile serves other customers' action calls and tracker writes. Rasa's
+debug line with the message's text and entities is left out (it would put what
+a customer typed, card numbers included, in a debug log).
+
 Installed by one explicit call, `install()`, made by the project's Rasa entry
 point (`python -m bot.rasa_ext.launcher`, used by `make run`, `make shell`, the
 tests and the benchmarks). Each patch replaces a method whose behaviour the
@@ -27,16 +35,21 @@ shipped, only slower). A plain `rasa run` works the same, without the speed-ups.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Callable, Dict, Optional, Text, Type
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.processor import MessageProcessor
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.version import __version__ as RASA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -90,6 +103,30 @@ def _remembering(resolve: Callable[..., Optional[Type[Event]]]) -> Callable[...,
     return resolve_by_type
 
 
+rasas_parse_message = MessageProcessor.parse_message  # as shipped (this module is what replaces it)
+
+
+@lru_cache(maxsize=1)
+def _nlu_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
+
+
+async def parse_message(self: MessageProcessor, message: UserMessage,
+                        tracker: Optional[DialogueStateTracker] = None,
+                        only_output_properties: bool = True) -> Dict[Text, Any]:
+    """MessageProcessor.parse_message with the NLU graph run off the event loop."""
+    if self.http_interpreter:
+        parse_data = await self.http_interpreter.parse(message)
+    else:
+        if tracker is None:
+            tracker = DialogueStateTracker.from_events(message.sender_id, [])
+        parse_data = await asyncio.get_running_loop().run_in_executor(
+            _nlu_thread(), self._parse_message_with_graph, message, tracker, only_output_properties)
+    self._update_full_retrieval_intent(parse_data)
+    self._check_for_unseen_features(parse_data)
+    return parse_data
+
+
 # Rule keys of the loaded models; a model has a few hundred.
 _RULE_KEYS_KEPT = 20_000
 
@@ -104,6 +141,7 @@ def install(rasa_version: str = RASA_VERSION) -> bool:
                        rasa_version, ", ".join(sorted(TESTED_WITH)))
         return False
     RemoteAction._validate_action_result = validate_action_result
+    MessageProcessor.parse_message = parse_message
     if not hasattr(RulePolicy._rule_key_to_state, "cache_info"):
         RulePolicy._rule_key_to_state = staticmethod(
             lru_cache(maxsize=_RULE_KEYS_KEPT)(RulePolicy._rule_key_to_state))
@@ -112,4 +150,4 @@ def install(rasa_version: str = RASA_VERSION) -> bool:
     return True
 
 
-__all__ = ["ValidationError", "install", "validate_action_result"]
+__all__ = ["ValidationError", "install", "parse_message", "validate_action_result"]

@@ -1,5 +1,8 @@
 """The patches of Rasa internals: installed by one explicit call, only on the tested
 Rasa version, and each behaving exactly as the Rasa code it replaces."""
+import asyncio
+from typing import Any, Dict, List, Tuple
+
 import jsonschema
 import pytest
 from jsonschema import ValidationError
@@ -97,3 +100,32 @@ def test_rule_keys_are_parsed_once_into_rasas_states():
     assert parse(key) == json.loads(key)
     assert parse(key) is parse(key)
     assert parse.cache_info().hits == hits + 2
+
+
+@pytest.mark.model
+def test_understanding_runs_off_the_event_loop_and_reads_as_rasas_own(agent):
+    """The encoder's time is the loop's free time: other customers are served meanwhile."""
+    from rasa.core.channels.channel import UserMessage
+
+    texts = ["昨天下午三点给招行转了两千元 一直显示处理中 到底什么时候能到", "5分", "你好", ""]
+
+    async def parse_all(parse) -> Tuple[List[Dict[str, Any]], int]:
+        ticks = 0
+
+        async def ticking() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticker = asyncio.create_task(ticking())
+        await asyncio.sleep(0)
+        started = ticks
+        parsed = [await parse(agent.processor, UserMessage(text, sender_id="s")) for text in texts]
+        ticker.cancel()
+        return parsed, ticks - started
+
+    ours, ticks_meanwhile = asyncio.run(parse_all(patches.parse_message))
+    theirs, ticks_blocked = asyncio.run(parse_all(patches.rasas_parse_message))
+    assert ours == theirs
+    assert ticks_blocked <= len(texts) and ticks_meanwhile > 10 * len(texts)
