@@ -22,6 +22,7 @@ from actions.transcript import (
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.loops import WAIT_LOOP
 from bot.pii.masks import MASKS
+from bot.pii.masks import phone_last4 as last_four_of_phone
 from bot.pii.recognizers import PHONE
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import NewTicket, TicketStoreUnavailable
@@ -62,6 +63,8 @@ def diagnostics_from(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _masked_phone(value: str) -> str:
+    if "*" in value:
+        return value  # masked when stored (bot.security.stored_events)
     digits = normalize_phone(value) or value
     return MASKS[PHONE](digits) if len(digits) >= 8 else value
 
@@ -74,8 +77,9 @@ def phone_last4(tracker: Tracker) -> Optional[str]:
         if entity.get("entity") == "phone_number"]
     for raw in candidates:
         digits = normalize_phone(str(raw)) if raw else None
-        if digits:
-            return digits[-4:]
+        last4 = digits[-4:] if digits else (last_four_of_phone(str(raw)) if raw else None)
+        if last4:
+            return last4
     return None
 
 

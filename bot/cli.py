@@ -27,8 +27,21 @@ def rasa_command(*args: str) -> List[str]:
     return [sys.executable, "-m", "bot.rasa_ext.launcher", *args]
 
 
+# rasa-sdk listens on every interface unless told otherwise; Rasa calls it on loopback.
+ACTION_SERVER_ENV = {"SANIC_HOST": "127.0.0.1"}
+
+
 def _action_server(port: int) -> Service:
-    return Service("actions", [_bin("rasa"), "run", "actions", "--port", str(port)])
+    return Service("actions", [_bin("rasa"), "run", "actions", "--port", str(port)], ACTION_SERVER_ENV)
+
+
+def _share_action_server_token(settings: Settings) -> None:
+    """Rasa (endpoints.yml ``token: ${ACTION_SERVER_TOKEN}``) and the action server
+    (rasa_sdk_plugins) read the same secret: from the environment, else generated once."""
+    from bot.local_secrets import action_server_token
+    from bot.processes import inherit
+
+    inherit({"ACTION_SERVER_TOKEN": action_server_token(settings)})
 
 
 def _rasa_server(args: argparse.Namespace) -> Service:
@@ -60,6 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
+    _share_action_server_token(settings)
     services = [_action_server(args.actions_port), _rasa_server(args), _console(args)]
     return run_services(services, line_filter=_redact_line)
 
@@ -94,6 +108,7 @@ def cmd_run_prod(args: argparse.Namespace) -> int:
         return 2
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
+    _share_action_server_token(settings)
     group = ProcessGroup(services, line_filter=_redact_line)
     group.start()
     threading.Thread(target=_report_when_ready, args=(group, args.ready_timeout), daemon=True).start()
@@ -125,6 +140,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
+    _share_action_server_token(settings)
     shell = rasa_command("shell", "--model", args.model, "--endpoints", args.endpoints)
     return run_services([_action_server(args.actions_port)], foreground=shell,
                         line_filter=_redact_line)
@@ -198,6 +214,18 @@ def cmd_forget(args: argparse.Namespace) -> int:
     removed = forget(database, tracker, args.sender_id)
     logger.info("forget %s: removed %s", short_id(args.sender_id, keep=3), removed)
     print(json.dumps({"removed": removed}))
+    return 0
+
+
+def cmd_remask(args: argparse.Namespace) -> int:
+    """Mask the secrets of rows stored before masking covered them (idempotent)."""
+    from bot.pii import default_redactor
+    from bot.storage.remask import remask
+
+    database, tracker = _engines(Settings.from_env())
+    counts = remask(database, tracker, default_redactor(), dry_run=args.dry_run)
+    logger.info("remask%s: %s", " (dry run)" if args.dry_run else "", counts)
+    print(json.dumps({"dry_run": args.dry_run, "rows": counts}))
     return 0
 
 
@@ -344,6 +372,11 @@ def build_parser() -> argparse.ArgumentParser:
                                            "and ticket transcripts (keeps ticket numbers and dates)")
     forget.add_argument("sender_id")
     forget.set_defaults(func=cmd_forget)
+
+    remask = sub.add_parser("remask", help="mask again every secret already stored (conversations, "
+                                           "window messages, transcripts, diagnostics)")
+    remask.add_argument("--dry-run", action="store_true", help="count the rows that would change; write nothing")
+    remask.set_defaults(func=cmd_remask)
 
     push = sub.add_parser("push", help="show a staff message in a customer's web chat window")
     push.add_argument("sender_id")

@@ -42,3 +42,10 @@ def rasa_api_token(settings: "Settings") -> str:
     """The token of Rasa's HTTP API: the launcher gives it to Rasa, the console uses it."""
     return secret_or_generated(settings.rasa_api_token, settings.rasa_api_token_file,
                                "RASA_API_TOKEN").decode("utf-8")
+
+
+def action_server_token(settings: "Settings") -> str:
+    """The secret Rasa sends the action server with every call (endpoints.yml
+    ``token: ${ACTION_SERVER_TOKEN}``); the action server refuses calls without it."""
+    return secret_or_generated(settings.action_server_token, settings.action_server_token_file,
+                               "ACTION_SERVER_TOKEN").decode("utf-8")

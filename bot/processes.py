@@ -176,6 +176,12 @@ class ProcessGroup:
                 proc.wait()
 
 
+def inherit(variables: Mapping[str, str]) -> None:
+    """Set ``variables`` for every process this one starts from now on (a shared
+    secret both servers of ``make run`` read, say)."""
+    os.environ.update(variables)
+
+
 def run_services(services: Sequence[Service], foreground: Optional[Sequence[str]] = None,
                  line_filter: LineFilter = lambda line: line) -> int:
     """Run ``services`` until Ctrl-C; with ``foreground``, until that command exits."""

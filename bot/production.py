@@ -90,6 +90,7 @@ def child_environment(settings: Settings, endpoints: Path) -> Dict[str, str]:
         "RASA_URL": f"http://127.0.0.1:{settings.rasa_port}",
         "PROXIES_COUNT": str(settings.proxies_count + 1),  # nginx adds one hop
         "SANIC_WORKERS": "1",
+        "SANIC_HOST": "127.0.0.1",  # the action servers' interface (rasa-sdk's default is all)
     }
 
 

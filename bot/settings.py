@@ -112,9 +112,12 @@ class Settings:
     rasa_port: int
     actions_port: int
     rasa_api_token: Optional[str] = None
+    action_server_token: Optional[str] = None
     cors_origins: Tuple[str, ...] = ()
     rate_limit_per_sender: int = 20
-    rate_limit_per_ip: int = 120
+    # A ceiling per public address: a carrier's NAT or an office puts hundreds of
+    # customers behind one (each window has its own RATE_LIMIT_PER_SENDER budget).
+    rate_limit_per_ip: int = 6000
     max_streams_per_window: int = 5
     request_max_bytes: int = 1024 * 1024
     retention_tracker_days: int = 180
@@ -163,9 +166,10 @@ class Settings:
             rasa_port=rasa_port,
             actions_port=_port(env, "ACTIONS_PORT", 5055),
             rasa_api_token=env.get("RASA_API_TOKEN") or None,
+            action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
             cors_origins=tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip()),
             rate_limit_per_sender=_count(env, "RATE_LIMIT_PER_SENDER", 20),
-            rate_limit_per_ip=_count(env, "RATE_LIMIT_PER_IP", 120),
+            rate_limit_per_ip=_count(env, "RATE_LIMIT_PER_IP", 6000),
             max_streams_per_window=_count(env, "MAX_STREAMS_PER_WINDOW", 5),
             request_max_bytes=_count(env, "REQUEST_MAX_BYTES", 1024 * 1024),
             retention_tracker_days=_count(env, "RETENTION_TRACKER_DAYS", 180),
@@ -203,6 +207,10 @@ class Settings:
     @property
     def rasa_api_token_file(self) -> Path:
         return self.var_dir / "rasa_api_token"
+
+    @property
+    def action_server_token_file(self) -> Path:
+        return self.var_dir / "action_server_token"
 
     def wechat_environment(self) -> Dict[str, str]:
         """The WeChat secrets by their variable names (`bot.wechat.config.SECRETS`)."""

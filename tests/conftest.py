@@ -15,7 +15,13 @@ import pytest
 
 from bot.processes import ServerProcess, free_port, running
 from tests.support.fake_wechat import FakeWeChatApi
-from tests.support.servers import RASA_API_TOKEN, action_server_command, rasa_server_command, write_endpoints
+from tests.support.servers import (
+    ACTION_SERVER_TOKEN,
+    RASA_API_TOKEN,
+    action_server_command,
+    rasa_server_command,
+    write_endpoints,
+)
 from tests.support.wechat_platform import AES_KEY, APP_ID, SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +30,7 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["ACTION_SERVER_TOKEN"] = ACTION_SERVER_TOKEN  # every server the session starts
 
 
 def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -98,7 +105,8 @@ def agent(model_path: Path, action_server_url: str):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    return Agent.load(str(model_path), action_endpoint=EndpointConfig(url=action_server_url))
+    return Agent.load(str(model_path),
+                      action_endpoint=EndpointConfig(url=action_server_url, token=ACTION_SERVER_TOKEN))
 
 
 WEBCHAT_SECRET = "session-webchat-secret-0123456789"

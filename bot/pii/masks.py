@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, PHONE, SMS_CODE
 
@@ -25,6 +25,15 @@ MASKS: Dict[str, Callable[[str], str]] = {
     SMS_CODE: lambda text: "******",
     PASSWORD: lambda text: "******",
 }
+
+
+_PHONE_MASKED_OR_NOT = re.compile(r"^(?:\+?86)?1\d{2}(?:\d{4}|\*{4})(\d{4})$")
+
+
+def phone_last4(value: str) -> Optional[str]:
+    """A phone's last four digits, from the number or its mask (138****5678)."""
+    found = _PHONE_MASKED_OR_NOT.match(re.sub(r"[\s\-]", "", value))
+    return found.group(1) if found else None
 
 
 def short_id(sender_id: str, keep: int = 6) -> str:

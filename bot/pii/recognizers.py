@@ -1,8 +1,9 @@
 """Recognizers: each finds one kind of secret and validates what it finds.
 
-Digit-shaped secrets (phones, ID cards, bank cards) are found by regexes on the
-raw text and kept only when a maintained checker accepts them (phonenumbers,
-python-stdnum's ID-card check digit and Luhn). Secrets recognised by the words
+Digit-shaped secrets (phones, ID cards, bank cards) are found by their shape on
+the raw text and always masked: customers mistype, and a card number with one
+wrong digit is still someone's card. A checksum (python-stdnum's ID-card check
+digit, Luhn) only decides which of two shapes an 18-digit number is labelled. Secrets recognised by the words
 around them (SMS codes, passwords) use spaCy Matcher patterns over the jieba
 tokens of a blank Chinese pipeline.
 """
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Pattern
 
 from stdnum import luhn
 from stdnum.cn import ric
-
-from bot.text.normalize import normalize_phone
 
 if TYPE_CHECKING:  # spaCy is imported by the redactor, through bot.pii.spacy_loader
     from spacy.matcher import Matcher
@@ -59,27 +58,36 @@ class PatternRecognizer:
 
 
 class PhoneRecognizer(PatternRecognizer):
+    """A mainland mobile number's shape (1[3-9] and nine digits), assigned prefix or not."""
+
     kind = PHONE
     pattern = re.compile(r"(?<![\d])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![\d])")
 
-    def validate(self, digits: str) -> bool:
-        return normalize_phone(digits) is not None
+
+_BIRTH_DATE = re.compile(r"^\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 
 class IdCardRecognizer(PatternRecognizer):
+    """18 characters read as an ID number: a valid one, one ending in X, or one with a
+    birth date where an ID has it and no valid card checksum (else it is a card's)."""
+
     kind = ID_CARD
     pattern = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 
     def validate(self, digits: str) -> bool:
-        return ric.is_valid(digits.upper())
+        digits = digits.upper()
+        return (ric.is_valid(digits) or digits.endswith("X")
+                or (bool(_BIRTH_DATE.match(digits)) and not luhn.is_valid(digits)))
 
 
 class BankCardRecognizer(PatternRecognizer):
+    """16 to 19 digits, grouped or not, whatever their Luhn checksum."""
+
     kind = BANK_CARD
     pattern = re.compile(r"(?<![\d])\d{4}(?:[\s-]?\d{3,4}){3,4}(?![\d])")
 
     def validate(self, digits: str) -> bool:
-        return 16 <= len(digits) <= 19 and luhn.is_valid(digits)
+        return 16 <= len(digits) <= 19
 
 
 class ContextRecognizer:

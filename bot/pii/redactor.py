@@ -47,6 +47,12 @@ def _without_overlaps(spans: Sequence[Span]) -> List[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def _part_of_a_mask(text: str, span: Span) -> bool:
+    """Digits beside a ``*`` are what an earlier masking kept (6222****0128): masking
+    again must change nothing."""
+    return (span.start > 0 and text[span.start - 1] == "*") or (span.end < len(text) and text[span.end] == "*")
+
+
 class Redactor:
     """Masks secrets in text. Build once and share: the spaCy pipeline is costly."""
 
@@ -67,7 +73,8 @@ class Redactor:
             return []
         with self._lock:
             doc = self._nlp(text)
-        found = [span for r in self._recognizers for span in r.find(text, doc)]
+        found = [span for r in self._recognizers for span in r.find(text, doc)
+                 if not _part_of_a_mask(text, span)]
         return _without_overlaps(found)
 
     def redact(self, text: Optional[str], kinds: Optional[FrozenSet[str]] = None) -> Redaction:

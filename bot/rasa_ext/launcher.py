@@ -7,6 +7,9 @@ start-up steps:
   ``var/rasa_api_token``) is given to Rasa as ``--auth-token`` inside this process
   (so it never shows in the process list) and `bot.rasa_ext.api_guard` makes
   every non-channel route require it, including the ones Rasa leaves open;
+- the action server's shared secret (``ACTION_SERVER_TOKEN``, else generated
+  into ``var/action_server_token``) becomes the action endpoint's ``token``
+  when endpoints.yml gives none (the Helm chart renders the endpoint's url only);
 - CORS origins from ``CORS_ORIGINS`` (none by default: the chat page is
   same-origin); request size and timeouts on Rasa's Sanic app, and how many
   reverse proxies to trust for the client's address (``PROXIES_COUNT``).
@@ -67,11 +70,30 @@ def _harden_rasa_app(token: Optional[str], settings: Settings) -> None:
     rasa.core.run.configure_app = configure_app
 
 
+def _send_action_server_token(settings: Settings) -> None:
+    """Rasa calls the action server with its token (``?token=``; rasa_sdk_plugins checks it)."""
+    from rasa.core.utils import AvailableEndpoints
+
+    from bot.local_secrets import action_server_token
+
+    read = AvailableEndpoints.read_endpoints.__func__
+
+    def read_endpoints(cls: type, endpoint_file: Any) -> AvailableEndpoints:
+        endpoints = read(cls, endpoint_file)
+        if endpoints.action is not None and not endpoints.action.token:
+            endpoints.action.token = action_server_token(settings)
+        return endpoints
+
+    AvailableEndpoints.read_endpoints = classmethod(read_endpoints)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     from bot.rasa_ext import patches
 
     patches.install()
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[1:2] != ["actions"]:
+        _send_action_server_token(Settings.from_env())
     if args[:1] == ["run"] and args[1:2] != ["actions"]:
         settings = Settings.from_env()
         args = server_arguments(args, settings)

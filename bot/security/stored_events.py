@@ -1,48 +1,87 @@
-"""SMS codes and passwords are masked in a conversation's events before they are stored.
+"""Every secret is masked in a conversation's events before they are stored.
 
-Staff never need them, so they must not persist anywhere: not in the user's
-text, the parse data, entity values or slot values. Phone, ID-card and
-bank-card numbers stay (the bot needs them for diagnostics); transcripts, logs
-and exports mask those separately. The event being processed keeps the secret
-in memory for its turn (the action server warns the customer about it).
+Phone, ID-card and bank-card numbers (whatever their checksum), SMS codes and
+passwords: in the customer's text, the parse data's text, entity values, slot
+values and the bot's own text, by the redactor the transcripts use. What the
+dialogue still needs survives masking: a phone keeps its last four digits
+(tickets are searched by them), a card its first and last four. The turn that
+received a secret keeps it in memory for that turn only (a form validates the
+phone, the action server warns the customer who typed a code).
+
+A secret recognised by its context (what follows 密码) is no longer
+recognisable on its own once it is an entity's or a slot's value, so every
+value found in the batch's customer texts is also replaced wherever it appears
+in the batch.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Dict
+from typing import Any, Dict, List, Sequence
 
 from bot.pii import Redactor
-from bot.pii.recognizers import PASSWORD, SMS_CODE
+from bot.pii.masks import MASKS
 
-NEVER_STORED = frozenset({SMS_CODE, PASSWORD})
-
-
-# Codes are 4-8 digits, passwords 3+ printable ASCII characters: text without such
-# a run holds neither, and skips the (costlier) recognizers.
+# Every secret has three or more printable ASCII characters in a row (digits
+# included): text without such a run holds none and skips the recognizers.
 _MAYBE_SECRET = re.compile(r"[!-~]{3,}")
 
 
-def mask_secrets(text: Any, redactor: Redactor) -> Any:
-    """``text`` with SMS codes and passwords masked; anything not a string unchanged."""
+def masked_text(text: Any, redactor: Redactor) -> Any:
+    """``text`` with every secret masked; anything not a string unchanged."""
     if not isinstance(text, str) or not _MAYBE_SECRET.search(text):
         return text
-    return redactor.redact(text, NEVER_STORED).text
+    return redactor.redact(text).text
 
 
-def without_secrets(event: Dict[str, Any], redactor: Redactor) -> Dict[str, Any]:
-    """A copy of a serialised Rasa event (``Event.as_dict()``) safe to store."""
-    kind = event.get("event")
-    if kind == "user":
-        masked = dict(event, text=mask_secrets(event.get("text"), redactor))
-        parse = event.get("parse_data")
-        if isinstance(parse, dict):
-            parse = dict(parse, text=mask_secrets(parse.get("text"), redactor))
-            if isinstance(parse.get("entities"), list):
-                parse["entities"] = [
-                    dict(e, value=mask_secrets(e.get("value"), redactor)) if isinstance(e, dict) else e
-                    for e in parse["entities"]]
-            masked["parse_data"] = parse
-        return masked
-    if kind == "slot":
-        return dict(event, value=mask_secrets(event.get("value"), redactor))
-    return event
+class _BatchMasker:
+    def __init__(self, redactor: Redactor, found: Dict[str, str]) -> None:
+        self._redactor = redactor
+        self._found = sorted(found.items(), key=lambda item: -len(item[0]))  # longest first
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            masked = masked_text(value, self._redactor)
+            for raw, mask in self._found:
+                masked = masked.replace(raw, mask)
+            return masked
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
+
+    def event(self, event: Dict[str, Any]) -> Dict[str, Any]:
+        kind = event.get("event")
+        if kind == "user":
+            masked = dict(event, text=self.value(event.get("text")))
+            parse = event.get("parse_data")
+            if isinstance(parse, dict):
+                parse = dict(parse, text=self.value(parse.get("text")))
+                if isinstance(parse.get("entities"), list):
+                    parse["entities"] = [dict(e, value=self.value(e.get("value"))) if isinstance(e, dict) else e
+                                         for e in parse["entities"]]
+                masked["parse_data"] = parse
+            return masked
+        if kind == "slot":
+            return dict(event, value=self.value(event.get("value")))
+        if kind == "bot":
+            return dict(event, text=self.value(event.get("text")))
+        return event
+
+
+def secrets_in(events: Sequence[Dict[str, Any]], redactor: Redactor) -> Dict[str, str]:
+    """Each secret the customer typed in ``events`` (serialised Rasa events), with its mask."""
+    found: Dict[str, str] = {}
+    for event in events:
+        text = event.get("text") if event.get("event") == "user" else None
+        if isinstance(text, str) and _MAYBE_SECRET.search(text):
+            for span in redactor.find(text):
+                raw = text[span.start:span.end]
+                found[raw] = MASKS[span.kind](raw)
+    return found
+
+
+def masked_events(events: Sequence[Dict[str, Any]], redactor: Redactor) -> List[Dict[str, Any]]:
+    """Copies of serialised Rasa events (``Event.as_dict()``) safe to store."""
+    masker = _BatchMasker(redactor, secrets_in(events, redactor))
+    return [masker.event(event) for event in events]

@@ -1,10 +1,17 @@
-"""The real action server: warmed up before it serves, and never stalled by one slow customer."""
+"""The real action server: private, warmed up before it serves, and never stalled by one slow customer."""
+import json
 import sqlite3
 import time
+import urllib.error
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.support.rest import post_json
+from tests.support.servers import ACTION_SERVER_TOKEN, action_webhook
+from tests.support.tickets import tickets_of
 
 
 def test_the_real_action_server_warms_up_before_serving(action_server_url, tmp_path_factory):
@@ -30,7 +37,7 @@ def action_call(action: str, sender: str, text: str, intent: str) -> dict:
 
 
 def call(url: str, action: str, sender: str, text: str, intent: str) -> dict:
-    return post_json(url, action_call(action, sender, text, intent), timeout=60)
+    return post_json(action_webhook(url), action_call(action, sender, text, intent), timeout=60)
 
 
 def test_a_slow_ticket_write_does_not_delay_another_customer(action_server_url, tickets_db):
@@ -68,3 +75,31 @@ def test_a_malformed_faq_file_leaves_answers_and_handoffs_working(action_server_
         assert "工单" in handoff["responses"][-1]["text"]
     finally:
         sms.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.parametrize("query", [
+    pytest.param("", id="no-token"),
+    pytest.param("?token=another-token-0123456789", id="wrong-token"),
+    pytest.param(f"?token={ACTION_SERVER_TOKEN[:-1]}", id="token-less-one-character"),
+])
+def test_a_call_without_rasas_token_is_refused_and_runs_nothing(action_server_url, ticket_store, query):
+    sender = f"intruder-{uuid.uuid4().hex[:8]}"
+    payload = json.dumps(action_call("action_handoff_to_human", sender, "转人工", "request_human")).encode()
+    request = urllib.request.Request(action_server_url + query, data=payload, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
+    assert tickets_of(ticket_store, sender) == []
+    listing = urllib.request.Request(action_server_url.replace("/webhook", "/actions") + query)
+    with pytest.raises(urllib.error.HTTPError) as listed:
+        urllib.request.urlopen(listing, timeout=30)
+    assert listed.value.code == 401
+
+
+def test_with_rasas_token_the_call_runs_and_health_stays_open(action_server_url, ticket_store):
+    sender = f"rasa-{uuid.uuid4().hex[:8]}"
+    answer = call(action_server_url, "action_handoff_to_human", sender, "转人工", "request_human")
+    assert answer["events"] and len(tickets_of(ticket_store, sender)) == 1
+    with urllib.request.urlopen(action_server_url.replace("/webhook", "/health"), timeout=30) as health:
+        assert health.status == 200

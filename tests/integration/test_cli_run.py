@@ -3,9 +3,12 @@ two starts in a row on a fresh machine both work."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from typing import Optional
 
 import pytest
 
@@ -20,6 +23,17 @@ def test_two_fresh_starts_in_a_row_serve_and_stop_on_one_ctrl_c(model_path, tmp_
     for start in ("first", "second"):
         serve_one_message_then_stop(model_path, tmp_path, var_dir, tmp_path / f"run-{start}.log")
     assert (var_dir / "bot.db").exists() and (var_dir / "webchat_secret").exists()
+
+
+def non_loopback_address() -> Optional[str]:
+    """This machine's address on its network, if it has one (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
 
 
 def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
@@ -46,7 +60,15 @@ def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
-            assert "验证码" in response.read().decode("unicode_escape")
+            assert "验证码" in response.read().decode("unicode_escape")  # Rasa called the actions with its token
+        refused = urllib.request.Request(f"http://127.0.0.1:{actions_port}/webhook", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as without_token:
+            urllib.request.urlopen(refused, timeout=10)
+        assert without_token.value.code == 401
+        outside = non_loopback_address()
+        if outside is not None:  # another host on the network cannot even connect
+            with pytest.raises(OSError):
+                socket.create_connection((outside, actions_port), timeout=2).close()
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:

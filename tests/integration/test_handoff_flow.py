@@ -9,6 +9,7 @@ import pytest
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from tests.support.dialogue import say
+from tests.support.servers import action_webhook
 from tests.support.tickets import tickets_of
 
 pytestmark = pytest.mark.model
@@ -94,7 +95,7 @@ async def test_a_retried_handoff_request_makes_no_second_ticket(agent, action_se
     }).encode()
 
     def call() -> dict:
-        request = urllib.request.Request(action_server_url, data=body,
+        request = urllib.request.Request(action_webhook(action_server_url), data=body,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)

@@ -16,7 +16,7 @@ from bot.processes import free_port, running
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
-from tests.support.servers import ROOT, action_server_command
+from tests.support.servers import ROOT, action_server_command, action_webhook
 
 pytestmark = pytest.mark.services
 
@@ -65,7 +65,7 @@ def test_postgres_restarting_during_a_handoff(restartable_postgres, tmp_path):
     domain = _domain()
     with running(action_server_command(port), f"http://127.0.0.1:{port}/health", tmp_path / "actions.log",
                  env={"DATABASE_URL": restartable_postgres}, cwd=ROOT):
-        webhook = f"http://127.0.0.1:{port}/webhook"
+        webhook = action_webhook(f"http://127.0.0.1:{port}/webhook")
         _handoff_call(webhook, "pg-warm-up", domain)  # the action server's engine is connected
         _cluster("stop")
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,12 +15,16 @@ from typing import Any, Dict, List, Tuple
 
 import aiohttp
 import pytest
+import redis
 import sqlalchemy as sa
 import yaml
 
 from tests.support.prod_profile import ProdProfile, start_profile
+from tests.support.secrets import MESSAGES, found_in
 from tests.support.servers import ROOT
 from tests.support.services import in_ci, postgres_database
+from tests.support.webchat import new_session
+from tests.support.webchat import send as webchat_send
 from tests.support.wechat_platform import Platform, http, reply_content, text_xml
 
 pytestmark = [pytest.mark.model, pytest.mark.services]
@@ -176,6 +181,34 @@ def test_one_wechat_message_delivered_to_both_workers_at_once_reaches_rasa_once(
     replies = [body for _, body in results if body != "success"]
     assert len(replies) == 1 and "转账" in reply_content(replies[0])
     assert user_texts(profile.tracker(sender)) == ["转账失败了怎么办"]
+
+
+def redis_value(client: redis.Redis, key: bytes) -> Any:
+    """A key's whole value, whatever its type."""
+    read = {b"string": client.get, b"hash": client.hgetall, b"set": client.smembers,
+            b"list": lambda k: client.lrange(k, 0, -1), b"zset": lambda k: client.zrange(k, 0, -1)}
+    return read.get(client.type(key), lambda _k: b"")(key)
+
+
+def test_no_secret_reaches_postgresql_redis_or_the_log(profile: ProdProfile, redis_url):
+    """The same secrets as tests/security/test_secrets_never_stored.py, through each channel of
+    the production profile; then a dump of the database, every Redis key and value, the log."""
+    rest_sender = f"secret-rest-{uuid.uuid4().hex[:8]}"
+    assert [t[2] for t in asyncio.run(load(profile.url, {rest_sender: MESSAGES}))] == [200] * len(MESSAGES)
+    window = new_session(profile.url)
+    assert [webchat_send(profile.url, window["token"], text)[0] for text in MESSAGES] == [200] * len(MESSAGES)
+    platform, follower = Platform(), f"o-secret-{uuid.uuid4().hex[:8]}"
+    for n, text in enumerate(MESSAGES):
+        xml = text_xml(follower, text, msg_id=str(uuid.uuid4().int % 10**12 + n))
+        assert http("POST", profile.url + "/webhooks/wechat/webhook", platform.query(), xml)[0] == 200
+    assert len(user_texts(profile.tracker(rest_sender))) == len(MESSAGES)
+
+    dump = subprocess.run(["pg_dump", "--data-only", profile.database_url], capture_output=True, check=True).stdout
+    assert b"secret-rest-" in dump and found_in(dump) == []
+    client = redis.Redis.from_url(redis_url)
+    stored = [key + b"=" + repr(redis_value(client, key)).encode() for key in client.scan_iter(count=1000)]
+    assert found_in(b"\n".join(stored)) == []
+    assert found_in(profile.log_text().encode()) == []
 
 
 def test_a_worker_killed_under_load_loses_no_answered_message(profile: ProdProfile):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -74,6 +75,61 @@ async def test_one_window_cannot_hold_more_streams_than_allowed(limited):
     status, raw = await asyncio.to_thread(request, url)
     assert status == 429 and json.loads(raw)["error"] == "too_many_streams"
     assert (await first)[0] == 200
+
+
+async def test_two_hundred_customers_behind_one_address_are_served_and_one_abusive_window_is_not(
+        migrated_db_url):
+    """A carrier's NAT: every customer of a city may share one public address."""
+    async with webchat_app(migrated_db_url, limits={}) as base:  # the defaults
+        def customer(n: int) -> list:
+            _, raw = request(f"{base}{API}/session", "POST", b"{}")
+            auth = {"Authorization": f"Bearer {json.loads(raw)['token']}", "Content-Type": "application/json"}
+            statuses = [request(f"{base}{API}/history", "GET", None, auth)[0]]
+            for text in (f"你好 我是第{n}位", "转账失败了"):
+                statuses.append(request(f"{base}{API}/message", "POST", json.dumps({"text": text}).encode(),
+                                        auth)[0])
+            return statuses
+
+        # Twenty at a time, as fast as the server answers; the clients have their own threads
+        # (the server's database calls use the loop's default pool).
+        with ThreadPoolExecutor(20) as clients:
+            loop = asyncio.get_running_loop()
+            served = await asyncio.gather(*(loop.run_in_executor(clients, customer, n) for n in range(200)))
+        assert {status for statuses in served for status in statuses} == {200}
+
+        abusive, _ = await session(base)
+        flood = [(await asyncio.to_thread(request, f"{base}{API}/message", "POST",
+                                          json.dumps({"text": f"刷屏{i}"}).encode(), abusive))[0]
+                 for i in range(25)]
+        assert flood[0] == 200 and flood[-1] == 429
+
+
+async def test_wechat_followers_are_limited_each_and_never_by_wechats_address(migrated_db_url, monkeypatch):
+    """All of an official account's messages come from WeChat's servers, signed."""
+    from bot.rasa_ext.channels.wechat.channel import WeChatInput
+    from tests.support.webchat import channel_app
+    from tests.support.wechat_platform import APP_ID, TOKEN, Platform, text_xml
+
+    for name, value in {"WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APP_ID, "RATE_LIMIT_PER_IP": "10",
+                        "RATE_LIMIT_PER_SENDER": "6", "REDIS_URL": ""}.items():
+        monkeypatch.setenv(name, value)
+    platform = Platform()
+    channel = WeChatInput.from_credentials({"mode": "plaintext", "customer_service_api": False})
+    async with channel_app(channel) as base:
+        def post(query: dict, sender: str, n: int) -> int:
+            url = f"{base}/webhooks/wechat/webhook?" + "&".join(f"{k}={v}" for k, v in query.items())
+            return request(url, "POST", text_xml(sender, f"第{n}条", msg_id=str(n)).encode(),
+                           {"Content-Type": "application/xml"})[0]
+
+        followers = [await asyncio.to_thread(post, platform.query(nonce=f"n{n}"), f"o-follower-{n}", 1000 + n)
+                     for n in range(30)]  # three times the per-address limit
+        assert set(followers) == {200}
+        one = [await asyncio.to_thread(post, platform.query(nonce=f"m{n}"), "o-flooding", 2000 + n)
+               for n in range(8)]
+        assert set(one) == {200}  # answered, not refused: the platform would retry a 429
+        forged = [await asyncio.to_thread(post, {**platform.query(), "signature": "0" * 40}, "o-x", 3000 + n)
+                  for n in range(15)]
+        assert forged[0] == 403 and forged[-1] == 429
 
 
 @pytest.mark.model

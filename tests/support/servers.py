@@ -15,6 +15,16 @@ BIN = Path(sys.executable).parent
 RASA_API_TOKEN = "session-rasa-api-token-0123456789"
 
 
+# Rasa sends it to the action server (endpoints.yml ``token: ${ACTION_SERVER_TOKEN}``);
+# conftest puts it in the environment every server of the session inherits.
+ACTION_SERVER_TOKEN = "session-action-server-token-0123456789"
+
+
+def action_webhook(url: str) -> str:
+    """An action server's webhook ``url`` with the session's token, as Rasa calls it."""
+    return f"{url}?token={ACTION_SERVER_TOKEN}"
+
+
 def api(path: str) -> str:
     """``path`` of Rasa's HTTP API with the session's token."""
     return f"{path}{'&' if '?' in path else '?'}token={RASA_API_TOKEN}"

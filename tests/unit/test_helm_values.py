@@ -92,8 +92,8 @@ def test_every_variable_the_production_profile_needs_reaches_the_rasa_container(
 
 
 @pytest.mark.parametrize("path, needed", [
-    pytest.param(RASA_VALUES, PROFILE_SECRETS | {"TRACKER_DATABASE_URL"}, id="rasa"),
-    pytest.param(ACTIONS_VALUES, {"DATABASE_URL"}, id="actions"),
+    pytest.param(RASA_VALUES, PROFILE_SECRETS | {"TRACKER_DATABASE_URL", "ACTION_SERVER_TOKEN"}, id="rasa"),
+    pytest.param(ACTIONS_VALUES, {"DATABASE_URL", "ACTION_SERVER_TOKEN"}, id="actions"),
 ])
 def test_secrets_come_from_documented_secret_keys_never_literal_values(path: Path, needed: Set[str]) -> None:
     by_name = {entry["name"]: entry for entry in env_list(path)}
@@ -103,6 +103,12 @@ def test_secrets_come_from_documented_secret_keys_never_literal_values(path: Pat
     used = {f"{ref['name']}/{ref['key']}" for entry in by_name.values()
             if (ref := entry.get("valueFrom", {}).get("secretKeyRef"))}
     assert used <= documented_secrets(path), f"undocumented: {sorted(used - documented_secrets(path))}"
+
+
+def test_rasa_and_the_action_server_share_one_action_server_token() -> None:
+    refs = [{e["name"]: e for e in env_list(path)}["ACTION_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"]
+            for path in (RASA_VALUES, ACTIONS_VALUES)]
+    assert refs[0] == refs[1] == {"name": "bot-secrets", "key": "action-server-token"}
 
 
 def test_the_rendered_endpoints_are_the_production_profiles() -> None:

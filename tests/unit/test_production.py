@@ -30,6 +30,7 @@ def test_workers_default_to_two_of_each_behind_one_entry_point(tmp_path):
     rasa_1 = found[2].command
     assert rasa_1[rasa_1.index("--port") + 1] == "5101" and rasa_1[rasa_1.index("--interface") + 1] == "127.0.0.1"
     assert found[0].command[-2:] == ["--port", "5151"]
+    assert found[0].env["SANIC_HOST"] == "127.0.0.1"  # rasa-sdk listens on every interface otherwise
     assert found[2].env["ACTION_SERVER_URL"] == "http://127.0.0.1:5055/webhook"
     assert found[2].env["TRACKER_DATABASE_URL"] == PG  # one database unless told otherwise
     assert found[4].env["RASA_URL"] == "http://127.0.0.1:5005"

@@ -14,9 +14,9 @@ find the new ones. Profiling put 29 % of a turn there. This store keeps:
 
 Rows, their order and what `retrieve` returns are Rasa's, so the table stays
 readable by Rasa's own store and tools (`rasa export`, Rasa X), with one
-difference: SMS codes and passwords are masked in every event before it is
-written (`bot.security.stored_events`); the turn that received them still had
-them in memory.
+difference: every secret (phone, ID and card numbers, SMS codes, passwords) is
+masked in every event before it is written (`bot.security.stored_events`);
+the turn that received one still had it in memory.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.tracker_store.cache import CachedConversation, ConversationCache, StoredEvent
-from bot.security.stored_events import without_secrets
+from bot.security.stored_events import masked_events
 from bot.storage.migrate import hold_schema_lock
 from bot.storage.sqlite import apply_pragmas, is_sqlite_file
 
@@ -110,7 +110,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         try:
             with self.session_scope() as session:
-                new = [_serialise(event, self._redactor) for event in self._unsaved_events(session, tracker)]
+                new = _serialised(self._unsaved_events(session, tracker), self._redactor)
                 if not new:
                     _mark_stored(tracker)
                     return
@@ -146,18 +146,20 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 in query.with_entities(event.type_name, event.timestamp, event.data)]
 
 
-def _serialise(event: Event, redactor: Redactor) -> Tuple[StoredEvent, Dict[str, Any]]:
-    """The event for the cache and the columns of its row, filled as Rasa fills them,
-    with SMS codes and passwords masked."""
-    data = without_secrets(event.as_dict(), redactor)
-    stored = StoredEvent(event.type_name, data.get("timestamp"), json.dumps(data))
-    return stored, {
-        "type_name": stored.type_name,
-        "timestamp": stored.timestamp,
-        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-        "action_name": data.get("name"),
-        "data": stored.data,
-    }
+def _serialised(events: List[Event], redactor: Redactor) -> List[Tuple[StoredEvent, Dict[str, Any]]]:
+    """Each event for the cache and the columns of its row, filled as Rasa fills them,
+    with every secret masked."""
+    rows = []
+    for event, data in zip(events, masked_events([e.as_dict() for e in events], redactor)):
+        stored = StoredEvent(event.type_name, data.get("timestamp"), json.dumps(data))
+        rows.append((stored, {
+            "type_name": stored.type_name,
+            "timestamp": stored.timestamp,
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": stored.data,
+        }))
+    return rows
 
 
 def _create_events_table_once(url: Optional[str]) -> None:

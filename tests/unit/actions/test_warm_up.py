@@ -1,5 +1,6 @@
 """The action server builds its shared objects before it takes the first request."""
 import logging
+from types import SimpleNamespace
 
 from rasa_sdk.plugin import plugin_manager
 
@@ -10,19 +11,26 @@ BUILT_AT_START = [services.faq_service, services.ticket_store, services.replies,
 
 
 class RecordingApp:
-    """Stands in for the Sanic app: records the listeners plugins register."""
+    """Stands in for the Sanic app: records the listeners and middleware plugins register."""
 
     def __init__(self) -> None:
         self.listeners = []
+        self.middleware = []
+        self.ctx = SimpleNamespace()
 
     def register_listener(self, listener, event):
         self.listeners.append((listener.__name__, event))
 
+    def register_middleware(self, middleware, attach_to):
+        self.middleware.append((middleware.__name__, attach_to))
 
-def test_rasa_sdk_finds_the_warm_up_plugin():
+
+def test_rasa_sdk_finds_the_plugin_warm_up_and_token_check_included():
     app = RecordingApp()
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     assert ("_warm_up", "before_server_start") in app.listeners
+    assert ("_require_token", "request") in app.middleware
+    assert len(app.ctx.action_server_token) >= 16
 
 
 def test_warm_up_builds_every_shared_object(faq_dir):

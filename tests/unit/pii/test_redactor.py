@@ -26,6 +26,12 @@ MASKED = [
     pytest.param("身份证号 440301199003071230 ", "身份证号 4403**********1230 ", id="idcard-digit"),
     pytest.param("证件 320102198511224567", "证件 3201**********4567", id="idcard-after-space"),
     pytest.param("510107197709098887是我的", "5101**********8887是我的", id="idcard-at-start"),
+    # a mistyped ID or card is still someone's: the checksum never decides whether to mask
+    pytest.param("身份证110105194912310021", "身份证1101**********0021", id="idcard-bad-check-digit"),
+    pytest.param("卡号6222021234567890127", "卡号6222***********0127", id="bankcard-bad-luhn"),
+    pytest.param("6222 0212 3456 7890 127 转不出去", "6222***********0127 转不出去", id="bankcard-spaced-bad-luhn"),
+    pytest.param("订单号2026112212345678901", "订单号2026***********8901", id="card-shaped-transaction-id"),
+    pytest.param("手机14012345678", "手机140****5678", id="phone-unassigned-prefix"),
     # bank cards: Luhn validated, first 4 and last 4 kept
     pytest.param("卡号6222021234567890128", "卡号6222***********0128", id="bankcard-19"),
     pytest.param("卡号 6222 0212 3456 7890 128", "卡号 6222***********0128", id="bankcard-spaced"),
@@ -57,15 +63,15 @@ UNCHANGED = [
     pytest.param("扣了¥12800", id="amount-yen"),
     pytest.param("2026年11月20日下午3点", id="date"),
     pytest.param("20261120", id="compact-date"),
-    pytest.param("订单号2026112212345678901", id="transaction-id-19-not-luhn"),
+    pytest.param("订单号2026112212345678901234567", id="transaction-id-28-digits"),
     pytest.param("交易号TX20261122000123", id="transaction-id-letters"),
     pytest.param("工单T20261122-0001", id="ticket-id"),
     pytest.param("错误码40029", id="error-code"),
     pytest.param("12345678901", id="not-a-mobile"),
+    pytest.param("订单号120345678901", id="12-digit-order-number"),
     pytest.param("1381234567", id="phone-too-short"),
     pytest.param("010-12345678", id="landline"),
-    pytest.param("110105194912310021", id="idcard-bad-check-digit"),
-    pytest.param("6222021234567890127", id="bankcard-bad-luhn"),
+    pytest.param("123456789012345", id="15-digits"),
     pytest.param("等了123456秒", id="digits-without-code-word"),
     pytest.param("验证码收不到", id="code-word-without-code"),
     pytest.param("验证码等了15分钟", id="code-word-with-minutes"),
@@ -96,3 +102,13 @@ def test_redaction_reports_the_kinds_found(redactor):
 def test_huge_message_is_handled(redactor):
     text = "收不到验证码" * 5000 + "13812345678"
     assert redactor.redact(text).text.endswith("138****5678")
+
+
+@pytest.mark.parametrize("number, kind", [
+    pytest.param("11010519491231002X", "id_card", id="valid-id"),
+    pytest.param("110105194912310021", "id_card", id="id-with-a-wrong-check-digit"),
+    pytest.param("622202123456789012", "bank_card", id="18-digit-card-no-birth-date"),
+    pytest.param("6222021234567890127", "bank_card", id="19-digit-card-bad-luhn"),
+])
+def test_the_checksum_only_decides_the_label(redactor, number, kind):
+    assert redactor.redact(f"号码 {number}").kinds == (kind,)

@@ -42,3 +42,20 @@ def test_a_short_api_token_is_refused(tmp_path):
 ])
 def test_only_channels_and_the_chat_page_are_public(path, public):
     assert is_public(path) is public
+
+
+@pytest.mark.parametrize("endpoint, expected", [
+    pytest.param('action_endpoint:\n  url: "http://localhost:5055/webhook"\n', "from-settings", id="none-given"),
+    pytest.param('action_endpoint:\n  url: "http://a:1/webhook"\n  token: "from-the-file-0123456789"\n',
+                 "from-the-file-0123456789", id="the-files-own"),
+])
+def test_rasa_calls_the_action_server_with_its_token(tmp_path, monkeypatch, endpoint, expected):
+    from rasa.core.utils import AvailableEndpoints
+
+    from bot.rasa_ext.launcher import _send_action_server_token
+
+    monkeypatch.setattr(AvailableEndpoints, "read_endpoints", AvailableEndpoints.read_endpoints)
+    _send_action_server_token(settings(tmp_path, ACTION_SERVER_TOKEN="from-settings-0123456789"))
+    (tmp_path / "endpoints.yml").write_text(endpoint, encoding="utf-8")
+    token = AvailableEndpoints.read_endpoints(str(tmp_path / "endpoints.yml")).action.token
+    assert token == (expected if expected != "from-settings" else "from-settings-0123456789")

@@ -179,3 +179,21 @@ def test_endpoints_yml_loads_this_store(domain, tmp_path, monkeypatch):
     config.kwargs["db"] = str(tmp_path / "tracker.db")
     store = create_tracker_store(config, domain)
     assert isinstance(store, CachedSQLTrackerStore)
+
+
+async def test_no_secret_reaches_the_database_and_the_phones_last_digits_do(store, domain, db, tmp_path):
+    raw = ["13812345678", "6222021234567890127", "11010519491231002X", "667788"]
+    text = f"手机{raw[0]} 卡号{raw[1]} 身份证{raw[2]} 验证码{raw[3]}"
+    tracker = await store.get_or_create_tracker("customer-secrets")
+    for event in [UserUttered(text, {"name": "inform", "confidence": 0.9},
+                              [{"entity": "phone_number", "start": 2, "end": 13, "value": raw[0]}]),
+                  SlotSet("account_phone", raw[0]), BotUttered(f"收到，{raw[0]}"), ActionExecuted("action_listen")]:
+        tracker.update(event)
+    await store.save(tracker)
+    stored = "\n".join(row[5] for row in rows(db))
+    assert [secret for secret in raw if secret in stored] == []
+    for reader in (store, CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=db)):
+        again = await reader.retrieve("customer-secrets")
+        assert again.get_slot("account_phone") == "138****5678"
+    database_files = b"".join(path.read_bytes() for path in tmp_path.glob("tracker.db*"))
+    assert [secret for secret in raw if secret.encode() in database_files] == []

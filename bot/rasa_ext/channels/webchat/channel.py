@@ -31,7 +31,7 @@ import bot.webchat
 from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
 from bot.rasa_ext.channels.startup import tune_after_start
-from bot.security.stored_events import mask_secrets
+from bot.security.stored_events import masked_text
 from bot.settings import Settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import require_current
@@ -193,7 +193,7 @@ class WebChatInput(InputChannel):
         return self._limits
 
     def _masked(self, text: str) -> str:
-        return mask_secrets(text, self._redactor) if self._redactor is not None else text
+        return masked_text(text, self._redactor) if self._redactor is not None else text
 
     @property
     def outbox(self) -> Outbox:
@@ -356,7 +356,7 @@ class WebChatInput(InputChannel):
             client_id = body.get("client_id")
             extra = ({"client_id": client_id} if isinstance(client_id, str)
                      and CLIENT_ID.match(client_id) else {})
-            # The window may show ****** after a reload where a code or password was typed.
+            # After a reload the window shows what was typed with its secrets masked (138****5678).
             shown = await asyncio.to_thread(self._masked, shown)
             user_row = await _db(self.outbox.append, sender_id, "user", shown, extra)
             collector = OutboxOutputChannel(self.outbox)

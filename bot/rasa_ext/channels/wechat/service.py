@@ -101,6 +101,11 @@ class WeChatService:
             return HttpReply(403, "forbidden")
         return HttpReply(200, query.get("echostr") or "")
 
+    def signed(self, query: Mapping[str, str]) -> bool:
+        """Whether the request carries WeChat's signature (checked again by ``receive``)."""
+        return self.configured and signature_ok(self.settings.token, query.get("signature"),
+                                                query.get("timestamp") or "", query.get("nonce") or "")
+
     async def receive(self, query: Mapping[str, str], body: bytes, on_message: OnMessage) -> HttpReply:
         if not self.configured:
             return HttpReply(503, "wechat channel not configured")

@@ -1,0 +1,88 @@
+"""Re-masking what is already stored (``python -m bot remask``).
+
+Rows written before every secret was masked at the store boundary (or by an
+older redactor: a mistyped card number used to stay whole) are masked again in
+place: the tracker store's events (per conversation, as
+`bot.security.stored_events` masks a batch), web chat window messages, ticket
+transcripts, notes, audit details, diagnostics and staff corrections.
+Idempotent: a second run changes nothing. ``dry_run`` counts what would
+change and writes nothing.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, List, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.pii import Redactor
+from bot.security.stored_events import masked_events, masked_text
+from bot.storage.models import Correction, OutboxMessage, Ticket, TicketAudit, TicketNote, TranscriptMessage
+from bot.storage.tracker_events import EVENTS
+
+TEXT_COLUMNS: List[Tuple[Any, str]] = [(OutboxMessage, "text"), (TranscriptMessage, "text"), (TicketNote, "text"),
+                (TicketAudit, "detail"), (Correction, "text")]
+
+
+def _masked_json(value: Any, mask: Callable[[Any], Any]) -> Any:
+    if isinstance(value, dict):
+        return {k: _masked_json(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked_json(v, mask) for v in value]
+    return mask(value)
+
+
+def _remask_events(connection: Connection, redactor: Redactor, dry_run: bool) -> int:
+    changed = 0
+    senders = [row[0] for row in connection.execute(sa.select(EVENTS.c.sender_id).distinct())]
+    for sender in senders:
+        rows = connection.execute(sa.select(EVENTS.c.id, EVENTS.c.data).where(EVENTS.c.sender_id == sender)
+                                  .order_by(EVENTS.c.id)).all()
+        events = [json.loads(data) for _, data in rows]
+        for (row_id, _), event, masked in zip(rows, events, masked_events(events, redactor)):
+            if masked != event:
+                changed += 1
+                if not dry_run:
+                    connection.execute(sa.update(EVENTS).where(EVENTS.c.id == row_id)
+                                       .values(data=json.dumps(masked)))
+    return changed
+
+
+def _remask_column(connection: Connection, model: Any, column: str, redactor: Redactor, dry_run: bool) -> int:
+    changed = 0
+    field = getattr(model, column)
+    for row_id, value in connection.execute(sa.select(model.id, field)).all():
+        masked = masked_text(value, redactor)
+        if masked != value:
+            changed += 1
+            if not dry_run:
+                connection.execute(sa.update(model).where(model.id == row_id).values({column: masked}))
+    return changed
+
+
+def _remask_diagnostics(connection: Connection, redactor: Redactor, dry_run: bool) -> int:
+    changed = 0
+    for row_id, diagnostics in connection.execute(sa.select(Ticket.id, Ticket.diagnostics)).all():
+        masked = _masked_json(diagnostics, lambda v: masked_text(v, redactor))
+        if masked != diagnostics:
+            changed += 1
+            if not dry_run:
+                connection.execute(sa.update(Ticket).where(Ticket.id == row_id).values(diagnostics=masked))
+    return changed
+
+
+def remask(database: Engine, tracker: Engine, redactor: Redactor, dry_run: bool = False) -> Dict[str, int]:
+    """Mask every stored secret again; returns the rows changed (or that would change) per kind."""
+    counts: Dict[str, int] = {}
+    if sa.inspect(tracker).has_table("events"):
+        with tracker.begin() as connection:
+            counts["tracker_events"] = _remask_events(connection, redactor, dry_run)
+    with database.begin() as connection:
+        for model, column in TEXT_COLUMNS:
+            counts[f"{model.__tablename__}.{column}"] = _remask_column(connection, model, column, redactor, dry_run)
+        counts["tickets.diagnostics"] = _remask_diagnostics(connection, redactor, dry_run)
+    return counts
+
+
+__all__: List[str] = ["remask"]

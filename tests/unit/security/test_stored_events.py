@@ -1,0 +1,65 @@
+"""What a conversation's events keep when stored: no secret, whatever field it is in."""
+import json
+
+import pytest
+
+from bot.pii import default_redactor
+from bot.security.stored_events import masked_events
+
+PHONE, ID, CARD_BAD_LUHN = "13812345678", "11010519491231002X", "6222021234567890127"
+CODE, PASSWORD = "667788", "Abc12345"
+RAW = [PHONE, ID, CARD_BAD_LUHN, CODE, PASSWORD]
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return default_redactor()
+
+
+def user(text: str, entities=()) -> dict:
+    return {"event": "user", "text": text, "timestamp": 1.0,
+            "parse_data": {"text": text, "intent": {"name": "inform", "confidence": 0.9},
+                           "entities": [dict(e) for e in entities]}}
+
+
+def entity(text: str, value: str, name: str) -> dict:
+    start = text.index(value)
+    return {"entity": name, "start": start, "end": start + len(value), "value": value}
+
+
+TEXT = f"手机{PHONE} 身份证{ID} 卡号{CARD_BAD_LUHN} 验证码{CODE} 密码是{PASSWORD}"
+TURN = [
+    user(TEXT, [entity(TEXT, PHONE, "phone_number"), entity(TEXT, PASSWORD, "error_code"),
+                entity(TEXT, CARD_BAD_LUHN, "transaction_id")]),
+    {"event": "slot", "name": "account_phone", "value": PHONE, "timestamp": 1.0},
+    {"event": "slot", "name": "error_message", "value": PASSWORD, "timestamp": 1.0},
+    {"event": "slot", "name": "handoff_followups", "value": [f"卡 {CARD_BAD_LUHN}", {"note": ID}], "timestamp": 1.0},
+    {"event": "bot", "text": f"好的，手机号 {PHONE} 已记下", "timestamp": 1.0},
+    {"event": "action", "name": "action_listen", "timestamp": 1.0},
+]
+
+
+def test_no_secret_survives_in_any_field(redactor):
+    stored = json.dumps(masked_events(TURN, redactor), ensure_ascii=False)
+    assert [raw for raw in RAW if raw in stored] == []
+
+
+def test_what_the_dialogue_needs_survives(redactor):
+    user_event, phone_slot, password_slot, _, bot_event, action = masked_events(TURN, redactor)
+    assert phone_slot["value"] == "138****5678"  # tickets are searched by the last four digits
+    assert "6222***********0127" in user_event["text"] and "1101**********002X" in user_event["text"]
+    assert password_slot["value"] == "******"  # a password alone is only known from its message
+    assert {e["entity"]: e["value"] for e in user_event["parse_data"]["entities"]} == {
+        "phone_number": "138****5678", "error_code": "******", "transaction_id": "6222***********0127"}
+    assert bot_event["text"] == "好的，手机号 138****5678 已记下"
+    assert action == TURN[-1] and user_event["parse_data"]["intent"] == TURN[0]["parse_data"]["intent"]
+
+
+def test_masking_twice_changes_nothing(redactor):
+    once = masked_events(TURN, redactor)
+    assert masked_events(once, redactor) == once
+
+
+def test_events_without_secrets_are_unchanged(redactor):
+    plain = [user("转账失败了 昨天下午转的 5000块"), {"event": "bot", "text": "工单 T20261206-0001", "timestamp": 1.0}]
+    assert masked_events(plain, redactor) == plain
