@@ -1,12 +1,13 @@
 """Every secret is masked in a conversation's events before they are stored.
 
 Phone, ID-card and bank-card numbers (whatever their checksum), SMS codes and
-passwords: in the customer's text, the parse data's text, entity values, slot
-values and the bot's own text, by the redactor the transcripts use. What the
-dialogue still needs survives masking: a phone keeps its last four digits
-(tickets are searched by them), a card its first and last four. The turn that
-received a secret keeps it in memory for that turn only (a form validates the
-phone, the action server warns the customer who typed a code).
+passwords: in the customer's text and metadata, the parse data's text, every
+field of its entities (a normalised value too), slot values and the bot's own
+text, by the redactor the transcripts use. What the dialogue still needs
+survives masking: a phone keeps its last four digits (tickets are searched by
+them), a card its first and last four. The turn that received a secret keeps
+it in memory for that turn only (a form validates the phone, the action
+server warns the customer who typed a code).
 
 A secret recognised by its context (what follows 密码) is no longer
 recognisable on its own once it is an entity's or a slot's value, so every
@@ -50,22 +51,21 @@ class _BatchMasker:
             return {k: self.value(v) for k, v in value.items()}
         return value
 
+    def _fields(self, data: Dict[str, Any], names: Sequence[str]) -> Dict[str, Any]:
+        return {**data, **{name: self.value(data[name]) for name in names if name in data}}
+
     def event(self, event: Dict[str, Any]) -> Dict[str, Any]:
         kind = event.get("event")
         if kind == "user":
-            masked = dict(event, text=self.value(event.get("text")))
-            parse = event.get("parse_data")
-            if isinstance(parse, dict):
-                parse = dict(parse, text=self.value(parse.get("text")))
-                if isinstance(parse.get("entities"), list):
-                    parse["entities"] = [dict(e, value=self.value(e.get("value"))) if isinstance(e, dict) else e
-                                         for e in parse["entities"]]
-                masked["parse_data"] = parse
+            # every field of an entity: its value, and what an extractor normalised it to
+            masked = self._fields(event, ("text", "metadata"))
+            if isinstance(event.get("parse_data"), dict):
+                masked["parse_data"] = self._fields(event["parse_data"], ("text", "entities"))
             return masked
         if kind == "slot":
-            return dict(event, value=self.value(event.get("value")))
+            return self._fields(event, ("value",))
         if kind == "bot":
-            return dict(event, text=self.value(event.get("text")))
+            return self._fields(event, ("text",))
         return event
 
 

@@ -29,7 +29,7 @@ def entity(text: str, value: str, name: str) -> dict:
 
 TEXT = f"手机{PHONE} 身份证{ID} 卡号{CARD_BAD_LUHN} 验证码{CODE} 密码是{PASSWORD}"
 TURN = [
-    user(TEXT, [entity(TEXT, PHONE, "phone_number"), entity(TEXT, PASSWORD, "error_code"),
+    user(TEXT, [dict(entity(TEXT, PHONE, "phone_number"), normalized=PHONE), entity(TEXT, PASSWORD, "error_code"),
                 entity(TEXT, CARD_BAD_LUHN, "transaction_id")]),
     {"event": "slot", "name": "account_phone", "value": PHONE, "timestamp": 1.0},
     {"event": "slot", "name": "error_message", "value": PASSWORD, "timestamp": 1.0},
@@ -49,6 +49,7 @@ def test_what_the_dialogue_needs_survives(redactor):
     assert phone_slot["value"] == "138****5678"  # tickets are searched by the last four digits
     assert "6222***********0127" in user_event["text"] and "1101**********002X" in user_event["text"]
     assert password_slot["value"] == "******"  # a password alone is only known from its message
+    assert user_event["parse_data"]["entities"][0]["normalized"] == "138****5678"
     assert {e["entity"]: e["value"] for e in user_event["parse_data"]["entities"]} == {
         "phone_number": "138****5678", "error_code": "******", "transaction_id": "6222***********0127"}
     assert bot_event["text"] == "好的，手机号 138****5678 已记下"
