@@ -190,6 +190,15 @@ def test_one_wechat_message_delivered_to_both_workers_at_once_reaches_rasa_once(
     assert user_texts(profile.tracker(sender)) == ["转账失败了怎么办"]
 
 
+def test_every_action_server_refuses_a_call_without_rasas_token(profile: ProdProfile):
+    """Conversations reach their actions (the other tests); nobody else does."""
+    for rasa_port in profile.rasa_ports:  # each worker's action server is 50 ports above its Rasa
+        base = f"http://127.0.0.1:{rasa_port + 50}"
+        assert http("GET", f"{base}/health", {})[0] == 200
+        status, _ = http("POST", f"{base}/webhook", {}, '{"next_action": "action_handoff_to_human"}')
+        assert status == 401
+
+
 def redis_value(client: redis.Redis, key: bytes) -> Any:
     """A key's whole value, whatever its type."""
     read = {b"string": client.get, b"hash": client.hgetall, b"set": client.smembers,
