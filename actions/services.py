@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, TypeVar
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +20,7 @@ from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.pii import Redactor, default_redactor
+from bot.semantics.engine import EncoderUnavailable
 from bot.settings import Settings
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
@@ -27,6 +29,7 @@ from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.catalogue import Catalogue
 from bot.text.segment import load_dictionary
 from bot.texts import Replies, Texts
+from bot.urgency_by_meaning import EitherUrgency, MeaningUrgency, load_meaning
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,8 +97,27 @@ def sla_clock() -> SlaClock:
 
 
 @lru_cache(maxsize=1)
+def meaning_urgency() -> Optional[MeaningUrgency]:
+    """The model that reads theft and fraud by meaning; None (the lexicon alone) if the
+    sentence encoder cannot run here or the examples are missing."""
+    examples = settings().support_dir / "urgency_examples.yml"
+    if not examples.is_file():
+        logger.warning("No %s: theft and fraud are found by the lexicon's words only", examples.name)
+        return None
+    try:
+        return load_meaning(examples, settings().embedding_cache_file)
+    except EncoderUnavailable as error:
+        logger.error("Theft and fraud are found by the lexicon's words only: %s", error)
+        return None
+
+
+@lru_cache(maxsize=1)
 def priority_rules() -> PriorityRules:
-    return PriorityRules.load(settings().support_dir / "priorities.yml")
+    """The rule table; theft and fraud told in words the lexicon knows or by meaning."""
+    rules = PriorityRules.load(settings().support_dir / "priorities.yml")
+    if rules.urgency is None:
+        return rules
+    return replace(rules, urgency=EitherUrgency(rules.urgency, meaning_urgency()))
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +161,6 @@ def warm_up() -> None:
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
     cached: List[Any] = [settings, texts, catalogue, faq_service, _ticket_engine, ticket_store, desk,
-                         handoff_phrases, sla_clock, priority_rules, replies, diagnostics]
+                         handoff_phrases, sla_clock, meaning_urgency, priority_rules, replies, diagnostics]
     for built in cached:
         built.cache_clear()

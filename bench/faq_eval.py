@@ -41,6 +41,7 @@ from bot.handoff.priority import PriorityRules  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.text.catalogue import Catalogue  # noqa: E402
 from bot.text.segment import load_dictionary  # noqa: E402
+from bot.urgency_by_meaning import EitherUrgency, load_meaning  # noqa: E402
 
 NONE = "none"
 
@@ -135,10 +136,14 @@ def evaluate(
     }
 
 
-def build(settings: Settings, faq_dir: Path) -> Tuple[FaqService, PriorityRules]:
-    """The lookup and the priority rules as the action server builds them (actions/services.py)."""
+def build(settings: Settings, faq_dir: Path, by_meaning: bool = True) -> Tuple[FaqService, PriorityRules]:
+    """The lookup and the priority rules as the action server builds them (actions/services.py):
+    theft and fraud found by the lexicon and, unless ``by_meaning`` is False, by meaning."""
     load_dictionary(settings.dictionary_dir)
     rules = PriorityRules.load(settings.support_dir / "priorities.yml")
+    if by_meaning and rules.urgency is not None:
+        meaning = load_meaning(settings.support_dir / "urgency_examples.yml", settings.embedding_cache_file)
+        rules = replace(rules, urgency=EitherUrgency(rules.urgency, meaning))
     service = FaqService(faq_dir, Catalogue.load(settings.catalogue_file).fill, rules.urgency)
     return service, rules
 
@@ -151,8 +156,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="trained Rasa model for the intents")
     parser.add_argument("--sweep", action="store_true", help="try thresholds 0.02-0.30")
     parser.add_argument("--half", choices=["dev", "sealed"], help="the half of a blind story set to score")
+    parser.add_argument("--lexicon-only", action="store_true", help="theft and fraud by the lexicon's words only")
     args = parser.parse_args()
-    service, rules = build(Settings.from_env(), args.faq_dir)
+    service, rules = build(Settings.from_env(), args.faq_dir, by_meaning=not args.lexicon_only)
     sets = args.queries or [ROOT / "tests/faq/queries.yml"]
     answered = [entry.id for entry in service.index.kb.entries]
     loaded = {path: load_queries(path, args.half, answered) for path in sets}

@@ -209,6 +209,11 @@ class Settings:
         return self.var_dir / "rasa_api_token"
 
     @property
+    def embedding_cache_file(self) -> Path:
+        """The sentence encoder's cache (config.yml's cache_path is the same file)."""
+        return self.var_dir / "embedding_cache.sqlite3"
+
+    @property
     def action_server_token_file(self) -> Path:
         return self.var_dir / "action_server_token"
 

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple
 
 import yaml
 
@@ -59,6 +59,15 @@ class Signal:
 
     kind: str
     evidence: Tuple[str, ...]
+
+
+class UrgencyDetector(Protocol):
+    """What the FAQ lookup and the priority rules ask: the lexicon, or the lexicon and
+    the model of bot.urgency_by_meaning."""
+
+    def signals(self, text: str) -> List[Signal]: ...
+
+    def any_in(self, texts: Sequence[str]) -> bool: ...
 
 
 def _occurrences(text: str, word: str) -> List[int]:

@@ -29,7 +29,7 @@ from bot.faq.knowledge_base import (
     knowledge_base_files,
     load_knowledge_base,
 )
-from bot.urgency import Signal, UrgencyLexicon
+from bot.urgency import Signal, UrgencyDetector
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class FaqService:
     """Thread-safe holder of the current index, rebuilt on file changes."""
 
     def __init__(self, directory: Path, fill: Callable[[str], str] = str,
-                 urgency: Optional[UrgencyLexicon] = None) -> None:
+                 urgency: Optional[UrgencyDetector] = None) -> None:
         self._directory = directory
         self._fill = fill
         self._urgency = urgency

@@ -7,7 +7,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from bot.urgency import UrgencyLexicon
+from bot.urgency import UrgencyDetector, UrgencyLexicon
 
 ORDER = ("P1", "P2", "P3")
 
@@ -22,7 +22,7 @@ class Rule:
     theft_fraud: bool = False
 
     def matches(self, texts: List[str], intents: Iterable[str], faq_urgent: bool,
-                urgency: Optional[UrgencyLexicon] = None) -> bool:
+                urgency: Optional[UrgencyDetector] = None) -> bool:
         if self.keywords and any(k in t for t in texts for k in self.keywords):
             return True
         if self.intents and set(self.intents) & set(intents):
@@ -39,7 +39,7 @@ class PriorityRules:
     raise_for_reasons: Tuple[str, ...]
     reasons: Dict[str, str]
     default_reason: str
-    urgency: Optional[UrgencyLexicon] = None
+    urgency: Optional[UrgencyDetector] = None
 
     @classmethod
     def load(cls, path: Path) -> "PriorityRules":

@@ -164,11 +164,18 @@ BLIND_COINCIDENCES = frozenset({"怎么取消自动续费", "怎么解绑银行�
                                 "一天最多能转多少钱", "怎么取消会员自动续费啊", "刚有人打电话说是你们客服 是真的吗"})
 
 
+def _urgency_examples() -> List[str]:
+    data = yaml.safe_load((ROOT / "data" / "support" / "urgency_examples.yml").read_text(encoding="utf-8"))
+    return [str(t) for kind in data["urgent"].values() for t in kind] + [str(t) for t in data["not_urgent"]]
+
+
 def test_no_training_example_or_faq_question_copies_a_blind_evaluation_sentence(training):
     """tests/blind measures the first answer: its sentences (longer than a few characters)
-    may not reach the NLU data or the knowledge base, copied or with a word changed."""
+    may not reach the NLU data, the knowledge base or the urgency examples, copied or with
+    a word changed."""
     known = [(e, _bigrams(CATALOGUE.normalise(e)))
-             for e in [e for examples in training.values() for e in examples] + _faq_questions()]
+             for e in [e for examples in training.values() for e in examples] + _faq_questions()
+             + _urgency_examples()]
     close = []
     for sentence in _blind_sentences():
         grams = _bigrams(CATALOGUE.normalise(sentence))

@@ -1,0 +1,57 @@
+"""Theft and fraud by meaning (bot.urgency_by_meaning): stories the lexicon has no words for
+reach the urgent answer; ordinary problems told with the same words do not."""
+import pytest
+
+from bot.settings import Settings
+from bot.urgency import FRAUD, THEFT, UrgencyLexicon
+from bot.urgency_by_meaning import EVIDENCE, EitherUrgency, load_meaning
+from tests.support.faq_kb import ROOT
+
+SUPPORT = ROOT / "data" / "support"
+
+
+@pytest.fixture(scope="module")
+def meaning():
+    """As the action server builds it: the examples' embeddings through the project's cache."""
+    return load_meaning(SUPPORT / "urgency_examples.yml", Settings.from_env().embedding_cache_file)
+
+
+@pytest.fixture(scope="module")
+def either(meaning):
+    return EitherUrgency(UrgencyLexicon.load(SUPPORT / "priorities.yml"), meaning)
+
+
+# Written for this test; in neither the examples nor an evaluation set.
+TOLD_WITHOUT_THE_LEXICONS_WORDS = [
+    pytest.param("加我微信的人说是京东金融的 说我大学时的贷款没注销会影响征信 让我把钱转到他给的账户去核验", FRAUD,
+                 id="student-loan-cancellation"),
+    pytest.param("对方说是我领导 换了个新号 让我先帮他给一个供应商打两万过去 我刚打完 现在打他原来的电话他说不知道这事",
+                 FRAUD, id="boss-new-number"),
+    pytest.param("手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多", THEFT, id="phone-left-in-taxi"),
+]
+ORDINARY = [
+    pytest.param("转账一直显示处理中 已经两个小时了", id="pending-transfer"),
+    pytest.param("怎么关掉免密支付", id="how-to"),
+    pytest.param("验证码一直收不到 换了手机号以后就这样", id="sms"),
+    pytest.param("我想知道每个月扣的那个12块是什么会员 能退吗", id="subscription"),
+]
+
+
+@pytest.mark.parametrize("text, kind", TOLD_WITHOUT_THE_LEXICONS_WORDS)
+def test_a_story_the_lexicon_misses_is_urgent_by_meaning(either, text, kind):
+    assert either.lexicon.signals(text) == []
+    assert [(s.kind, s.evidence) for s in either.signals(text)] == [(kind, EVIDENCE)]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_problems_told_with_the_same_words_are_not(either, text):
+    assert either.signals(text) == [] and not either.any_in([text])
+
+
+def test_what_the_lexicon_finds_is_answered_by_the_lexicon(either):
+    signals = either.signals("我的账号被盗了")
+    assert [s.kind for s in signals] == [THEFT] and signals[0].evidence != EVIDENCE
+
+
+def test_an_empty_message_tells_nothing(meaning):
+    assert meaning.signals("") == [] and meaning.signals("   ") == []
