@@ -20,6 +20,8 @@ recognises gets the urgent answer and a P1 handoff.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -88,18 +90,36 @@ class MeaningUrgency:
         return [Signal(max((THEFT, FRAUD), key=lambda kind: found.get(kind, 0.0)), EVIDENCE)]
 
 
+# Shorter messages tell no story (好的, 谢谢, 转人工): the model is not asked.
+MIN_STORY_CHARS = 6
+# Answers kept per message text: a handoff's priority asks again about every message
+# of the conversation, each already read when it was looked up.
+KEPT_ANSWERS = 4096
+
+
 class EitherUrgency:
     """The lexicon, then the model for what the lexicon does not find."""
 
     def __init__(self, lexicon: UrgencyDetector, meaning: Optional[MeaningUrgency]) -> None:
         self.lexicon = lexicon
         self.meaning = meaning
+        self._kept: "OrderedDict[str, List[Signal]]" = OrderedDict()
+        self._lock = threading.Lock()
 
     def signals(self, text: str) -> List[Signal]:
         found = self.lexicon.signals(text)
-        if found or self.meaning is None:
+        if found or self.meaning is None or len((text or "").strip()) < MIN_STORY_CHARS:
             return found
-        return self.meaning.signals(text)
+        with self._lock:
+            if text in self._kept:
+                self._kept.move_to_end(text)
+                return list(self._kept[text])
+        found = self.meaning.signals(text)
+        with self._lock:
+            self._kept[text] = found
+            while len(self._kept) > KEPT_ANSWERS:
+                self._kept.popitem(last=False)
+        return list(found)
 
     def detect(self, text: str) -> Optional[Signal]:
         signals = self.signals(text)

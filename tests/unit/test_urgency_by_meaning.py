@@ -55,3 +55,12 @@ def test_what_the_lexicon_finds_is_answered_by_the_lexicon(either):
 
 def test_an_empty_message_tells_nothing(meaning):
     assert meaning.signals("") == [] and meaning.signals("   ") == []
+
+
+def test_a_message_is_read_once_and_short_ones_never(either, monkeypatch):
+    calls = []
+    read = either.meaning.signals
+    monkeypatch.setattr(either.meaning, "signals", lambda text: calls.append(text) or read(text))
+    story = "手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多 真的急"
+    assert either.any_in([story, "好的", story]) and either.signals(story)
+    assert calls == [story]
