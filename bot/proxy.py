@@ -38,6 +38,10 @@ def _upstream(upstream: Upstream) -> str:
         least_conn;
 {servers}
         keepalive 16;
+        # Sanic closes an idle connection after 5 s: nginx must let go of it first, or
+        # a request sent on a connection the worker is closing is reset (and a POST
+        # is not retried: an action's events were lost that way under load).
+        keepalive_timeout 4s;
     }}
     server {{
         listen 127.0.0.1:{upstream.listen_port};
