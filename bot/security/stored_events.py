@@ -81,6 +81,11 @@ def secrets_in(events: Sequence[Dict[str, Any]], redactor: Redactor) -> Dict[str
     return found
 
 
+def masked_value(value: Any, redactor: Redactor) -> Any:
+    """``value`` (a string, or lists and dicts of them) with every secret masked."""
+    return _BatchMasker(redactor, {}).value(value)
+
+
 def masked_events(events: Sequence[Dict[str, Any]], redactor: Redactor) -> List[Dict[str, Any]]:
     """Copies of serialised Rasa events (``Event.as_dict()``) safe to store."""
     masker = _BatchMasker(redactor, secrets_in(events, redactor))

@@ -11,26 +11,18 @@ change and writes nothing.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.pii import Redactor
-from bot.security.stored_events import masked_events, masked_text
+from bot.security.stored_events import masked_events, masked_text, masked_value
 from bot.storage.models import Correction, OutboxMessage, Ticket, TicketAudit, TicketNote, TranscriptMessage
 from bot.storage.tracker_events import EVENTS
 
 TEXT_COLUMNS: List[Tuple[Any, str]] = [(OutboxMessage, "text"), (TranscriptMessage, "text"), (TicketNote, "text"),
                 (TicketAudit, "detail"), (Correction, "text")]
-
-
-def _masked_json(value: Any, mask: Callable[[Any], Any]) -> Any:
-    if isinstance(value, dict):
-        return {k: _masked_json(v, mask) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked_json(v, mask) for v in value]
-    return mask(value)
 
 
 def _remask_events(connection: Connection, redactor: Redactor, dry_run: bool) -> int:
@@ -64,7 +56,7 @@ def _remask_column(connection: Connection, model: Any, column: str, redactor: Re
 def _remask_diagnostics(connection: Connection, redactor: Redactor, dry_run: bool) -> int:
     changed = 0
     for row_id, diagnostics in connection.execute(sa.select(Ticket.id, Ticket.diagnostics)).all():
-        masked = _masked_json(diagnostics, lambda v: masked_text(v, redactor))
+        masked = masked_value(diagnostics, redactor)
         if masked != diagnostics:
             changed += 1
             if not dry_run:
