@@ -13,6 +13,8 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import FaqUnavailable
+from bot.semantics.carried import EMBEDDING_KEY, unpack
+from bot.semantics.encoder import DIMENSION
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,10 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple
         if chosen is not None:
             dispatcher.utter_message(text=chosen.answer)
             return ANSWERED, chosen.id
-        text = (tracker.latest_message or {}).get("text") or ""
-        result = service.lookup(text, tracker.get_intent_of_latest_message(skip_fallback_intent=False))
+        message = tracker.latest_message or {}
+        result = service.lookup(message.get("text") or "",
+                                tracker.get_intent_of_latest_message(skip_fallback_intent=False),
+                                unpack(message.get(EMBEDDING_KEY), DIMENSION))
         see_also = service.index.kb.settings.see_also_text
     except FaqUnavailable as error:
         logger.error("FAQ lookup skipped: %s", error)

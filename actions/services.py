@@ -14,12 +14,16 @@ from typing import Any, Callable, Dict, List, Optional, TypeVar
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.complaints import ComplaintWords
 from bot.diagnostics.spec import DiagnosticsSpec
+from bot.faq.knowledge_base import KnowledgeBaseError, load_knowledge_base
 from bot.faq.lookup import FaqService
 from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.pii import Redactor, default_redactor
+from bot.semantics import shared_encoder
+from bot.semantics.embeddings import Embeddings
 from bot.semantics.engine import EncoderUnavailable
 from bot.settings import Settings
 from bot.storage.desk import TicketDesk
@@ -29,7 +33,7 @@ from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.catalogue import Catalogue
 from bot.text.segment import load_dictionary
 from bot.texts import Replies, Texts
-from bot.urgency_by_meaning import EitherUrgency, MeaningUrgency, load_meaning
+from bot.urgency_by_meaning import EitherUrgency, MeaningUrgency, load_meaning, ordinary_questions
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,10 +60,22 @@ def catalogue() -> Catalogue:
 
 
 @lru_cache(maxsize=1)
+def embeddings() -> Optional[Embeddings]:
+    """The sentence encoder for the FAQ search; None (words only) if it cannot run here."""
+    try:
+        shared_encoder(1)
+    except EncoderUnavailable as error:
+        logger.error("The FAQ is searched by its words only: %s", error)
+        return None
+    return Embeddings(settings().embedding_cache_file)
+
+
+@lru_cache(maxsize=1)
 def faq_service() -> FaqService:
-    """Theft and fraud reach the urgent answers through the lexicon the P1 rule uses."""
+    """Theft and fraud reach the urgent answers through the detector the P1 rule uses;
+    entries are found by meaning beside their words."""
     load_dictionary(settings().dictionary_dir)
-    return FaqService(settings().faq_dir, catalogue().fill, priority_rules().urgency)
+    return FaqService(settings().faq_dir, catalogue().fill, priority_rules().urgency, embeddings())
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +121,11 @@ def meaning_urgency() -> Optional[MeaningUrgency]:
         logger.warning("No %s: theft and fraud are found by the lexicon's words only", examples.name)
         return None
     try:
-        return load_meaning(examples, settings().embedding_cache_file)
+        kb = load_knowledge_base(settings().faq_dir, catalogue().fill)
+        return load_meaning(examples, settings().embedding_cache_file, ordinary_questions(kb))
+    except KnowledgeBaseError as error:
+        logger.error("No knowledge base to read theft and fraud against: %s", error)
+        return None
     except EncoderUnavailable as error:
         logger.error("Theft and fraud are found by the lexicon's words only: %s", error)
         return None
@@ -118,6 +138,11 @@ def priority_rules() -> PriorityRules:
     if rules.urgency is None:
         return rules
     return replace(rules, urgency=EitherUrgency(rules.urgency, meaning_urgency()))
+
+
+@lru_cache(maxsize=1)
+def complaint_words() -> ComplaintWords:
+    return ComplaintWords.load(settings().support_dir / "handoff.yml")
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +185,8 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [settings, texts, catalogue, faq_service, _ticket_engine, ticket_store, desk,
-                         handoff_phrases, sla_clock, meaning_urgency, priority_rules, replies, diagnostics]
+    cached: List[Any] = [settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
+                         handoff_phrases, sla_clock, meaning_urgency, priority_rules, complaint_words, replies,
+                         diagnostics]
     for built in cached:
         built.cache_clear()

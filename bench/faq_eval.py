@@ -31,17 +31,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.faq.knowledge_base import load_knowledge_base  # noqa: E402
 from bot.faq.lookup import FaqService  # noqa: E402
 from bot.handoff.priority import PriorityRules  # noqa: E402
+from bot.semantics.carried import EMBEDDING_KEY, unpack  # noqa: E402
+from bot.semantics.embeddings import Embeddings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.text.catalogue import Catalogue  # noqa: E402
 from bot.text.segment import load_dictionary  # noqa: E402
-from bot.urgency_by_meaning import EitherUrgency, load_meaning  # noqa: E402
+from bot.urgency_by_meaning import EitherUrgency, load_meaning, ordinary_questions  # noqa: E402
 
 NONE = "none"
 
@@ -66,16 +70,21 @@ def load_queries(path: Path, half: Optional[str] = None, answered: Sequence[str]
     return queries
 
 
-def predict_intents(model: Path, texts: Sequence[str]) -> List[str]:
-    """Intent names predicted by the trained model (NLU only, in-process)."""
+Parsed = Tuple[str, Optional[np.ndarray]]  # intent, the embedding the NLU carries
+
+
+def predict_intents(model: Path, texts: Sequence[str]) -> List[Parsed]:
+    """Intent names predicted by the trained model (NLU only, in-process), each with the
+    sentence embedding the NLU carries to the action server."""
     import asyncio
 
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
 
-    async def parse_all() -> List[str]:
-        return [(await agent.parse_message(t))["intent"]["name"] for t in texts]
+    async def parse_all() -> List[Parsed]:
+        parsed = [await agent.parse_message(t) for t in texts]
+        return [(p["intent"]["name"], unpack(p.get(EMBEDDING_KEY))) for p in parsed]
 
     return asyncio.run(parse_all())
 
@@ -83,7 +92,7 @@ def predict_intents(model: Path, texts: Sequence[str]) -> List[str]:
 def evaluate(
     service: FaqService,
     queries: List[Query],
-    intents: Optional[Sequence[Optional[str]]] = None,
+    parsed: Optional[Sequence[Parsed]] = None,
     rules: Optional[PriorityRules] = None,
 ) -> Dict[str, float]:
     """With ``rules``, an urgent story counts as reached only if its handoff would be P1."""
@@ -92,9 +101,9 @@ def evaluate(
     none_predicted = none_correct = none_expected = 0
     latencies: List[float] = []
     for position, (text, expected, also, is_urgent) in enumerate(queries):
-        intent = intents[position] if intents is not None else None
+        intent, vector = parsed[position] if parsed is not None else (None, None)
         started = time.perf_counter()
-        result = service.lookup(text, intent)
+        result = service.lookup(text, intent, vector)
         latencies.append((time.perf_counter() - started) * 1000)
         predicted = result.answer.id if result.answer else NONE
         expected_entry = service.entry(expected)
@@ -117,7 +126,7 @@ def evaluate(
         answerable += 1
         right = (expected, *also)
         hits += predicted in right
-        ranked = [m.entry.id for m in service.index.search(text)[:3]]
+        ranked = [m.entry.id for m in service.index.search(text, vector=vector)[:3]]
         found = [i for i, entry_id in enumerate(ranked) if entry_id in right]
         if found:
             reciprocal += 1.0 / (found[0] + 1)
@@ -138,13 +147,17 @@ def evaluate(
 
 def build(settings: Settings, faq_dir: Path, by_meaning: bool = True) -> Tuple[FaqService, PriorityRules]:
     """The lookup and the priority rules as the action server builds them (actions/services.py):
-    theft and fraud found by the lexicon and, unless ``by_meaning`` is False, by meaning."""
+    unless ``by_meaning`` is False, theft and fraud found by meaning beside the lexicon, and
+    the FAQ searched by meaning beside the words."""
     load_dictionary(settings.dictionary_dir)
     rules = PriorityRules.load(settings.support_dir / "priorities.yml")
+    fill = Catalogue.load(settings.catalogue_file).fill
     if by_meaning and rules.urgency is not None:
-        meaning = load_meaning(settings.support_dir / "urgency_examples.yml", settings.embedding_cache_file)
+        meaning = load_meaning(settings.support_dir / "urgency_examples.yml", settings.embedding_cache_file,
+                               ordinary_questions(load_knowledge_base(faq_dir, fill)))
         rules = replace(rules, urgency=EitherUrgency(rules.urgency, meaning))
-    service = FaqService(faq_dir, Catalogue.load(settings.catalogue_file).fill, rules.urgency)
+    embeddings = Embeddings(settings.embedding_cache_file) if by_meaning else None
+    service = FaqService(faq_dir, fill, rules.urgency, embeddings)
     return service, rules
 
 
@@ -156,7 +169,8 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="trained Rasa model for the intents")
     parser.add_argument("--sweep", action="store_true", help="try thresholds 0.02-0.30")
     parser.add_argument("--half", choices=["dev", "sealed"], help="the half of a blind story set to score")
-    parser.add_argument("--lexicon-only", action="store_true", help="theft and fraud by the lexicon's words only")
+    parser.add_argument("--lexicon-only", action="store_true",
+                        help="words only: theft and fraud by the lexicon, the FAQ by its words")
     args = parser.parse_args()
     service, rules = build(Settings.from_env(), args.faq_dir, by_meaning=not args.lexicon_only)
     sets = args.queries or [ROOT / "tests/faq/queries.yml"]
@@ -165,14 +179,14 @@ def main() -> int:
     texts = [q[0] for queries in loaded.values() for q in queries]
     predicted = dict(zip(texts, predict_intents(args.model, texts))) if args.model else None
     for path, queries in loaded.items():
-        intents = [predicted[q[0]] for q in queries] if predicted is not None else None
-        print(json.dumps({"set": path.name, **evaluate(service, queries, intents, rules)}))
+        parsed = [predicted[q[0]] for q in queries] if predicted is not None else None
+        print(json.dumps({"set": path.name, **evaluate(service, queries, parsed, rules)}))
         if args.sweep:
             index = service.index
             base = index.kb.settings
             for threshold in [x / 100 for x in range(2, 31, 2)]:
                 object.__setattr__(index.kb, "settings", replace(base, answer_threshold=threshold))
-                print(json.dumps({"threshold": threshold, **evaluate(service, queries, intents, rules)}))
+                print(json.dumps({"threshold": threshold, **evaluate(service, queries, parsed, rules)}))
             object.__setattr__(index.kb, "settings", base)
     return 0
 

@@ -22,11 +22,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple
 
 import yaml
 
 from bot.text.simplify import to_simplified
+
+if TYPE_CHECKING:
+    import numpy as np
 
 THEFT = "theft"
 FRAUD = "fraud"
@@ -65,7 +68,9 @@ class UrgencyDetector(Protocol):
     """What the FAQ lookup and the priority rules ask: the lexicon, or the lexicon and
     the model of bot.urgency_by_meaning."""
 
-    def signals(self, text: str) -> List[Signal]: ...
+    def signals(self, text: str, vector: Optional["np.ndarray"] = None) -> List[Signal]:
+        """``vector``: the message's sentence embedding, when the NLU already computed it."""
+        ...
 
     def any_in(self, texts: Sequence[str]) -> bool: ...
 
@@ -166,8 +171,9 @@ class UrgencyLexicon:
                 after = place[0] + len(place[1])
         return matched
 
-    def signals(self, text: str) -> List[Signal]:
-        """Every kind the message tells of (at most one signal per kind), in KINDS order."""
+    def signals(self, text: str, vector: Optional["np.ndarray"] = None) -> List[Signal]:
+        """Every kind the message tells of (at most one signal per kind), in KINDS order;
+        the words alone decide (``vector`` is not read)."""
         normalized = normalize(text)
         found: Dict[str, List[str]] = {}
         for cue in self.cues:

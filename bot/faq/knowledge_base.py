@@ -64,6 +64,8 @@ class SearchSettings:
     other_area_threshold: float = 0.0
     # Urgency kind (bot.urgency: theft, fraud) -> the entry that answers it, whatever the scores.
     emergency: Dict[str, str] = field(default_factory=dict)
+    # How much the sentence embedding weighs beside the words (bot.faq.index).
+    meaning_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def _parse_settings(raw: dict) -> SearchSettings:
         not_covered_ratio=float(raw.get("not_covered_ratio", 1.0)),
         other_area_threshold=float(raw.get("other_area_threshold", 0.0)),
         emergency={str(kind): str(entry_id) for kind, entry_id in (raw.get("emergency") or {}).items()},
+        meaning_weight=float(raw.get("meaning_weight", 1.0)),
     )
 
 

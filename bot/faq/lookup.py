@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
+import numpy as np
+
 from bot.faq.index import FaqIndex, Match, Ranking
 from bot.faq.knowledge_base import (
     FaqEntry,
@@ -29,6 +31,7 @@ from bot.faq.knowledge_base import (
     knowledge_base_files,
     load_knowledge_base,
 )
+from bot.semantics.embeddings import Embeddings
 from bot.urgency import Signal, UrgencyDetector
 
 logger = logging.getLogger(__name__)
@@ -61,10 +64,11 @@ class FaqService:
     """Thread-safe holder of the current index, rebuilt on file changes."""
 
     def __init__(self, directory: Path, fill: Callable[[str], str] = str,
-                 urgency: Optional[UrgencyDetector] = None) -> None:
+                 urgency: Optional[UrgencyDetector] = None, embeddings: Optional[Embeddings] = None) -> None:
         self._directory = directory
         self._fill = fill
         self._urgency = urgency
+        self._embeddings = embeddings
         self._lock = threading.Lock()
         self._signature: Optional[tuple] = None
         self._index: Optional[FaqIndex] = None
@@ -84,7 +88,7 @@ class FaqService:
             if signature != self._signature:
                 self._signature = signature  # a broken edit is reported once, not per call
                 try:
-                    self._index = FaqIndex(load_knowledge_base(self._directory, self._fill))
+                    self._index = FaqIndex(load_knowledge_base(self._directory, self._fill), self._embeddings)
                 except KnowledgeBaseError as error:
                     logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
                                  else "answering from the last good version", error)
@@ -95,17 +99,18 @@ class FaqService:
     def entry(self, entry_id: str) -> Optional[FaqEntry]:
         return self.index.kb.by_id.get(entry_id)
 
-    def lookup(self, text: str, intent: Optional[str]) -> LookupResult:
+    def lookup(self, text: str, intent: Optional[str], vector: Optional[np.ndarray] = None) -> LookupResult:
+        """``vector``: the message's sentence embedding, when the NLU carried it."""
         index = self.index
         settings = index.kb.settings
         route = settings.intents.get(intent or "", IntentRoute())
-        signals = self._urgency.signals(text) if self._urgency is not None else []
+        signals = self._urgency.signals(text, vector) if self._urgency is not None else []
         if any(s.kind in settings.emergency for s in signals):
-            return _emergency(index.kb, index.rank(text, route.area, settings.area_boost), signals)
+            return _emergency(index.kb, index.rank(text, route.area, settings.area_boost, vector), signals)
         if intent is not None and intent not in settings.intents:
             # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
             return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
-        ranking = index.rank(text, route.area, settings.area_boost)
+        ranking = index.rank(text, route.area, settings.area_boost, vector)
         if not ranking.matches:
             return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
         best = ranking.matches[0]

@@ -12,7 +12,8 @@ server warns the customer who typed a code).
 A secret recognised by its context (what follows 密码) is no longer
 recognisable on its own once it is an entity's or a slot's value, so every
 value found in the batch's customer texts is also replaced wherever it appears
-in the batch.
+in the batch. The sentence embedding the NLU carries to the action server
+(bot.semantics.carried) is dropped.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any, Dict, List, Sequence
 
 from bot.pii import Redactor
 from bot.pii.masks import MASKS
+from bot.semantics.carried import EMBEDDING_KEY
 
 # Every secret has three or more printable ASCII characters in a row (digits
 # included): text without such a run holds none and skips the recognizers.
@@ -60,7 +62,8 @@ class _BatchMasker:
             # every field of an entity: its value, and what an extractor normalised it to
             masked = self._fields(event, ("text", "metadata"))
             if isinstance(event.get("parse_data"), dict):
-                masked["parse_data"] = self._fields(event["parse_data"], ("text", "entities"))
+                parse = {k: v for k, v in event["parse_data"].items() if k != EMBEDDING_KEY}
+                masked["parse_data"] = self._fields(parse, ("text", "entities"))
             return masked
         if kind == "slot":
             return self._fields(event, ("value",))

@@ -2,9 +2,11 @@
 reach the urgent answer; ordinary problems told with the same words do not."""
 import pytest
 
+from bot.faq.knowledge_base import load_knowledge_base
 from bot.settings import Settings
+from bot.text.catalogue import Catalogue
 from bot.urgency import FRAUD, THEFT, UrgencyLexicon
-from bot.urgency_by_meaning import EVIDENCE, EitherUrgency, load_meaning
+from bot.urgency_by_meaning import EVIDENCE, EitherUrgency, load_meaning, ordinary_questions
 from tests.support.faq_kb import ROOT
 
 SUPPORT = ROOT / "data" / "support"
@@ -12,8 +14,11 @@ SUPPORT = ROOT / "data" / "support"
 
 @pytest.fixture(scope="module")
 def meaning():
-    """As the action server builds it: the examples' embeddings through the project's cache."""
-    return load_meaning(SUPPORT / "urgency_examples.yml", Settings.from_env().embedding_cache_file)
+    """As the action server builds it: the examples' embeddings through the project's cache,
+    the knowledge base's ordinary questions as not urgent."""
+    kb = load_knowledge_base(ROOT / "data" / "faq", Catalogue.load(SUPPORT / "products.yml").fill)
+    return load_meaning(SUPPORT / "urgency_examples.yml", Settings.from_env().embedding_cache_file,
+                        ordinary_questions(kb))
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +39,7 @@ ORDINARY = [
     pytest.param("怎么关掉免密支付", id="how-to"),
     pytest.param("验证码一直收不到 换了手机号以后就这样", id="sms"),
     pytest.param("我想知道每个月扣的那个12块是什么会员 能退吗", id="subscription"),
+    pytest.param("卡里被扣了一笔不认识的钱 是不是开了什么会员", id="unknown-charge"),
 ]
 
 
@@ -60,7 +66,15 @@ def test_an_empty_message_tells_nothing(meaning):
 def test_a_message_is_read_once_and_short_ones_never(either, monkeypatch):
     calls = []
     read = either.meaning.signals
-    monkeypatch.setattr(either.meaning, "signals", lambda text: calls.append(text) or read(text))
+    monkeypatch.setattr(either.meaning, "signals",
+                        lambda text, vector=None: calls.append(text) or read(text, vector))
     story = "手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多 真的急"
     assert either.any_in([story, "好的", story]) and either.signals(story)
     assert calls == [story]
+
+
+def test_a_carried_embedding_is_read_instead_of_embedding_again(meaning, monkeypatch):
+    story = "手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多"
+    vector = meaning._encoder.encode([story])[0]
+    monkeypatch.setattr(meaning._encoder, "encode", lambda texts: pytest.fail("embedded again"))
+    assert [s.kind for s in meaning.signals(story, vector)] == [THEFT]

@@ -10,7 +10,8 @@ placeholders and a customer naming the product look alike to the encoder.
 
 Training embeds through a persistent cache (``cache_path``): a retraining
 embeds only the examples it has not seen. Serving embeds each message with
-``threads`` threads and stores nothing.
+``threads`` threads and stores nothing; the vector is also put in the parse
+data (bot.semantics.carried), so the action server does not embed it again.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.semantics import SentenceEncoder, plain_text, shared_encoder
 from bot.semantics.cache import open_cache
+from bot.semantics.carried import EMBEDDING_KEY, pack
 
 _PRODUCT_TOKEN = re.compile(r"^__([a-z_]+)__$")
 
@@ -95,7 +97,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
         if with_text:
-            self._add(with_text, self._serving_encoder().encode([encoder_text(m) for m in with_text]))
+            vectors = self._serving_encoder().encode([encoder_text(m) for m in with_text])
+            self._add(with_text, vectors)
+            for message, vector in zip(with_text, vectors):
+                message.set(EMBEDDING_KEY, pack(vector), add_to_output=True)
         return messages
 
     def _add(self, messages: List[Message], vectors: np.ndarray) -> None:

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.faq import ActionLookupFaq
@@ -38,3 +39,16 @@ async def test_close_alternatives_are_offered_as_buttons(faq_dir, dispatcher):
     payload = dispatcher.messages[1]["buttons"][0]["payload"]
     assert payload.startswith("/general_question")
     assert json.loads(payload[len("/general_question"):])["faq_id"] in {"sms_not_received", "sms_expired"}
+
+
+async def test_the_embedding_the_nlu_carried_is_not_computed_again(faq_dir, dispatcher, monkeypatch):
+    from bot.semantics import shared_encoder
+    from bot.semantics.carried import EMBEDDING_KEY, pack
+    from bot.semantics.embeddings import Embeddings
+
+    text = "验证码一直收不到"
+    tracker = make_tracker(text, "sms_code_delay")
+    tracker.latest_message[EMBEDDING_KEY] = pack(shared_encoder(1).encode_one(text))
+    monkeypatch.setattr(Embeddings, "message", lambda self, text: pytest.fail("embedded again"))
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_entry", "sms_not_received") in events

@@ -1,6 +1,8 @@
+import hashlib
 import os
 import time
 
+import numpy as np
 import pytest
 
 from bot.faq.lookup import NOT_COVERED, NOT_FOR_FAQ, URGENT, FaqService
@@ -131,3 +133,51 @@ def test_an_entry_outside_the_predicted_area_needs_the_other_area_threshold(tmp_
     service = FaqService(write_kb(tmp_path, settings={"other_area_threshold": 0.99}))
     result = service.lookup("不想自动扣会员费了", intent)
     assert (result.answer is not None) is answered, result
+
+
+class CountingEmbeddings:
+    """Stands in for bot.semantics.Embeddings: a fixed vector per text, and a count of the
+    customers' messages it had to embed."""
+
+    def __init__(self):
+        self.messages = []
+
+    @staticmethod
+    def _vector(text):
+        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
+        vector = np.random.default_rng(seed).normal(size=32).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def ours(self, texts):
+        return np.stack([self._vector(t) for t in texts])
+
+    def message(self, text):
+        self.messages.append(text)
+        return self._vector(text)
+
+
+def test_a_message_without_a_carried_embedding_is_embedded_here(tmp_path):
+    embeddings = CountingEmbeddings()
+    service = FaqService(write_kb(tmp_path), embeddings=embeddings)
+    assert service.index.reads_meaning and not FaqService(write_kb(tmp_path / "w")).index.reads_meaning
+    service.lookup("动态码一直收不到", "sms_code_delay")
+    assert embeddings.messages == ["动态码一直收不到"]
+
+
+def test_a_carried_embedding_is_not_computed_again(tmp_path):
+    embeddings = CountingEmbeddings()
+    service = FaqService(write_kb(tmp_path), embeddings=embeddings)
+    service.lookup("动态码一直收不到", "sms_code_delay", vector=embeddings._vector("动态码一直收不到"))
+    assert embeddings.messages == []
+
+
+def test_the_meaning_decides_between_entries_the_words_do_not_tell_apart(tmp_path):
+    """Two entries share the message's only word: the one whose questions mean what the
+    message means comes first, whichever the words alone put first."""
+    embeddings = CountingEmbeddings()
+    service = FaqService(write_kb(tmp_path / "meaning"), embeddings=embeddings)
+    words_first = FaqService(write_kb(tmp_path / "words")).index.rank("验证码", None).matches[0].entry.id
+    other = ({"sms_not_received", "sms_expired"} - {words_first}).pop()
+    question = service.index.kb.by_id[other].questions[0]
+    ranked = service.index.rank("验证码", None, vector=embeddings._vector(question)).matches
+    assert ranked[0].entry.id == other

@@ -97,3 +97,15 @@ def test_an_empty_message_gets_no_intent_so_the_fallback_can_take_it(components)
     message = parse(components, "")
     assert message.get(INTENT) == {"name": None, "confidence": 0.0}
     assert message.get("intent_ranking") == []
+
+
+def test_the_embedding_is_carried_in_the_parse_data_for_the_action_server(components):
+    """The action server reads the vector the NLU computed instead of embedding the message again."""
+    from bot.semantics import shared_encoder
+    from bot.semantics.carried import EMBEDDING_KEY, unpack
+
+    message = parse(components, "星花被凍結了")
+    output = message.as_dict(only_output_properties=True)
+    carried = unpack(output.get(EMBEDDING_KEY), 384)
+    assert carried is not None
+    assert np.allclose(carried, shared_encoder(1).encode_one("信用付被冻结了"), atol=1e-3)

@@ -5,6 +5,7 @@ import pytest
 
 from bot.pii import default_redactor
 from bot.security.stored_events import masked_events
+from bot.semantics.carried import EMBEDDING_KEY
 
 PHONE, ID, CARD_BAD_LUHN = "13812345678", "11010519491231002X", "6222021234567890127"
 CODE, PASSWORD = "667788", "Abc12345"
@@ -64,3 +65,11 @@ def test_masking_twice_changes_nothing(redactor):
 def test_events_without_secrets_are_unchanged(redactor):
     plain = [user("转账失败了 昨天下午转的 5000块"), {"event": "bot", "text": "工单 T20261206-0001", "timestamp": 1.0}]
     assert masked_events(plain, redactor) == plain
+
+
+def test_the_carried_embedding_is_never_stored(redactor):
+    event = user("转账失败了")
+    event["parse_data"][EMBEDDING_KEY] = "AAAA" * 256
+    stored = masked_events([event], redactor)[0]
+    assert EMBEDDING_KEY not in stored["parse_data"] and EMBEDDING_KEY in event["parse_data"]
+    assert stored["parse_data"]["intent"] == event["parse_data"]["intent"]
