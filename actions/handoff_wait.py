@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.handoff import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED
+from actions.tickets import standing
 from bot.handoff.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES
@@ -29,6 +30,7 @@ from bot.storage.tickets import TicketStoreUnavailable
 logger = logging.getLogger(__name__)
 
 CALLED_OFF = "__called_off__"
+URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 # A conversation so far only greeting or asking for a person says nothing about the problem.
 NO_PROBLEM_INTENTS = {"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"}
@@ -146,6 +148,11 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if count == 0:
         return []  # the loop starts right after the handoff message: nothing to add
     replies = services.replies()
+    if tracker.get_intent_of_latest_message() == URGE:
+        ticket = services.ticket_store().get(number)
+        if ticket is not None:
+            dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
+            return []
     if count == 1:
         ticket = services.ticket_store().get(number)
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""

@@ -1,4 +1,5 @@
-"""action_ticket_status: tell a customer where their ticket stands."""
+"""Where a customer's ticket stands: asked for (action_ticket_status) or urged
+(action_answer_urge: "还在吗", "快点给我处理", "人呢")."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,7 +9,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import TicketStoreUnavailable
+
+HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
+
+
+def standing(ticket: Ticket) -> Dict[str, str]:
+    """The ticket's number, status and promised reply time, as the reply texts name them."""
+    statuses = services.texts().replies("ticket_statuses")
+    return {"ticket_number": ticket.number,
+            "status": statuses.render(ticket.status) if ticket.status in statuses else ticket.status,
+            "due": services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc))}
 
 
 def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -25,12 +37,21 @@ def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if ticket is None or ticket.sender_id != tracker.sender_id:
         dispatcher.utter_message(text=replies.render("no_ticket"))
         return
-    statuses = services.texts().replies("ticket_statuses")
-    dispatcher.utter_message(text=replies.render(
-        "ticket_status", ticket_number=ticket.number,
-        status=statuses.render(ticket.status) if ticket.status in statuses else ticket.status,
-        due=services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)),
-    ))
+    dispatcher.utter_message(text=replies.render("ticket_status", **standing(ticket)))
+
+
+def answer_urge(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Impatience or "are you there": the open ticket's status and promise; with none,
+    we are here, tell us the problem, or a person at one click. Blocking (database)."""
+    replies = services.replies()
+    try:
+        ticket = services.ticket_store().latest_for_sender(tracker.sender_id)
+    except TicketStoreUnavailable:
+        ticket = None
+    if ticket is not None and ticket.sender_id == tracker.sender_id and ticket.status in OPEN_STATUSES:
+        dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
+        return
+    dispatcher.utter_message(text=replies.render("urged_without_ticket"), buttons=[HUMAN_BUTTON])
 
 
 class ActionTicketStatus(Action):
@@ -41,4 +62,15 @@ class ActionTicketStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         await services.blocking(tell_status, dispatcher, tracker)
+        return []
+
+
+class ActionAnswerUrge(Action):
+    def name(self) -> Text:
+        return "action_answer_urge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        await services.blocking(answer_urge, dispatcher, tracker)
         return []

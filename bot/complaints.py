@@ -1,0 +1,77 @@
+"""What a complaint is about: a problem the customer still has, or the service.
+
+"我要投诉 转的钱没到 也没人管" is a transfer that failed, told angrily: it goes
+to a person with the area and priority of a failed transfer (the complaint
+raises it one level, data/support/priorities.yml). "客服态度太差" is about
+us: the feedback channel's answer, and a person offered. A bare "我要投诉"
+says neither and goes to a person, as it always did.
+
+The area comes from the NLU's own ranking (the complaint examples tell of
+problems, so a problem area is usually the runner-up) and, failing that, from
+the words the customer used about money.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.urgency import normalize
+
+PROBLEM_INTENTS = ("transfer_failed", "billing_issue", "account_locked", "sms_code_delay")
+
+# Complaint.about
+PROBLEM = "problem"          # a problem (money lost or taken, a locked account): hand off with its area
+SERVICE = "service"          # about our service or staff: the feedback answer, a person offered
+UNSPECIFIED = "unspecified"  # "我要投诉" alone: hand off
+
+
+@dataclass(frozen=True)
+class Complaint:
+    about: str
+    area: Optional[str] = None  # one of PROBLEM_INTENTS
+
+
+@dataclass(frozen=True)
+class ComplaintWords:
+    """Words that say what a complaint is about (data/support/handoff.yml, ``complaints``)."""
+
+    money: Tuple[str, ...]
+    service: Tuple[str, ...]
+    money_area: str = "transfer_failed"  # the area of money lost when nothing names another
+    min_share: float = 0.05              # a problem intent's share of the ranking that names the area
+    feedback_entry: str = "general_feedback_complaint"  # the FAQ entry a service complaint gets
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping) -> "ComplaintWords":
+        return cls(money=tuple(normalize(str(w)) for w in raw.get("money") or ()),
+                   service=tuple(normalize(str(w)) for w in raw.get("service") or ()),
+                   money_area=str(raw.get("money_area", "transfer_failed")),
+                   min_share=float(raw.get("min_share", 0.05)),
+                   feedback_entry=str(raw.get("feedback_entry", "general_feedback_complaint")))
+
+    @classmethod
+    def load(cls, path: Path) -> "ComplaintWords":
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls.from_mapping(data.get("complaints") or {})
+
+
+def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: ComplaintWords,
+                   urgent: bool = False) -> Complaint:
+    """``ranking``: the NLU's (intent, confidence) pairs, best first; ``urgent``: the
+    message tells of theft or fraud."""
+    normalized = normalize(text or "")
+    area = next((name for name, share in ranking
+                 if name in PROBLEM_INTENTS and share >= words.min_share), None)
+    about_money = urgent or any(w in normalized for w in words.money)
+    if area is not None or about_money:
+        return Complaint(PROBLEM, area or words.money_area)
+    if any(w in normalized for w in words.service):
+        return Complaint(SERVICE)
+    return Complaint(UNSPECIFIED)
+
+
+__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED",
+           "read_complaint"]
