@@ -19,8 +19,8 @@ from actions.transcript import (
     transcript_time,
     user_events,
 )
+from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
-from bot.handoff.loops import WAIT_LOOP
 from bot.pii.masks import MASKS
 from bot.pii.masks import phone_last4 as last_four_of_phone
 from bot.pii.recognizers import PHONE

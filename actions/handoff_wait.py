@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.handoff import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED
-from bot.handoff.loops import SUMMARY_LOOP, WAIT_LOOP
+from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES
 from bot.storage.tickets import TicketStoreUnavailable

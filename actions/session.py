@@ -15,7 +15,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, Sess
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.handoff.loops import WAIT_LOOP
+from bot.diagnostics.loops import WAIT_LOOP
 from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
