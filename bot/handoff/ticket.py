@@ -1,4 +1,7 @@
-"""A handoff's ticket, built from the conversation's events in one pass.
+"""A handoff's ticket, built from the conversation's events in one place: one walk
+finds the ticket's span (`spans`), one pass reads it (`SpanReading`: the customer's
+messages, the slots set in it, the details named in it), and `TicketBuilder`
+makes the ticket of it (transcript, details, summary, reason, priority).
 
 **A ticket owns its span of the conversation**: from the end of the
 conversation's previous ticket (or from the first event there is) to its own
@@ -11,10 +14,13 @@ Where tickets begin and end in Rasa's events:
   with ``ticket_number``; a new session carries it while the ticket is open);
 - ended: the ``handoff`` slot emptied: resolved or handed back in the console,
   called off by the customer, or found closed by the waiting loop or a new
-  session (each of them also empties the slots a ticket owns, `OWNED_SLOTS`);
+  session (each of them also empties the slots a ticket owns, `owned_slots`);
 - the customer's rating after the end (`bot.ratings`: the console's resolution
   asks for one) still belongs to the ticket; the next message of any other kind
   begins the next span.
+
+Slots are read from the span's own events, not from the tracker's current
+values: a value set before the span belongs to an earlier ticket.
 
 Everything here is plain data in and out: actions/handoff.py passes the tracker's
 events, the console passes the tracker store's rows.
@@ -272,12 +278,10 @@ class TicketBuilder:
         """Details for staff: entities the customer gave (normalised, latest wins),
         then the diagnostic form's answers; free text is masked, phone numbers
         keep only their first 3 and last 4 digits."""
-        found: Dict[str, Any] = dict(reading.entities)
-        for name, slot in self.spec.slots.items():
-            value = reading.slot(name)
-            if value is not None:
-                found[name] = (self.redactor.redact(value).text
-                               if slot.kind == "text" and isinstance(value, str) else value)
+        answers = {name: (self.redactor.redact(value).text if slot.kind == "text" and isinstance(value, str)
+                          else value)
+                   for name, slot in self.spec.slots.items() if (value := reading.slot(name)) is not None}
+        found: Dict[str, Any] = {**reading.entities, **answers}
         summary = reading.slot(SUMMARY_SLOT)
         if summary and summary not in (SUMMARY_SKIPPED, SUMMARY_CALLED_OFF):
             found["problem_summary"] = self.redactor.redact(summary).text
