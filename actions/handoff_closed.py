@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.handoff_wait import RESET_WAITING
+from actions.handoff_wait import ticket_ended
 
 
 def _back_to_bot() -> List[Dict[Text, Any]]:
-    return [ActiveLoop(None)] + [SlotSet(name, None) for name in RESET_WAITING]
+    return [ActiveLoop(None), *ticket_ended()]
 
 
 class ActionHandoffResolved(Action):

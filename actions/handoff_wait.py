@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -20,9 +20,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.handoff import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED
 from actions.tickets import standing
-from bot.handoff.loops import SUMMARY_LOOP, WAIT_LOOP
+from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
+from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES
 from bot.storage.tickets import TicketStoreUnavailable
@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
-# A conversation so far only greeting or asking for a person says nothing about the problem.
-NO_PROBLEM_INTENTS = {"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"}
 
 
 def _activating(tracker: Tracker, loop: str) -> bool:
@@ -51,9 +49,10 @@ def _activating(tracker: Tracker, loop: str) -> bool:
     return active_at_message != loop
 
 
-def _messages_before_summary(tracker: Tracker) -> List[Dict[Text, Any]]:
-    """The customer's messages up to the one that started the summary loop."""
-    events = tracker.events
+def _messages_before_summary(tracker: Tracker) -> List[Mapping[Text, Any]]:
+    """The customer's messages of this handoff's span (not an earlier ticket's) up to
+    the one that started the summary loop."""
+    events = current_span(tracker.applied_events()).events
     starts = [i for i, e in enumerate(events)
               if e.get("event") == "active_loop" and e.get("name") == SUMMARY_LOOP]
     before = events[:starts[-1]] if starts else events
@@ -66,14 +65,9 @@ def _described(tracker: Tracker) -> bool:
     if tracker.get_slot("problem"):
         return True
     phrases = services.handoff_phrases()
-    for event in _messages_before_summary(tracker):
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        text = event.get("text") or ""
-        if text.startswith("/"):
-            continue
-        if intent not in NO_PROBLEM_INTENTS or not phrases.is_bare_request(text):
-            return True
-    return False
+    return any(phrases.describes_problem(((e.get("parse_data") or {}).get("intent") or {}).get("name"),
+                                         e.get("text") or "")
+               for e in _messages_before_summary(tracker))
 
 
 class ValidateHandoffSummaryForm(FormValidationAction):
@@ -124,8 +118,19 @@ class ValidateHandoffWaitForm(FormValidationAction):
         return {"handoff_note": None, "handoff_followups": float(count) + 1}
 
 
+def problem_forgotten() -> List[Dict[Text, Any]]:
+    """The slots about an ended ticket's problem emptied (`bot.handoff.ticket.owned_slots`):
+    the next problem is asked about afresh, and its ticket carries only its own details."""
+    return [SlotSet(name, None) for name in owned_slots(services.diagnostics())]
+
+
+def ticket_ended() -> List[Dict[Text, Any]]:
+    """The ticket ended: the bot answers again, and its problem is forgotten."""
+    return [*problem_forgotten(), *(SlotSet(name, None) for name in RESET_WAITING)]
+
+
 def _ended(tracker: Tracker) -> List[Dict[Text, Any]]:
-    return [ActiveLoop(None)] + [SlotSet(name, None) for name in RESET_WAITING]
+    return [ActiveLoop(None), *ticket_ended()]
 
 
 def _ticket_closed(number: Optional[str]) -> bool:
@@ -181,7 +186,7 @@ def call_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     except TicketStoreUnavailable as error:
         logger.error("handoff %s not cancelled: %s", number, error)
     dispatcher.utter_message(text=services.replies().render("handoff_cancelled", ticket_number=number))
-    return [SlotSet(name, None) for name in RESET_WAITING]
+    return ticket_ended()
 
 
 class ActionHandoffCancelled(Action):

@@ -15,7 +15,8 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, Sess
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.handoff.loops import WAIT_LOOP
+from actions.handoff_wait import problem_forgotten
+from bot.diagnostics.loops import WAIT_LOOP
 from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def _handoff_events(tracker: Tracker) -> List[Dict[Text, Any]]:
         return [ActiveLoop(WAIT_LOOP), SlotSet("requested_slot", "handoff_note"), ConversationPaused()]
     if ticket is None or ticket.status == "waiting":
         return [ActiveLoop(WAIT_LOOP), SlotSet("requested_slot", "handoff_note")]
-    return [SlotSet("handoff", None)]
+    return [*problem_forgotten(), SlotSet("handoff", None)]
 
 
 class ActionSessionStart(Action):

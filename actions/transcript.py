@@ -1,61 +1,21 @@
-"""Read a conversation out of a rasa-sdk tracker, masked for storage.
+"""The customer's messages of the problem at hand, read out of a rasa-sdk tracker.
 
-Only the tracker's applied events count: turns undone by a restart or a
-rewind are not part of the conversation staff see.
+"The problem at hand" is the span a handoff now would open a ticket for
+(`bot.handoff.ticket`): what the customer said since the conversation's previous
+ticket ended, so details given for an earlier ticket are never offered again
+(the diagnostic forms prefill from these, actions/forms.py). Only the tracker's
+applied events count: turns undone by a restart or a rewind are not part of the
+conversation.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Mapping
 
 from rasa_sdk import Tracker
 
-from bot.handoff.transcript import masked_messages, newest_time
-from bot.pii import Redactor
-from bot.storage.tickets import NewMessage
+from bot.handoff.ticket import current_span
 
 
-def _intent_of(event: Dict[str, Any]) -> Optional[str]:
-    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-
-
-def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
-    return [e for e in tracker.applied_events() if e.get("event") == "user"]
-
-
-def masked_transcript(tracker: Tracker, redactor: Redactor) -> List[NewMessage]:
-    """User and bot messages and the bot's actions in order, texts masked."""
-    return masked_messages(tracker.applied_events(), redactor)
-
-
-def transcript_time(tracker: Tracker) -> float:
-    """Tracker time of the newest event in the transcript: the console copies what follows."""
-    return newest_time(tracker.applied_events())
-
-
-def intents_seen(tracker: Tracker) -> List[str]:
-    return [_intent_of(e) or "" for e in user_events(tracker)]
-
-
-def form_trigger_intent(tracker: Tracker) -> Optional[str]:
-    """When a diagnostic form ended in this turn: the intent that started it
-    (没解决, 转人工), since the latest message only answered its last question."""
-    events = tracker.applied_events()
-    ended_now = False
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        kind = event.get("event")
-        if kind == "active_loop" and event.get("name") is None:
-            ended_now = True
-        elif kind == "user" and not ended_now:
-            return None
-        elif kind == "active_loop" and event.get("name"):
-            before = (e for e in reversed(events[:index]) if e.get("event") == "user")
-            return _intent_of(next(before, {}))
-    return None
-
-
-def handoff_key(tracker: Tracker) -> str:
-    """Same key for every retry of a handoff triggered by the same user turn."""
-    events = user_events(tracker)
-    last = events[-1] if events else {}
-    return f"{tracker.sender_id}:{last.get('timestamp', 0)}:{len(events)}"
+def user_events(tracker: Tracker) -> List[Mapping[str, Any]]:
+    """The customer's messages since the conversation's previous ticket ended, oldest first."""
+    return current_span(tracker.applied_events()).user_events

@@ -12,6 +12,7 @@ from bot.console.delivery import Delivery
 from bot.console.rasa_api import RasaConversations
 from bot.console.takeover import Takeover
 from bot.handoff.sla import ServiceHours, SlaClock
+from bot.handoff.transcript import intent_names
 from bot.local_secrets import rasa_api_token
 from bot.pii import Redactor, default_redactor
 from bot.settings import Settings, expand_variable
@@ -93,7 +94,7 @@ class Console:
         wechat = _wechat_api(settings, credentials_file)
         delivery = Delivery(stores.outbox, wechat, texts.replies("wechat").render("choose"))
         tracker = TrackerEvents(make_engine(settings.tracker_db_url))
-        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor)
+        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor, intent_names(texts))
         clock = SlaClock(ServiceHours.load(settings.support_dir / "service_hours.yml"),
                          texts.replies("due_times"))
         return cls(settings, stores, texts, clock, rasa, wechat, takeover)

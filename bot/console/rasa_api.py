@@ -1,9 +1,9 @@
 """The console's calls to the Rasa server's HTTP API (behind its token).
 
 A person taking a ticket pauses the conversation (Rasa records the customer's
-messages but predicts nothing); closing it ends the waiting loop, resumes the
-conversation and runs one of the handoff-closing actions, whose messages the
-console delivers to the customer's channel.
+messages but predicts nothing); their replies are recorded in it; closing it ends
+the waiting loop, resumes the conversation and runs one of the handoff-closing
+actions, whose messages the console delivers to the customer's channel.
 """
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ class RasaConversations:
 
     async def pause(self, sender_id: str) -> None:
         await self._post(f"{self._conversation(sender_id)}/tracker/events", [{"event": "pause"}])
+
+    async def append(self, sender_id: str, events: List[Dict[str, Any]]) -> None:
+        """Add ``events`` to the conversation as they are (nothing is sent to the customer)."""
+        await self._post(f"{self._conversation(sender_id)}/tracker/events", events)
 
     async def give_back(self, sender_id: str, action: str) -> List[Dict[str, Any]]:
         """Resume the conversation and run ``action`` (it ends the waiting loop);

@@ -6,6 +6,13 @@ message), and only if it answered does the ticket change; a failure leaves
 both as they were and the console says so. The customer's messages come from
 the tracker store (``sync``), so what they wrote while Rasa predicted nothing,
 or while the console was down, reaches the ticket the next time anyone looks.
+
+A reply that reached the customer is also recorded in the conversation (a bot
+event marked as staff, `bot.handoff.transcript.staff_reply_event`), so the
+conversation holds what the customer was shown; the ticket has it already, with
+its delivery, and the sync leaves it out. A closed ticket still takes the rest of
+its own span (`bot.handoff.ticket.rest_of_closed_ticket`): its closing, and the
+customer's rating of the help, never what the customer says after.
 """
 from __future__ import annotations
 
@@ -13,11 +20,12 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, List, Optional
+from typing import Callable, List, Mapping, Optional
 
 from bot.console.delivery import Delivery, DeliveryResult, text_messages
-from bot.console.rasa_api import RasaConversations
-from bot.handoff.transcript import masked_messages, newest_time
+from bot.console.rasa_api import RasaConversations, RasaUnavailable
+from bot.handoff.ticket import rest_of_closed_ticket
+from bot.handoff.transcript import masked_messages, newest_time, staff_author, staff_reply_event
 from bot.pii import Redactor
 from bot.storage.desk import TicketClosed, TicketDesk, TicketView
 from bot.storage.models import CLOSED_STATUSES, Ticket, TranscriptMessage
@@ -53,24 +61,29 @@ def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[dateti
 
 class Takeover:
     def __init__(self, desk: TicketDesk, rasa: RasaConversations, delivery: Delivery,
-                 tracker: TrackerEvents, redactor: Callable[[], Redactor]) -> None:
+                 tracker: TrackerEvents, redactor: Callable[[], Redactor],
+                 intent_names: Optional[Mapping[str, str]] = None) -> None:
         self._desk = desk
         self._rasa = rasa
         self._delivery = delivery
         self._tracker = tracker
         self._redactor = redactor
+        self._intent_names = dict(intent_names or {})
 
     # -- the transcript -------------------------------------------------------
 
     def _sync_now(self, number: str) -> int:
-        """Blocking: copy the conversation's new events onto an open ticket."""
+        """Blocking: copy the conversation's new events onto the ticket, as far as they
+        are its own (all of them while it is open)."""
         ticket = self._desk.ticket(number)
-        if ticket.status in CLOSED_STATUSES:
-            return 0
         events = self._tracker.after(ticket.sender_id, ticket.synced_until or 0.0)
+        if ticket.status in CLOSED_STATUSES:
+            events = rest_of_closed_ticket(events, rating_asked=ticket.status == "resolved")
         if not events:
             return 0
-        messages = masked_messages(events, self._redactor())
+        # Staff replies are on the ticket already (add_staff_message), with their delivery.
+        messages = masked_messages([e for e in events if not staff_author(e)], self._redactor(),
+                                   self._intent_names)
         return self._desk.append_synced(number, messages, newest_time(events))
 
     async def sync(self, number: str) -> int:
@@ -111,7 +124,17 @@ class Takeover:
         masked = await asyncio.to_thread(lambda: self._redactor().redact(text).text)
         await asyncio.to_thread(self._desk.add_staff_message, number, author, masked,
                                 result.status, result.note)
+        if result.delivered:
+            await self._record(view.ticket, author, masked)
         return result
+
+    async def _record(self, ticket: Ticket, author: str, masked: str) -> None:
+        """The reply into the conversation: a later ticket's span never holds it, and
+        the transcript of this one can be read from the conversation alone."""
+        try:
+            await self._rasa.append(ticket.sender_id, [staff_reply_event(masked, author)])
+        except RasaUnavailable as error:  # the customer has it and the ticket has it
+            logger.warning("reply on %s not recorded in the conversation: %s", ticket.number, error)
 
     async def note(self, number: str, author: str, text: str) -> None:
         text = (text or "").strip()
@@ -137,11 +160,6 @@ class Takeover:
                                            last_customer_message=_last_customer_message(view.messages))
         if not result.delivered:
             await asyncio.to_thread(self._desk.record, number, actor, f"close_{result.status}", result.note)
-        # The closing message is in the tracker now: copy it before the ticket stops syncing.
-        await asyncio.to_thread(self._final_sync, number, view.ticket.sender_id, view.ticket.synced_until)
+        # The closing message is in the tracker now: copy it at once.
+        await asyncio.to_thread(self._sync_now, number)
         return Closed(ticket, result)
-
-    def _final_sync(self, number: str, sender_id: str, since: float) -> None:
-        events = self._tracker.after(sender_id, since or 0.0)
-        if events:
-            self._desk.append_synced(number, masked_messages(events, self._redactor()), newest_time(events))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Tuple
+from typing import Optional, Tuple
 
 import yaml
 
@@ -13,6 +13,8 @@ from bot.diagnostics.answers import core_text
 from bot.text.simplify import to_simplified
 
 FILE = "handoff.yml"
+# A conversation so far only greeting or asking for a person says nothing about the problem.
+NO_PROBLEM_INTENTS = frozenset({"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"})
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,10 @@ class HandoffPhrases:
     def is_bare_request(self, text: str) -> bool:
         """转人工 / 我要人工客服, saying nothing about the problem."""
         return len(core_text(to_simplified(text or ""))) <= self.bare_request_max_chars
+
+    def describes_problem(self, intent: Optional[str], text: str) -> bool:
+        """Whether one customer message says what a handoff is about: typed (not a
+        button), and more than a greeting, a yes or no, or a bare 转人工."""
+        if text.startswith("/"):
+            return False
+        return intent not in NO_PROBLEM_INTENTS or not self.is_bare_request(text)

@@ -5,9 +5,8 @@ A **conversation** is a Rasa session (it ends after an hour of silence,
 domain.yml ``session_config``) in which the customer wrote at least once.
 A **customer turn the bot answered** is a customer message after which the bot
 ran an action before the next message, the conversation not paused (while a
-person owns it Rasa only records). A **rating** is a customer message with the
-intent ``rate`` and a ``rating`` entity of 1–5; when the customer rates twice for
-one request, the last one counts.
+person owns it Rasa only records). A **rating** is what `bot.ratings` says it is;
+when the customer rates twice for one request, the last one counts.
 """
 from __future__ import annotations
 
@@ -15,15 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
+from bot.ratings import HANDOFF_RATING_REQUEST, RATING_REQUESTS, rating_of
+
 LISTEN = "action_listen"
 SESSION_START = "action_session_start"
 REPHRASE = "utter_please_rephrase"
-RATE_INTENT = "rate"
-INFORM_INTENT = "inform"
-RATING_ENTITY = "rating"
-# What asks for a rating: the bot after a solved problem, the console after a person resolved a ticket.
-BOT_RATING_REQUEST = "utter_ask_rating"
-HANDOFF_RATING_REQUEST = "action_handoff_resolved"
 BOUNDARIES = ("session_started", "restart")
 UNKNOWN_CHANNEL = "unknown"
 
@@ -68,26 +63,6 @@ def _time(event: Mapping[str, Any]) -> datetime:
     return datetime.fromtimestamp(float(event.get("timestamp") or 0.0), timezone.utc)
 
 
-def rating_of(event: Mapping[str, Any], just_asked: bool = False) -> Optional[int]:
-    """The 1–5 rating a customer message gives, if it is one: a ``rate`` message, or,
-    right after the rating question (``just_asked``), a bare number read as a detail
-    (``inform`` with a rating entity, as the rules take it)."""
-    parse = event.get("parse_data") or {}
-    intent = (parse.get("intent") or {}).get("name")
-    if intent != RATE_INTENT and not (just_asked and intent == INFORM_INTENT):
-        return None
-    for entity in parse.get("entities") or []:
-        if entity.get("entity") == RATING_ENTITY:
-            raw = entity.get("normalized", entity.get("value"))
-            try:
-                value = float(str(raw).strip())
-            except ValueError:
-                continue
-            if value.is_integer() and 1 <= value <= 5:
-                return int(value)
-    return None
-
-
 @dataclass
 class _Session:
     opened_at: datetime
@@ -127,7 +102,7 @@ class _Session:
             self.rated_request = True
 
     def action(self, name: str) -> None:
-        if name in (BOT_RATING_REQUEST, HANDOFF_RATING_REQUEST):
+        if name in RATING_REQUESTS:
             self.request, self.rated_request, self.just_asked = name, False, True
         elif name != LISTEN:
             self.just_asked = False

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from bot.handoff.transcript import staff_author
 from bot.storage.engine import make_engine
 from bot.storage.outbox import Outbox
 from bot.storage.tickets import TicketStore
+from bot.storage.tracker_events import TrackerEvents
 from tests.support.webchat import new_session, request, send
 
 pytestmark = pytest.mark.model
@@ -164,3 +166,57 @@ def test_a_restart_of_the_action_server_while_waiting_loses_nothing(rasa_server,
     agent, _ = takeover_console.signed_in()
     page = agent.get(f"/tickets/{number}")
     assert "我的卡尾号是 8888" in page.body and "还要等多久" in page.body
+
+
+def test_a_second_ticket_after_a_resolved_one_has_only_its_own_span(rasa_server, takeover_console, stores,
+                                                                     rasa_tracker_db):
+    """A failed transfer handed over after its form, answered, resolved and rated;
+    then the same customer's locked account: each ticket has its own part of the
+    conversation, its own details, and the first one its staff reply and rating."""
+    tickets, _ = stores
+    token = new_session(rasa_server)["token"]
+    say(rasa_server, token, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了")
+    assert "什么时候" in say(rasa_server, token, "没解决")
+    assert "交易单号" in say(rasa_server, token, "昨天晚上十点多")
+    assert "提示了什么" in say(rasa_server, token, "TX2025120600123")
+    first = NUMBER.search(say(rasa_server, token, "提示交易异常请稍后再试")).group(0)
+    assert tickets.get(first).diagnostics["transaction_id"] == "TX2025120600123"
+
+    agent, login = takeover_console.signed_in()
+    agent.get(f"/tickets/{first}")
+    agent.post_form(f"/tickets/{first}/assign", {"assignee": "me"})
+    agent.get(f"/tickets/{first}")
+    agent.post_form(f"/tickets/{first}/reply", {"text": "您好，这笔转账银行已经退回，请查收"})
+    agent.get(f"/tickets/{first}")
+    agent.post_form(f"/tickets/{first}/resolve", {"note": "银行已退回"})
+    assert "谢谢" in say(rasa_server, token, '/rate{"rating": "4"}')
+
+    # The same customer, a new problem: its form asks its own questions again
+    # (the transfer's time and message are not this problem's).
+    say(rasa_server, token, "账号被锁了登不上去")
+    assert "手机号" in say(rasa_server, token, "没解决")
+    assert "什么时候" in say(rasa_server, token, "13900001111")
+    second = NUMBER.search(say(rasa_server, token, "别问了 直接转人工")).group(0)
+    assert second != first
+
+    ticket = tickets.get(second)
+    assert ticket.diagnostics["account_phone"] == "139****1111"
+    assert set(ticket.diagnostics) <= {"account_phone", "phone_number"}  # nothing of the transfer, no rating
+    assert (ticket.intent, ticket.phone_last4) == ("account_locked", "1111")
+    shown = "\n".join(m.text for m in ticket.messages)
+    for earlier in ("转账", "招行", "5000", "TX2025120600123", "银行已经退回", "打个分", "/rate"):
+        assert earlier not in shown
+    assert [m.text for m in ticket.messages if m.role == "user"][:2] == ["账号被锁了登不上去", "没解决"]
+
+    # The first ticket, looked at again: its staff reply and the customer's rating, nothing after.
+    page = agent.get(f"/tickets/{first}")
+    assert page.status == 200 and "账号被锁了" not in page.body
+    messages = tickets.get(first).messages
+    assert [(m.role, m.author) for m in messages if "银行已经退回" in m.text] == [("staff", login.username)]
+    rated = [m for m in messages if m.role == "user"][-1]  # the button, read as its title or described
+    assert rated.intent == "rate" and rated.text in ("4", "【评分：4】")
+    assert all("账号被锁了" not in m.text for m in messages)
+
+    # The conversation itself holds the reply, marked as staff's.
+    recorded = TrackerEvents(make_engine(f"sqlite:///{rasa_tracker_db}")).after(ticket.sender_id, 0.0)
+    assert [e["text"] for e in recorded if staff_author(e) == login.username] == ["您好，这笔转账银行已经退回，请查收"]

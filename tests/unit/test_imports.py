@@ -36,3 +36,14 @@ def test_nothing_below_rasa_ext_imports_it():
                  if "rasa_ext" not in path.parts
                  and IMPORTS_RASA_EXT.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+IMPORTS_HANDOFF = re.compile(r"^\s*(from|import)\s+bot\.handoff\b", re.MULTILINE)
+
+
+def test_the_diagnostics_never_import_the_handoff():
+    """The handoff builds on the diagnostics (a ticket carries their answers): the
+    arrow points one way, and what both name lives in bot/diagnostics."""
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "bot" / "diagnostics").rglob("*.py")
+                 if IMPORTS_HANDOFF.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -2,6 +2,14 @@ from rasa_sdk import Tracker
 
 from actions import services
 from actions.handoff import ActionHandoffToHuman
+from tests.support.two_tickets import (
+    FIRST_TICKET_WORDS,
+    STAFF,
+    Conversation,
+    first_problem,
+    first_ticket_life,
+    second_problem,
+)
 from tests.unit.actions.conftest import parse_data
 
 EVENTS = [
@@ -15,8 +23,11 @@ EVENTS = [
 
 
 def tracker(sender="retry-user", slots=None):
+    """The conversation of EVENTS; ``slots`` set before it, as Rasa's events set them."""
+    set_before = [{"event": "slot", "timestamp": 1763799990.0, "name": name, "value": value}
+                  for name, value in (slots or {}).items()]
     return Tracker(sender, slots or {}, EVENTS[-1]["parse_data"] | {"text": "没解决"},
-                   EVENTS, False, None, {}, "action_listen")
+                   set_before + EVENTS, False, None, {}, "action_listen")
 
 
 async def test_retried_handoff_makes_one_ticket(faq_dir, dispatcher):
@@ -74,3 +85,31 @@ async def test_a_broken_knowledge_base_does_not_stop_the_handoff(faq_dir, dispat
     services.reset()
     events = await ActionHandoffToHuman().run(dispatcher, tracker(slots={"faq_entry": "sms_not_received"}), {})
     assert events[0]["value"] == services.ticket_store().list()[0].number
+
+
+async def handed_off(conversation, dispatcher):
+    """Runs the handoff action on the conversation so far: the ticket it opened."""
+    tracker = Tracker(conversation.sender, conversation.slots(), conversation.latest_message,
+                      list(conversation.events), False, None, {}, "action_listen")
+    events = await ActionHandoffToHuman().run(dispatcher, tracker, {})
+    number = next(e["value"] for e in events if e.get("name") == "ticket_number")
+    return services.ticket_store().get(number)
+
+
+async def test_a_customers_second_ticket_carries_only_its_own_details(faq_dir, dispatcher):
+    """A transfer ticket resolved and rated, then an account lock handed over: the
+    second ticket has none of the first one's details, words or rating."""
+    conversation = first_problem(Conversation())
+    first = await handed_off(conversation, dispatcher)
+    first_ticket_life(conversation.handed_over(first.number), first.number)
+    services.desk().close(first.number, "resolved", actor=STAFF, note="银行已退回")
+    second = await handed_off(second_problem(conversation), dispatcher)
+
+    assert second.number != first.number
+    assert {"amount", "payee", "bank_name", "transaction_id", "rating"}.isdisjoint(second.diagnostics)
+    details = (second.diagnostics["incident_time"], second.diagnostics["error_message"])
+    assert details == ("今天早上", "提示密码错误次数过多")
+    transcript = " ".join(m.text for m in second.messages)
+    assert [word for word in FIRST_TICKET_WORDS if word in transcript] == []
+    assert "/deny" not in transcript and "没解决" in transcript
+    assert (second.intent, second.priority, second.phone_last4) == ("account_locked", "P2", "1111")

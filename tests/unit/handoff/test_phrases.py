@@ -36,3 +36,14 @@ def test_skipping_the_description(text, skips):
 ])
 def test_a_bare_request(text, bare):
     assert PHRASES.is_bare_request(text) is bare
+
+
+@pytest.mark.parametrize("intent, text, describes", [
+    pytest.param("request_human", "转人工", False, id="bare-request"),
+    pytest.param("greet", "你好", False, id="greeting"),
+    pytest.param("deny", "/deny", False, id="a-button"),
+    pytest.param("request_human", "转人工 我转账给我妈转了三次都失败了", True, id="request-that-says-what"),
+    pytest.param("general_question", "你们公司的总部在哪个城市", True, id="a-question"),
+])
+def test_a_message_that_says_what_the_handoff_is_about(intent, text, describes):
+    assert PHRASES.describes_problem(intent, text) is describes
