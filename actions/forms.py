@@ -80,6 +80,8 @@ class DiagnosticsFormValidation(FormValidationAction):
             found[requested] = reading.value
         found.update(self._already_given(tracker, form_slots, spec,
                                         exclude=requested if replying else None))
+        if any(isinstance(value, str) and spec.slots[slot].kind == "id" for slot, value in found.items()):
+            found = await services.blocking(_masked_identifiers, found, spec)
 
         events = [SlotSet(slot, value) for slot, value in found.items()]
         events += await services.blocking(warn_about_secrets, dispatcher, tracker) if replying else []
@@ -101,6 +103,16 @@ class DiagnosticsFormValidation(FormValidationAction):
                 if value is not None:
                     found[slot] = value
         return found
+
+
+def _masked_identifiers(found: Dict[str, Any], spec: DiagnosticsSpec) -> Dict[str, Any]:
+    """Identifiers masked as they will be stored (a card number typed as the order
+    number keeps its first and last four digits), since a handoff in this very
+    turn masks only `text` answers. Blocking (spaCy): run in a worker thread."""
+    redactor = services.redactor()
+    return {slot: (redactor.redact(value).text if isinstance(value, str) and spec.slots[slot].kind == "id"
+                   else value)
+            for slot, value in found.items()}
 
 
 class ValidateAccountForm(DiagnosticsFormValidation):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import cn2an
 
@@ -19,6 +20,12 @@ _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|�
 _COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(次|遍|回|下)?")
 _VAGUE_COUNT = re.compile(r"(好几|几|很多|无数|多|N|n)\s*(次|遍|回)")
 _PHONE_LIKE = re.compile(r"[+\d][\d\s\-]{5,}\d")
+# Where an answer splits into parts that each say "don't know" (找不到 没有).
+_PARTS = re.compile(r"[\s,，。.!！;；、~～]+")
+# An identifier typed in groups (4200 0021 5720 ...) is one identifier.
+_ID_GAP = re.compile(r"(?<=[0-9*]{3})\s+(?=[0-9*]{3})")
+_ID_RUN = re.compile(r"[A-Za-z0-9*][A-Za-z0-9*_\-]*")
+_ASCII_WORD = re.compile(r"^[ -~]+$")
 
 YES = "是"
 NO = "否"
@@ -45,9 +52,31 @@ def core_text(text: str) -> str:
     return core
 
 
+@lru_cache(maxsize=16)
+def _cores(words: FrozenSet[str]) -> FrozenSet[str]:
+    """``words`` as core_text() leaves them (忘了 -> 忘), to compare with an answer's core."""
+    return frozenset(core_text(word) for word in words) - {""}
+
+
 def is_skip(text: str, spec: DiagnosticsSpec) -> bool:
-    """"不知道", "跳过吧", "忘了。" and the like: the customer cannot answer this one."""
-    return core_text(text) in spec.skip_words
+    """"不知道", "跳过吧", "忘了。", "找不到 没有" and the like: the customer cannot answer this one."""
+    cores = _cores(spec.skip_words)
+    if core_text(text) in cores:
+        return True
+    parts = [core for core in (core_text(part) for part in _PARTS.split(text or "")) if core]
+    return len(parts) > 1 and all(part in cores for part in parts)
+
+
+def says_none(text: str, spec: DiagnosticsSpec) -> bool:
+    """A skip word anywhere in the message ("没有单号", "订单号找不到了", "I have no order number")."""
+    lowered = (text or "").lower()
+    for word in spec.skip_words:
+        if _ASCII_WORD.match(word):
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
+                return True
+        elif len(word) > 1 and word in lowered:
+            return True
+    return False
 
 
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
@@ -122,6 +151,33 @@ def _read_amount(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -
     return Reading(parsed) if parsed else Reading(problem="invalid_amount")
 
 
+def identifiers(text: str, spec: DiagnosticsSpec) -> List[str]:
+    """Order or transaction numbers in ``text``: runs of letters and digits (``*`` where
+    digits were masked, ``-`` ``_`` inside) of the length and digit count of `identifier`."""
+    shape = spec.identifier
+    found: List[str] = []
+    for run in _ID_RUN.findall(_ID_GAP.sub("", text or "")):
+        run = run.rstrip("-_")
+        if (shape.min_chars <= len(run) <= shape.max_chars
+                and sum(ch.isdigit() for ch in run) >= shape.min_digits and run not in found):
+            found.append(run)
+    return found
+
+
+def _read_id(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec, spec: DiagnosticsSpec) -> Reading:
+    """The identifiers the customer typed (several joined by 、), else the slot's entity;
+    a message without one that says 没有 / 找不到 is skipped."""
+    found = identifiers(text, spec)
+    named = entity_value(entities, slot.entity)
+    if not found and named:
+        found = [str(named)]
+    if found:
+        return Reading("、".join(found)[: spec.max_answer_chars])
+    if says_none(text, spec):
+        return Reading(spec.skipped_value) if slot.optional else Reading(problem="required")
+    return Reading(problem="invalid_id")
+
+
 def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
     """The customer's words when they name a length of time (5分钟, 半小时, 两天, 一会儿)."""
     core = core_text(text)
@@ -155,6 +211,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
         return Reading(spec.skipped_value) if slot.optional else Reading(problem="required")
     if not core_text(text):
         return Reading(problem="empty_answer")
+    if slot.kind == "id":
+        return _read_id(text, entities, slot, spec)
     if slot.kind == "phone":
         return _read_phone(text, entities, slot)
     if slot.kind == "amount":

@@ -9,10 +9,10 @@ import yaml
 
 from bot.texts import Texts
 
-KINDS = ("phone", "amount", "count", "duration", "choice", "yes_no", "text")
+KINDS = ("phone", "amount", "count", "duration", "choice", "yes_no", "id", "text")
 # Kinds whose answers can be told apart from any other text (an answer of such a
 # kind to another question of the form fills that one).
-STRICT_KINDS = ("phone", "amount", "count", "duration", "choice")
+STRICT_KINDS = ("phone", "amount", "count", "duration", "choice", "id")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,15 @@ class SlotSpec:
     optional: bool
     entity: Optional[str] = None
     from_metadata: bool = False
+
+
+@dataclass(frozen=True)
+class IdentifierShape:
+    """What an `id` answer looks like (a run of letters, digits, * - _)."""
+
+    min_chars: int
+    max_chars: int
+    min_digits: int
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class DiagnosticsSpec:
     interruptions: FrozenSet[str]
     question_intents: FrozenSet[str]
     question_markers: Tuple[str, ...]
+    identifier: IdentifierShape
     choices: Dict[str, FrozenSet[str]]     # slot -> accepted words of a `choice` slot
     duration_units: Tuple[str, ...]
     duration_words: FrozenSet[str]
@@ -73,6 +83,7 @@ class DiagnosticsSpec:
             interruptions=frozenset(raw["interruptions"]),
             question_intents=frozenset(raw["question_intents"]),
             question_markers=tuple(raw["question_markers"]),
+            identifier=IdentifierShape(**{key: int(value) for key, value in raw["identifier"].items()}),
             choices={slot: frozenset(str(w) for w in words) for slot, words in (raw.get("choices") or {}).items()},
             duration_units=tuple(raw.get("duration_units") or ()),
             duration_words=frozenset(raw.get("duration_words") or ()),

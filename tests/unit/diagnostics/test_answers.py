@@ -3,7 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.diagnostics.answers import describe_device, fits_elsewhere, is_interruption, prefill, read_answer
+from bot.diagnostics.answers import (
+    describe_device,
+    fits_elsewhere,
+    identifiers,
+    is_interruption,
+    is_skip,
+    prefill,
+    read_answer,
+)
 from bot.diagnostics.spec import DiagnosticsSpec
 
 SPEC = DiagnosticsSpec.load(Path("data/support"))
@@ -144,3 +152,75 @@ def test_no_device_without_metadata(metadata):
 ])
 def test_an_entity_that_is_the_whole_answer_gives_its_value(slot, text, entity, expected):
     assert read(slot, text, entities=[entity]).value == expected
+
+
+@pytest.mark.parametrize("text", ["找不到 没有", "没有，找不到", "不知道 忘了", "忘了", "I don't know", "No.", "n/a"])
+def test_skips_said_several_ways(text):
+    assert is_skip(text, SPEC)
+
+
+@pytest.mark.parametrize("text", ["没有单号", "昨天", "找不到订单号 只记得是昨天下午付的", "I know"])
+def test_not_a_skip(text):
+    assert not is_skip(text, SPEC)
+
+
+# Kind `id` (transaction_id): an order or transaction number, or none.
+@pytest.mark.parametrize("text, entities, expected", [
+    pytest.param("DD20261120334455", [{"entity": "transaction_id", "value": "DD20261120334455"}],
+                 "DD20261120334455", id="order-number"),
+    pytest.param("交易号是4200002157202611191234567890", [], "4200002157202611191234567890", id="digits-in-a-sentence"),
+    pytest.param("4200 0021 5720 2611", [], "4200002157202611", id="typed-in-groups"),
+    pytest.param("6222****0127", [], "6222****0127", id="masked-digits"),
+    pytest.param("2026***********4556", [], "2026***********4556", id="masked-long-number"),
+    pytest.param("HY-2026-1117-0098", [], "HY-2026-1117-0098", id="with-hyphens"),
+    pytest.param("两笔 DD123456789012 和 DD123456789013", [], "DD123456789012、DD123456789013", id="two-numbers"),
+    pytest.param('/inform{"transaction_id": "TX20261120558812"}',
+                 [{"entity": "transaction_id", "value": "TX20261120558812"}], "TX20261120558812", id="payload"),
+])
+def test_identifiers_are_kept(text, entities, expected):
+    reading = read("transaction_id", text, entities=entities)
+    assert reading.ok and reading.value == expected
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("没有", "deny", id="none"),
+    pytest.param("找不到 没有", "deny", id="none-twice"),
+    pytest.param("没有单号", "deny", id="no-number"),
+    pytest.param("订单号忘了", "inform", id="forgot"),
+    pytest.param("不知道", "deny", id="dont-know"),
+    pytest.param("找不到订单号 只记得是昨天下午付的", "inform", id="none-and-more"),
+    pytest.param("I have no order number", "deny", id="english-none"),
+    pytest.param("I don't have the order number", "nlu_fallback", id="english-dont-have"),
+])
+def test_no_identifier_is_a_skip(text, intent):
+    assert read("transaction_id", text, intent).value == SPEC.skipped_value
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("会员怎么取消自动续费啊", "general_question", id="question"),
+    pytest.param("The payment failed twice yesterday", "nlu_fallback", id="english-sentence"),
+    pytest.param("有", "affirm", id="yes-but-no-number"),
+    pytest.param("iPhone15", "inform", id="too-few-digits"),
+    pytest.param("E2031", "inform", id="too-short"),
+    pytest.param("******", "inform", id="a-masked-code"),
+])
+def test_not_an_identifier_is_asked_again(text, intent):
+    assert not read("transaction_id", text, intent).ok
+
+
+def test_identifier_shape_comes_from_the_spec():
+    assert identifiers("AB12 x 123456 Z9999999", SPEC) == ["123456", "Z9999999"]
+
+
+def test_every_kind_is_read():
+    """Each kind of data/support/diagnostics.yml has a reading here (the cases above)."""
+    from bot.diagnostics.spec import KINDS
+
+    assert {slot.kind for slot in SPEC.slots.values()} == set(KINDS)
+
+
+def test_an_identifier_answering_another_open_question_is_kept_there():
+    entities = [{"entity": "transaction_id", "value": "DD20261120334455"}]
+    assert fits_elsewhere([SPEC.slots["transaction_id"]], "DD20261120334455", entities, SPEC) == (
+        "transaction_id", "DD20261120334455")
+    assert fits_elsewhere([SPEC.slots["transaction_id"]], "没有", [], SPEC) is None
