@@ -18,6 +18,7 @@ from bot.text.normalize import normalize_phone, parse_amount
 _NOISE = re.compile(r"[\s\W_]+")
 _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
 _COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(次|遍|回|下)?")
+_BARE_COUNT = re.compile(r"^(?:大概|差不多|大约|约|就|一共|总共)?([0-9]+|[一二两三四五六七八九十]+)$")
 _VAGUE_COUNT = re.compile(r"(好几|几|很多|无数|多|N|n)\s*(次|遍|回)")
 _PHONE_LIKE = re.compile(r"[+\d][\d\s\-]{5,}\d")
 # Where an answer splits into parts that each say "don't know" (找不到 没有).
@@ -121,12 +122,17 @@ def _read_yes_no(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> Opt
 
 
 def _read_count(text: str, with_unit: bool = False) -> Any:
-    """A number of attempts; ``with_unit``: only when said with 次/遍/回 ("3次")."""
-    match = _COUNT.search(text)
-    if match is None or (with_unit and not match.group(2)):
+    """A number of attempts: said with 次/遍/回 ("试了三次"), or alone ("3", "大概5");
+    a number among other words ("又扣了一笔") is not a count. ``with_unit``: only
+    a number said with its unit."""
+    counted = next((match.group(1) for match in _COUNT.finditer(text) if match.group(2)), None)
+    if counted is None and not with_unit:
+        bare = _BARE_COUNT.match(core_text(text))
+        counted = bare.group(1) if bare else None
+    if counted is None:
         return None
     try:
-        return int(cn2an.cn2an(match.group(1), "smart"))
+        return int(cn2an.cn2an(counted, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -21,6 +21,7 @@ SPEC = DiagnosticsSpec.load(Path("data/support"))
     pytest.param("attempts", "不是", "invalid_count", id="count-without-a-number"),
     pytest.param("wait_time", "3次", "invalid_duration", id="duration-without-a-time"),
     pytest.param("carrier", "转账限额是什么", "invalid_choice", id="choice-not-a-carrier"),
+    pytest.param("attempts", "又被扣了一笔钱", "invalid_count", id="count-a-number-among-other-words"),
 ])
 def test_answers_of_the_wrong_kind_are_asked_again(slot, text, problem):
     assert read(slot, text).problem == problem
@@ -52,6 +53,8 @@ def read(slot, text, intent="inform", entities=()):
     ("amount", "¥99.9", "inform", 99.9),
     ("attempts", "试了三次", "inform", 3),
     ("attempts", "4次了", "inform", 4),
+    ("attempts", "3", "inform", 3),
+    ("attempts", "大概5", "inform", 5),
     ("attempts", "好几次", "inform", "好几次"),
     ("wait_time", "等了快半小时", "inform", "等了快半小时"),
     ("wait_time", "10分钟", "inform", "10分钟"),
