@@ -7,9 +7,11 @@ Each run of a form calls its validation action, which
   device from the channel's metadata), so they are never asked;
 - asks the next question (texts and buttons: data/support/diagnostics.yml)
   and sets `requested_slot`; none left ends the form.
-A reply that is not an answer at all (a question, 转人工, 算了) extracts
-nothing, so Rasa rejects the form for that turn and the rules in
-data/rules/diagnostics.yml answer it; the next run asks the question again.
+A reply that is not an answer to the question asked (a question, a problem of
+another area, 转人工, 算了, 你好: `bot.diagnostics.answers.is_interruption`)
+extracts nothing, so Rasa rejects the form for that turn and the rules in
+data/rules/diagnostics.yml answer it by its intent; the next run asks the same
+question again.
 """
 from __future__ import annotations
 
@@ -59,12 +61,13 @@ class DiagnosticsFormValidation(FormValidationAction):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
-        if replying and is_interruption(text, intent, spec):
+        entities = message.get("entities") or []
+        if replying and is_interruption(spec.slots[requested], text, intent, entities, spec,
+                                        problem=spec.forms.get(self.form)):
             return []
 
         found: Dict[str, Any] = {}
         if replying:
-            entities = message.get("entities") or []
             reading = read_answer(spec.slots[requested], text, intent, entities, spec)
             elsewhere = None
             if reading.problem is not None:

@@ -80,19 +80,52 @@ def says_none(text: str, spec: DiagnosticsSpec) -> bool:
     return False
 
 
+def is_stop(text: str, spec: DiagnosticsSpec) -> bool:
+    """"算了", "算了吧", "不填了": the customer wants no more questions."""
+    return core_text(text) in _cores(spec.stop_words)
+
+
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
     return any(marker in text for marker in spec.question_markers)
 
 
-def is_interruption(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> bool:
-    """True when the message is not an answer at all (the form pauses for it).
+def reports_a_screen(text: str, spec: DiagnosticsSpec) -> bool:
+    """"提示账户被冻结", "显示系统繁忙": what the screen said, whatever it names."""
+    return core_text(text).startswith(spec.report_openers)
 
-    A bare 不知道 / 跳过 is always an answer, whatever intent it was given."""
+
+def is_interruption(slot: SlotSpec, text: str, intent: Optional[str], entities: List[Mapping[str, Any]],
+                    spec: DiagnosticsSpec, problem: Optional[str] = None) -> bool:
+    """True when the message is not an answer to ``slot`` at all: the form pauses
+    for it and the rules in data/rules/diagnostics.yml answer it by its intent.
+    ``problem``: the problem intent of the form that asks.
+
+    - 不知道 / 跳过 / 找不到 没有 is always an answer, whatever intent it was given;
+    - 转人工, 不填了, 你好 ... (`interruptions`) never are, nor is 算了 read as `deny`;
+    - a question is not: one with a question word ("转账限额是多少"), or one asked
+      by its intent without any ("会员自动续费取消" read as general_question, a
+      problem of another area), unless it is a usable answer of a strict kind
+      (an order number, an amount) or tells what the screen said ("提示账户被冻结")."""
     if is_skip(text, spec):
         return False
     if intent in spec.interruptions:
         return True
-    return intent in spec.question_intents and is_question(text, spec)
+    if intent in spec.stop_intents and is_stop(text, spec):
+        return True
+    if intent not in spec.question_intents or reports_a_screen(text, spec):
+        return False
+    if is_question(text, spec):
+        return True
+    asking = intent in spec.asking_intents or (intent in spec.problems and intent != problem)
+    if not asking:
+        return False
+    return slot.kind not in STRICT_KINDS or not read_answer(slot, text, intent, entities, spec).ok
+
+
+def _not_an_answer(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> bool:
+    """A question to the bot ("这是什么意思？") rather than words about the problem."""
+    return (intent not in spec.answer_intents and is_question(text, spec)
+            and not reports_a_screen(text, spec))
 
 
 def entity_value(entities: Iterable[Mapping[str, Any]], name: Optional[str]) -> Any:
@@ -209,6 +242,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
                 entities: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Reading:
     """What the customer's message says about ``slot``, asked as the current question."""
     text = (text or "").strip()
+    if is_stop(text, spec):
+        return Reading(problem="how_to_stop")
     if slot.kind == "yes_no":
         answer = _read_yes_no(text, intent, spec)
         if answer:
@@ -234,6 +269,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
     if slot.kind == "choice":
         chosen = _read_choice(text, entities, slot, spec)
         return Reading(chosen) if chosen else Reading(problem="invalid_choice")
+    if _not_an_answer(text, intent, spec):
+        return Reading(problem="not_an_answer")
     named = _answer_entity(text, entities, slot.entity)
     return Reading(named if named is not None else text[: spec.max_answer_chars])
 

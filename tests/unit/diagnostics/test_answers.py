@@ -37,7 +37,11 @@ def test_an_answer_to_another_open_question_is_recognised():
 @pytest.mark.parametrize("text, intent", [("转账限额是多少", "general_question"),
                                           ("请问你们几点下班", "general_question")])
 def test_a_question_at_a_free_text_question_is_an_interruption(text, intent):
-    assert is_interruption(text, intent, SPEC)
+    assert interrupts("expected", text, intent)
+
+
+def interrupts(slot, text, intent, entities=(), problem="billing_issue"):
+    return is_interruption(SPEC.slots[slot], text, intent, list(entities), SPEC, problem=problem)
 
 
 def read(slot, text, intent="inform", entities=()):
@@ -119,7 +123,62 @@ def test_long_answers_are_cut():
     ("昨天下午", "inform", False),
 ])
 def test_interruptions(text, intent, expected):
-    assert is_interruption(text, intent, SPEC) is expected
+    assert interrupts("error_message", text, intent, problem="transfer_failed") is expected
+
+
+# Every slot of every form: what is never an answer, whatever the question.
+NEVER_ANSWERS = [
+    pytest.param("会员怎么取消自动续费啊", "general_question", id="question-with-a-question-word"),
+    pytest.param("会员自动续费取消", "general_question", id="question-without-a-question-word"),
+    pytest.param("转账限额是多少？", "general_question", id="question-with-a-question-mark"),
+    pytest.param("今天天气怎么样", "out_of_scope", id="off-topic-question"),
+    pytest.param("为什么老是这样?", "nlu_fallback", id="question-not-understood"),
+    pytest.param("你好", "greet", id="greeting"),
+    pytest.param("谢谢", "thank", id="thanks"),
+    pytest.param("转人工", "request_human", id="person"),
+    pytest.param("不填了", "stop_form", id="stop"),
+    pytest.param("算了", "deny", id="stop-read-as-deny"),
+    pytest.param("算了吧", "stop_form", id="stop-with-a-particle"),
+    pytest.param("你是机器人吗", "bot_challenge", id="bot-challenge"),
+    pytest.param("我的工单进度", "ask_ticket_status", id="ticket-status"),
+]
+
+
+EVERY_QUESTION = [(form, slot) for form, asked in SPEC.questions.items() for slot in asked]
+
+
+@pytest.mark.parametrize("form, slot", EVERY_QUESTION)
+@pytest.mark.parametrize("text, intent", NEVER_ANSWERS)
+def test_what_is_never_an_answer_at_any_question(form, slot, text, intent):
+    assert interrupts(slot, text, intent, problem=SPEC.forms[form])
+
+
+@pytest.mark.parametrize("form, slot", EVERY_QUESTION)
+def test_a_problem_of_another_area_at_any_question_is_an_interruption(form, slot):
+    problem = SPEC.forms[form]
+    text, intent = ("验证码也收不到", "sms_code_delay") if problem == "billing_issue" \
+        else ("又被扣了一笔钱", "billing_issue")
+    assert interrupts(slot, text, intent, problem=problem)
+
+
+@pytest.mark.parametrize("slot, text, intent, problem, entities", [
+    pytest.param("expected", "应该只扣会员费", "billing_issue", "billing_issue", [],
+                 id="own-problem-told-as-expectation"),
+    pytest.param("error_message", "提示账户被冻结", "account_locked", "transfer_failed", [],
+                 id="screen-naming-another-area"),
+    pytest.param("error_message", "提示验证码错误，怎么回事？", "sms_code_delay", "account_locked", [],
+                 id="screen-quoted-with-a-question"),
+    pytest.param("transaction_id", "DD20261120334455", "general_question", "billing_issue", [],
+                 id="identifier-read-as-a-question"),
+    pytest.param("amount", "扣了68块", "transfer_failed", "billing_issue",
+                 [{"entity": "amount", "value": "68块", "normalized": 68.0}], id="amount-read-as-another-problem"),
+    pytest.param("transaction_id", "找不到 没有", "deny", "billing_issue", [], id="none-twice"),
+    pytest.param("abroad", "人在日本出差", "out_of_scope", "sms_code_delay", [], id="abroad-read-as-off-topic"),
+    pytest.param("expected", "不是应该只扣一次吗", "inform", "billing_issue", [],
+                 id="expectation-told-as-a-question"),
+])
+def test_answers_that_look_like_interruptions(slot, text, intent, problem, entities):
+    assert not interrupts(slot, text, intent, entities, problem=problem)
 
 
 def user_event(text, entities=(), metadata=None):
@@ -213,6 +272,32 @@ def test_not_an_identifier_is_asked_again(text, intent):
 
 def test_identifier_shape_comes_from_the_spec():
     assert identifiers("AB12 x 123456 Z9999999", SPEC) == ["123456", "Z9999999"]
+
+
+# Kind `text`: kept as typed, but a question to the bot is not an answer.
+@pytest.mark.parametrize("slot, text, intent", [
+    pytest.param("expected", "会员怎么取消自动续费啊", "general_question", id="question-word"),
+    pytest.param("incident_time", "你们几点下班？", "out_of_scope", id="question-mark"),
+    pytest.param("device_info", "这是什么意思？", "nlu_fallback", id="asking-back"),
+    pytest.param("device_changed", "为啥要问这个？", "general_question", id="yes-no-asked-back"),
+])
+def test_a_pure_question_is_not_a_text_answer(slot, text, intent):
+    assert read(slot, text, intent).problem == "not_an_answer"
+
+
+@pytest.mark.parametrize("slot, text, intent", [
+    pytest.param("expected", "不是应该只扣一次吗", "inform", id="expectation-as-a-question"),
+    pytest.param("error_message", "提示“是否继续？”", "general_question", id="screen-with-a-question"),
+    pytest.param("incident_time", "The day before yesterday", "nlu_fallback", id="english-sentence"),
+])
+def test_text_answers_with_question_looks_are_kept(slot, text, intent):
+    assert read(slot, text, intent).value == text
+
+
+@pytest.mark.parametrize("slot", ["expected", "device_changed", "amount", "transaction_id"])
+@pytest.mark.parametrize("text", ["算了", "算了吧"])
+def test_stopping_is_never_an_answer(slot, text):
+    assert read(slot, text, "nlu_fallback").problem == "how_to_stop"
 
 
 def test_every_kind_is_read():
