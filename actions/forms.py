@@ -29,6 +29,8 @@ from actions.transcript import user_events
 from bot.diagnostics.answers import fits_elsewhere, is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
 
+PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
+
 
 def answering(tracker: Tracker, form: str) -> bool:
     """True when the latest message replies to the form's question: nothing but
@@ -87,6 +89,11 @@ class DiagnosticsFormValidation(FormValidationAction):
             found = await services.blocking(_masked_identifiers, found, spec)
 
         events = [SlotSet(slot, value) for slot, value in found.items()]
+        problem = spec.forms.get(self.form)
+        if problem and tracker.get_slot(PROBLEM_SLOT) != problem:
+            # A problem of another area asked in the middle was answered, and its
+            # intent set `problem`: the ticket stays with the form's problem.
+            events.append(SlotSet(PROBLEM_SLOT, problem))
         events += await services.blocking(warn_about_secrets, dispatcher, tracker) if replying else []
         next_slot = next((s for s in form_slots
                           if found.get(s, tracker.get_slot(s)) is None), None)
