@@ -7,9 +7,11 @@ Each run of a form calls its validation action, which
   device from the channel's metadata), so they are never asked;
 - asks the next question (texts and buttons: data/support/diagnostics.yml)
   and sets `requested_slot`; none left ends the form.
-A reply that is not an answer at all (a question, 转人工, 算了) extracts
-nothing, so Rasa rejects the form for that turn and the rules in
-data/rules/diagnostics.yml answer it; the next run asks the question again.
+A reply that is not an answer to the question asked (a question, a problem of
+another area, 转人工, 算了, 你好: `bot.diagnostics.answers.is_interruption`)
+extracts nothing, so Rasa rejects the form for that turn and the rules in
+data/rules/diagnostics.yml answer it by its intent; the next run asks the same
+question again.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
 from bot.diagnostics.answers import fits_elsewhere, is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
+
+PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
 
 
 def answering(tracker: Tracker, form: str) -> bool:
@@ -59,12 +63,13 @@ class DiagnosticsFormValidation(FormValidationAction):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
-        if replying and is_interruption(text, intent, spec):
+        entities = message.get("entities") or []
+        if replying and is_interruption(spec.slots[requested], text, intent, entities, spec,
+                                        problem=spec.forms.get(self.form)):
             return []
 
         found: Dict[str, Any] = {}
         if replying:
-            entities = message.get("entities") or []
             reading = read_answer(spec.slots[requested], text, intent, entities, spec)
             elsewhere = None
             if reading.problem is not None:
@@ -80,8 +85,15 @@ class DiagnosticsFormValidation(FormValidationAction):
             found[requested] = reading.value
         found.update(self._already_given(tracker, form_slots, spec,
                                         exclude=requested if replying else None))
+        if any(isinstance(value, str) and spec.slots[slot].kind == "id" for slot, value in found.items()):
+            found = await services.blocking(_masked_identifiers, found, spec)
 
         events = [SlotSet(slot, value) for slot, value in found.items()]
+        problem = spec.forms.get(self.form)
+        if problem and tracker.get_slot(PROBLEM_SLOT) != problem:
+            # A problem of another area asked in the middle was answered, and its
+            # intent set `problem`: the ticket stays with the form's problem.
+            events.append(SlotSet(PROBLEM_SLOT, problem))
         events += await services.blocking(warn_about_secrets, dispatcher, tracker) if replying else []
         next_slot = next((s for s in form_slots
                           if found.get(s, tracker.get_slot(s)) is None), None)
@@ -101,6 +113,16 @@ class DiagnosticsFormValidation(FormValidationAction):
                 if value is not None:
                     found[slot] = value
         return found
+
+
+def _masked_identifiers(found: Dict[str, Any], spec: DiagnosticsSpec) -> Dict[str, Any]:
+    """Identifiers masked as they will be stored (a card number typed as the order
+    number keeps its first and last four digits), since a handoff in this very
+    turn masks only `text` answers. Blocking (spaCy): run in a worker thread."""
+    redactor = services.redactor()
+    return {slot: (redactor.redact(value).text if isinstance(value, str) and spec.slots[slot].kind == "id"
+                   else value)
+            for slot, value in found.items()}
 
 
 class ValidateAccountForm(DiagnosticsFormValidation):

@@ -1,1 +1,1 @@
-"""Diagnostic forms: which details staff need per problem, and reading answers."""
+"""Diagnostic forms: which details staff need per problem, reading answers, one field per fact."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import cn2an
 
@@ -17,8 +18,15 @@ from bot.text.normalize import normalize_phone, parse_amount
 _NOISE = re.compile(r"[\s\W_]+")
 _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
 _COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(次|遍|回|下)?")
+_BARE_COUNT = re.compile(r"^(?:大概|差不多|大约|约|就|一共|总共)?([0-9]+|[一二两三四五六七八九十]+)$")
 _VAGUE_COUNT = re.compile(r"(好几|几|很多|无数|多|N|n)\s*(次|遍|回)")
 _PHONE_LIKE = re.compile(r"[+\d][\d\s\-]{5,}\d")
+# Where an answer splits into parts that each say "don't know" (找不到 没有).
+_PARTS = re.compile(r"[\s,，。.!！;；、~～]+")
+# An identifier typed in groups (4200 0021 5720 ...) is one identifier.
+_ID_GAP = re.compile(r"(?<=[0-9*]{3})\s+(?=[0-9*]{3})")
+_ID_RUN = re.compile(r"[A-Za-z0-9*][A-Za-z0-9*_\-]*")
+_ASCII_WORD = re.compile(r"^[ -~]+$")
 
 YES = "是"
 NO = "否"
@@ -45,24 +53,79 @@ def core_text(text: str) -> str:
     return core
 
 
+@lru_cache(maxsize=16)
+def _cores(words: FrozenSet[str]) -> FrozenSet[str]:
+    """``words`` as core_text() leaves them (忘了 -> 忘), to compare with an answer's core."""
+    return frozenset(core_text(word) for word in words) - {""}
+
+
 def is_skip(text: str, spec: DiagnosticsSpec) -> bool:
-    """"不知道", "跳过吧", "忘了。" and the like: the customer cannot answer this one."""
-    return core_text(text) in spec.skip_words
+    """"不知道", "跳过吧", "忘了。", "找不到 没有" and the like: the customer cannot answer this one."""
+    cores = _cores(spec.skip_words)
+    if core_text(text) in cores:
+        return True
+    parts = [core for core in (core_text(part) for part in _PARTS.split(text or "")) if core]
+    return len(parts) > 1 and all(part in cores for part in parts)
+
+
+def says_none(text: str, spec: DiagnosticsSpec) -> bool:
+    """A skip word anywhere in the message ("没有单号", "订单号找不到了", "I have no order number")."""
+    lowered = (text or "").lower()
+    for word in spec.skip_words:
+        if _ASCII_WORD.match(word):
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
+                return True
+        elif len(word) > 1 and word in lowered:
+            return True
+    return False
+
+
+def is_stop(text: str, spec: DiagnosticsSpec) -> bool:
+    """"算了", "算了吧", "不填了": the customer wants no more questions."""
+    return core_text(text) in _cores(spec.stop_words)
 
 
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
     return any(marker in text for marker in spec.question_markers)
 
 
-def is_interruption(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> bool:
-    """True when the message is not an answer at all (the form pauses for it).
+def reports_a_screen(text: str, spec: DiagnosticsSpec) -> bool:
+    """"提示账户被冻结", "显示系统繁忙": what the screen said, whatever it names."""
+    return core_text(text).startswith(spec.report_openers)
 
-    A bare 不知道 / 跳过 is always an answer, whatever intent it was given."""
+
+def is_interruption(slot: SlotSpec, text: str, intent: Optional[str], entities: List[Mapping[str, Any]],
+                    spec: DiagnosticsSpec, problem: Optional[str] = None) -> bool:
+    """True when the message is not an answer to ``slot`` at all: the form pauses
+    for it and the rules in data/rules/diagnostics.yml answer it by its intent.
+    ``problem``: the problem intent of the form that asks.
+
+    - 不知道 / 跳过 / 找不到 没有 is always an answer, whatever intent it was given;
+    - 转人工, 不填了, 你好 ... (`interruptions`) never are, nor is 算了 read as `deny`;
+    - a question is not: one with a question word ("转账限额是多少"), or one asked
+      by its intent without any ("会员自动续费取消" read as general_question, a
+      problem of another area), unless it is a usable answer of a strict kind
+      (an order number, an amount) or tells what the screen said ("提示账户被冻结")."""
     if is_skip(text, spec):
         return False
     if intent in spec.interruptions:
         return True
-    return intent in spec.question_intents and is_question(text, spec)
+    if intent in spec.stop_intents and is_stop(text, spec):
+        return True
+    if intent not in spec.question_intents or reports_a_screen(text, spec):
+        return False
+    if is_question(text, spec):
+        return True
+    asking = intent in spec.asking_intents or (intent in spec.problems and intent != problem)
+    if not asking:
+        return False
+    return slot.kind not in STRICT_KINDS or not read_answer(slot, text, intent, entities, spec).ok
+
+
+def _not_an_answer(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> bool:
+    """A question to the bot ("这是什么意思？") rather than words about the problem."""
+    return (intent not in spec.answer_intents and is_question(text, spec)
+            and not reports_a_screen(text, spec))
 
 
 def entity_value(entities: Iterable[Mapping[str, Any]], name: Optional[str]) -> Any:
@@ -92,12 +155,17 @@ def _read_yes_no(text: str, intent: Optional[str], spec: DiagnosticsSpec) -> Opt
 
 
 def _read_count(text: str, with_unit: bool = False) -> Any:
-    """A number of attempts; ``with_unit``: only when said with 次/遍/回 ("3次")."""
-    match = _COUNT.search(text)
-    if match is None or (with_unit and not match.group(2)):
+    """A number of attempts: said with 次/遍/回 ("试了三次"), or alone ("3", "大概5");
+    a number among other words ("又扣了一笔") is not a count. ``with_unit``: only
+    a number said with its unit."""
+    counted = next((match.group(1) for match in _COUNT.finditer(text) if match.group(2)), None)
+    if counted is None and not with_unit:
+        bare = _BARE_COUNT.match(core_text(text))
+        counted = bare.group(1) if bare else None
+    if counted is None:
         return None
     try:
-        return int(cn2an.cn2an(match.group(1), "smart"))
+        return int(cn2an.cn2an(counted, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -120,6 +188,33 @@ def _read_amount(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -
     # Not core_text(): the decimal point matters here.
     parsed = parse_amount(_FILLERS.sub("", re.sub(r"[\s。！!？?，,]+$|\s", "", text)))
     return Reading(parsed) if parsed else Reading(problem="invalid_amount")
+
+
+def identifiers(text: str, spec: DiagnosticsSpec) -> List[str]:
+    """Order or transaction numbers in ``text``: runs of letters and digits (``*`` where
+    digits were masked, ``-`` ``_`` inside) of the length and digit count of `identifier`."""
+    shape = spec.identifier
+    found: List[str] = []
+    for run in _ID_RUN.findall(_ID_GAP.sub("", text or "")):
+        run = run.rstrip("-_")
+        if (shape.min_chars <= len(run) <= shape.max_chars
+                and sum(ch.isdigit() for ch in run) >= shape.min_digits and run not in found):
+            found.append(run)
+    return found
+
+
+def _read_id(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec, spec: DiagnosticsSpec) -> Reading:
+    """The identifiers the customer typed (several joined by 、), else the slot's entity;
+    a message without one that says 没有 / 找不到 is skipped."""
+    found = identifiers(text, spec)
+    named = entity_value(entities, slot.entity)
+    if not found and named:
+        found = [str(named)]
+    if found:
+        return Reading("、".join(found)[: spec.max_answer_chars])
+    if says_none(text, spec):
+        return Reading(spec.skipped_value) if slot.optional else Reading(problem="required")
+    return Reading(problem="invalid_id")
 
 
 def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
@@ -147,6 +242,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
                 entities: List[Mapping[str, Any]], spec: DiagnosticsSpec) -> Reading:
     """What the customer's message says about ``slot``, asked as the current question."""
     text = (text or "").strip()
+    if is_stop(text, spec):
+        return Reading(problem="how_to_stop")
     if slot.kind == "yes_no":
         answer = _read_yes_no(text, intent, spec)
         if answer:
@@ -155,6 +252,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
         return Reading(spec.skipped_value) if slot.optional else Reading(problem="required")
     if not core_text(text):
         return Reading(problem="empty_answer")
+    if slot.kind == "id":
+        return _read_id(text, entities, slot, spec)
     if slot.kind == "phone":
         return _read_phone(text, entities, slot)
     if slot.kind == "amount":
@@ -170,6 +269,8 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
     if slot.kind == "choice":
         chosen = _read_choice(text, entities, slot, spec)
         return Reading(chosen) if chosen else Reading(problem="invalid_choice")
+    if _not_an_answer(text, intent, spec):
+        return Reading(problem="not_an_answer")
     named = _answer_entity(text, entities, slot.entity)
     return Reading(named if named is not None else text[: spec.max_answer_chars])
 

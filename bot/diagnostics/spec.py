@@ -9,10 +9,11 @@ import yaml
 
 from bot.texts import Texts
 
-KINDS = ("phone", "amount", "count", "duration", "choice", "yes_no", "text")
+KINDS = ("phone", "amount", "count", "duration", "choice", "yes_no", "id", "text")
 # Kinds whose answers can be told apart from any other text (an answer of such a
-# kind to another question of the form fills that one).
-STRICT_KINDS = ("phone", "amount", "count", "duration", "choice")
+# kind to another question of the form fills that one; a message that is not
+# one, read as a question, is a question).
+STRICT_KINDS = ("phone", "amount", "count", "duration", "choice", "id")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,15 @@ class SlotSpec:
     optional: bool
     entity: Optional[str] = None
     from_metadata: bool = False
+
+
+@dataclass(frozen=True)
+class IdentifierShape:
+    """What an `id` answer looks like (a run of letters, digits, * - _)."""
+
+    min_chars: int
+    max_chars: int
+    min_digits: int
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,14 @@ class DiagnosticsSpec:
     yes_words: FrozenSet[str]
     no_words: FrozenSet[str]
     interruptions: FrozenSet[str]
+    stop_words: FrozenSet[str]
+    stop_intents: FrozenSet[str]
     question_intents: FrozenSet[str]
+    asking_intents: FrozenSet[str]
     question_markers: Tuple[str, ...]
+    answer_intents: FrozenSet[str]
+    report_openers: Tuple[str, ...]
+    identifier: IdentifierShape
     choices: Dict[str, FrozenSet[str]]     # slot -> accepted words of a `choice` slot
     duration_units: Tuple[str, ...]
     duration_words: FrozenSet[str]
@@ -71,8 +87,13 @@ class DiagnosticsSpec:
             forms=dict(raw["forms"]), slots=slots, skipped_value=raw["skipped_value"],
             skip_words=words("skip_words"), yes_words=words("yes_words"), no_words=words("no_words"),
             interruptions=frozenset(raw["interruptions"]),
+            stop_words=words("stop_words"), stop_intents=frozenset(raw["stop_intents"]),
             question_intents=frozenset(raw["question_intents"]),
+            asking_intents=frozenset(raw["asking_intents"]),
             question_markers=tuple(raw["question_markers"]),
+            answer_intents=frozenset(raw["answer_intents"]),
+            report_openers=tuple(raw["report_openers"]),
+            identifier=IdentifierShape(**{key: int(value) for key, value in raw["identifier"].items()}),
             choices={slot: frozenset(str(w) for w in words) for slot, words in (raw.get("choices") or {}).items()},
             duration_units=tuple(raw.get("duration_units") or ()),
             duration_words=frozenset(raw.get("duration_words") or ()),
@@ -82,6 +103,11 @@ class DiagnosticsSpec:
                               for slot, q in asked.items()}
                        for form, asked in asked_by_form.items()},
         )
+
+    @property
+    def problems(self) -> FrozenSet[str]:
+        """The problem intents, one per form."""
+        return frozenset(self.forms.values())
 
     def question(self, form: str, slot: str) -> Question:
         return self.questions[form][slot]

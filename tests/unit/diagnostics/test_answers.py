@@ -3,7 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.diagnostics.answers import describe_device, fits_elsewhere, is_interruption, prefill, read_answer
+from bot.diagnostics.answers import (
+    describe_device,
+    fits_elsewhere,
+    identifiers,
+    is_interruption,
+    is_skip,
+    prefill,
+    read_answer,
+)
 from bot.diagnostics.spec import DiagnosticsSpec
 
 SPEC = DiagnosticsSpec.load(Path("data/support"))
@@ -13,6 +21,7 @@ SPEC = DiagnosticsSpec.load(Path("data/support"))
     pytest.param("attempts", "不是", "invalid_count", id="count-without-a-number"),
     pytest.param("wait_time", "3次", "invalid_duration", id="duration-without-a-time"),
     pytest.param("carrier", "转账限额是什么", "invalid_choice", id="choice-not-a-carrier"),
+    pytest.param("attempts", "又被扣了一笔钱", "invalid_count", id="count-a-number-among-other-words"),
 ])
 def test_answers_of_the_wrong_kind_are_asked_again(slot, text, problem):
     assert read(slot, text).problem == problem
@@ -28,7 +37,11 @@ def test_an_answer_to_another_open_question_is_recognised():
 @pytest.mark.parametrize("text, intent", [("转账限额是多少", "general_question"),
                                           ("请问你们几点下班", "general_question")])
 def test_a_question_at_a_free_text_question_is_an_interruption(text, intent):
-    assert is_interruption(text, intent, SPEC)
+    assert interrupts("expected", text, intent)
+
+
+def interrupts(slot, text, intent, entities=(), problem="billing_issue"):
+    return is_interruption(SPEC.slots[slot], text, intent, list(entities), SPEC, problem=problem)
 
 
 def read(slot, text, intent="inform", entities=()):
@@ -44,6 +57,8 @@ def read(slot, text, intent="inform", entities=()):
     ("amount", "¥99.9", "inform", 99.9),
     ("attempts", "试了三次", "inform", 3),
     ("attempts", "4次了", "inform", 4),
+    ("attempts", "3", "inform", 3),
+    ("attempts", "大概5", "inform", 5),
     ("attempts", "好几次", "inform", "好几次"),
     ("wait_time", "等了快半小时", "inform", "等了快半小时"),
     ("wait_time", "10分钟", "inform", "10分钟"),
@@ -108,7 +123,62 @@ def test_long_answers_are_cut():
     ("昨天下午", "inform", False),
 ])
 def test_interruptions(text, intent, expected):
-    assert is_interruption(text, intent, SPEC) is expected
+    assert interrupts("error_message", text, intent, problem="transfer_failed") is expected
+
+
+# Every slot of every form: what is never an answer, whatever the question.
+NEVER_ANSWERS = [
+    pytest.param("会员怎么取消自动续费啊", "general_question", id="question-with-a-question-word"),
+    pytest.param("会员自动续费取消", "general_question", id="question-without-a-question-word"),
+    pytest.param("转账限额是多少？", "general_question", id="question-with-a-question-mark"),
+    pytest.param("今天天气怎么样", "out_of_scope", id="off-topic-question"),
+    pytest.param("为什么老是这样?", "nlu_fallback", id="question-not-understood"),
+    pytest.param("你好", "greet", id="greeting"),
+    pytest.param("谢谢", "thank", id="thanks"),
+    pytest.param("转人工", "request_human", id="person"),
+    pytest.param("不填了", "stop_form", id="stop"),
+    pytest.param("算了", "deny", id="stop-read-as-deny"),
+    pytest.param("算了吧", "stop_form", id="stop-with-a-particle"),
+    pytest.param("你是机器人吗", "bot_challenge", id="bot-challenge"),
+    pytest.param("我的工单进度", "ask_ticket_status", id="ticket-status"),
+]
+
+
+EVERY_QUESTION = [(form, slot) for form, asked in SPEC.questions.items() for slot in asked]
+
+
+@pytest.mark.parametrize("form, slot", EVERY_QUESTION)
+@pytest.mark.parametrize("text, intent", NEVER_ANSWERS)
+def test_what_is_never_an_answer_at_any_question(form, slot, text, intent):
+    assert interrupts(slot, text, intent, problem=SPEC.forms[form])
+
+
+@pytest.mark.parametrize("form, slot", EVERY_QUESTION)
+def test_a_problem_of_another_area_at_any_question_is_an_interruption(form, slot):
+    problem = SPEC.forms[form]
+    text, intent = ("验证码也收不到", "sms_code_delay") if problem == "billing_issue" \
+        else ("又被扣了一笔钱", "billing_issue")
+    assert interrupts(slot, text, intent, problem=problem)
+
+
+@pytest.mark.parametrize("slot, text, intent, problem, entities", [
+    pytest.param("expected", "应该只扣会员费", "billing_issue", "billing_issue", [],
+                 id="own-problem-told-as-expectation"),
+    pytest.param("error_message", "提示账户被冻结", "account_locked", "transfer_failed", [],
+                 id="screen-naming-another-area"),
+    pytest.param("error_message", "提示验证码错误，怎么回事？", "sms_code_delay", "account_locked", [],
+                 id="screen-quoted-with-a-question"),
+    pytest.param("transaction_id", "DD20261120334455", "general_question", "billing_issue", [],
+                 id="identifier-read-as-a-question"),
+    pytest.param("amount", "扣了68块", "transfer_failed", "billing_issue",
+                 [{"entity": "amount", "value": "68块", "normalized": 68.0}], id="amount-read-as-another-problem"),
+    pytest.param("transaction_id", "找不到 没有", "deny", "billing_issue", [], id="none-twice"),
+    pytest.param("abroad", "人在日本出差", "out_of_scope", "sms_code_delay", [], id="abroad-read-as-off-topic"),
+    pytest.param("expected", "不是应该只扣一次吗", "inform", "billing_issue", [],
+                 id="expectation-told-as-a-question"),
+])
+def test_answers_that_look_like_interruptions(slot, text, intent, problem, entities):
+    assert not interrupts(slot, text, intent, entities, problem=problem)
 
 
 def user_event(text, entities=(), metadata=None):
@@ -144,3 +214,101 @@ def test_no_device_without_metadata(metadata):
 ])
 def test_an_entity_that_is_the_whole_answer_gives_its_value(slot, text, entity, expected):
     assert read(slot, text, entities=[entity]).value == expected
+
+
+@pytest.mark.parametrize("text", ["找不到 没有", "没有，找不到", "不知道 忘了", "忘了", "I don't know", "No.", "n/a"])
+def test_skips_said_several_ways(text):
+    assert is_skip(text, SPEC)
+
+
+@pytest.mark.parametrize("text", ["没有单号", "昨天", "找不到订单号 只记得是昨天下午付的", "I know"])
+def test_not_a_skip(text):
+    assert not is_skip(text, SPEC)
+
+
+# Kind `id` (transaction_id): an order or transaction number, or none.
+@pytest.mark.parametrize("text, entities, expected", [
+    pytest.param("DD20261120334455", [{"entity": "transaction_id", "value": "DD20261120334455"}],
+                 "DD20261120334455", id="order-number"),
+    pytest.param("交易号是4200002157202611191234567890", [], "4200002157202611191234567890", id="digits-in-a-sentence"),
+    pytest.param("4200 0021 5720 2611", [], "4200002157202611", id="typed-in-groups"),
+    pytest.param("6222****0127", [], "6222****0127", id="masked-digits"),
+    pytest.param("2026***********4556", [], "2026***********4556", id="masked-long-number"),
+    pytest.param("HY-2026-1117-0098", [], "HY-2026-1117-0098", id="with-hyphens"),
+    pytest.param("两笔 DD123456789012 和 DD123456789013", [], "DD123456789012、DD123456789013", id="two-numbers"),
+    pytest.param('/inform{"transaction_id": "TX20261120558812"}',
+                 [{"entity": "transaction_id", "value": "TX20261120558812"}], "TX20261120558812", id="payload"),
+])
+def test_identifiers_are_kept(text, entities, expected):
+    reading = read("transaction_id", text, entities=entities)
+    assert reading.ok and reading.value == expected
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("没有", "deny", id="none"),
+    pytest.param("找不到 没有", "deny", id="none-twice"),
+    pytest.param("没有单号", "deny", id="no-number"),
+    pytest.param("订单号忘了", "inform", id="forgot"),
+    pytest.param("不知道", "deny", id="dont-know"),
+    pytest.param("找不到订单号 只记得是昨天下午付的", "inform", id="none-and-more"),
+    pytest.param("I have no order number", "deny", id="english-none"),
+    pytest.param("I don't have the order number", "nlu_fallback", id="english-dont-have"),
+])
+def test_no_identifier_is_a_skip(text, intent):
+    assert read("transaction_id", text, intent).value == SPEC.skipped_value
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("会员怎么取消自动续费啊", "general_question", id="question"),
+    pytest.param("The payment failed twice yesterday", "nlu_fallback", id="english-sentence"),
+    pytest.param("有", "affirm", id="yes-but-no-number"),
+    pytest.param("iPhone15", "inform", id="too-few-digits"),
+    pytest.param("E2031", "inform", id="too-short"),
+    pytest.param("******", "inform", id="a-masked-code"),
+])
+def test_not_an_identifier_is_asked_again(text, intent):
+    assert not read("transaction_id", text, intent).ok
+
+
+def test_identifier_shape_comes_from_the_spec():
+    assert identifiers("AB12 x 123456 Z9999999", SPEC) == ["123456", "Z9999999"]
+
+
+# Kind `text`: kept as typed, but a question to the bot is not an answer.
+@pytest.mark.parametrize("slot, text, intent", [
+    pytest.param("expected", "会员怎么取消自动续费啊", "general_question", id="question-word"),
+    pytest.param("incident_time", "你们几点下班？", "out_of_scope", id="question-mark"),
+    pytest.param("device_info", "这是什么意思？", "nlu_fallback", id="asking-back"),
+    pytest.param("device_changed", "为啥要问这个？", "general_question", id="yes-no-asked-back"),
+])
+def test_a_pure_question_is_not_a_text_answer(slot, text, intent):
+    assert read(slot, text, intent).problem == "not_an_answer"
+
+
+@pytest.mark.parametrize("slot, text, intent", [
+    pytest.param("expected", "不是应该只扣一次吗", "inform", id="expectation-as-a-question"),
+    pytest.param("error_message", "提示“是否继续？”", "general_question", id="screen-with-a-question"),
+    pytest.param("incident_time", "The day before yesterday", "nlu_fallback", id="english-sentence"),
+])
+def test_text_answers_with_question_looks_are_kept(slot, text, intent):
+    assert read(slot, text, intent).value == text
+
+
+@pytest.mark.parametrize("slot", ["expected", "device_changed", "amount", "transaction_id"])
+@pytest.mark.parametrize("text", ["算了", "算了吧"])
+def test_stopping_is_never_an_answer(slot, text):
+    assert read(slot, text, "nlu_fallback").problem == "how_to_stop"
+
+
+def test_every_kind_is_read():
+    """Each kind of data/support/diagnostics.yml has a reading here (the cases above)."""
+    from bot.diagnostics.spec import KINDS
+
+    assert {slot.kind for slot in SPEC.slots.values()} == set(KINDS)
+
+
+def test_an_identifier_answering_another_open_question_is_kept_there():
+    entities = [{"entity": "transaction_id", "value": "DD20261120334455"}]
+    assert fits_elsewhere([SPEC.slots["transaction_id"]], "DD20261120334455", entities, SPEC) == (
+        "transaction_id", "DD20261120334455")
+    assert fits_elsewhere([SPEC.slots["transaction_id"]], "没有", [], SPEC) is None

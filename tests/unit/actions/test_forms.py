@@ -1,0 +1,78 @@
+"""The diagnostic forms' validation action, run as the action server runs it."""
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+from actions.forms import ValidateBillingForm
+from tests.support.servers import ROOT
+from tests.unit.actions.conftest import parse_data
+
+DOMAIN = yaml.safe_load(Path(ROOT / "domain.yml").read_text(encoding="utf-8"))
+ASKED_FOR_THE_ORDER_NUMBER = {"problem": "billing_issue", "amount": 68.0, "incident_time": "昨天",
+                              "expected": "不应该扣", "requested_slot": "transaction_id"}
+
+
+def billing_tracker(text: str, intent: str, slots: Dict[str, Any], answered_by: Optional[str] = None,
+                    entities: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    """The billing form running after the customer's message ``text``; ``answered_by``:
+    the action a rule ran for that message first (the form then only asks again)."""
+    message = {"text": text, **parse_data(intent, 0.9, entities)}
+    events: List[Dict[str, Any]] = [
+        {"event": "active_loop", "name": "billing_form"},
+        {"event": "user", "text": text, "parse_data": message},
+    ]
+    if answered_by:
+        events.append({"event": "action", "name": answered_by})
+    events.append({"event": "action", "name": "billing_form"})
+    return Tracker("form-tester", slots, message, events, False, None,
+                   {"name": "billing_form", "is_interrupted": False}, "billing_form")
+
+
+async def run(tracker: Tracker, dispatcher) -> List[Dict[str, Any]]:
+    return await ValidateBillingForm().run(dispatcher, tracker, DOMAIN)
+
+
+def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("会员怎么取消自动续费啊", "general_question", id="question"),
+    pytest.param("会员自动续费取消", "general_question", id="question-without-a-question-word"),
+    pytest.param("验证码也收不到", "sms_code_delay", id="another-area"),
+    pytest.param("你好", "greet", id="greeting"),
+    pytest.param("算了", "deny", id="stop-read-as-deny"),
+])
+async def test_what_is_not_an_answer_is_left_to_the_rules(faq_dir, dispatcher, text, intent):
+    assert await run(billing_tracker(text, intent, ASKED_FOR_THE_ORDER_NUMBER), dispatcher) == []
+    assert dispatcher.messages == []
+
+
+async def test_after_the_rules_answered_the_same_question_is_asked_and_the_problem_kept(faq_dir, dispatcher):
+    slots = {**ASKED_FOR_THE_ORDER_NUMBER, "problem": "sms_code_delay"}  # set by 验证码也收不到's intent
+    events = await run(billing_tracker("验证码也收不到", "sms_code_delay", slots,
+                                       answered_by="action_answer_during_form"), dispatcher)
+    assert slot_events(events) == {"problem": "billing_issue", "requested_slot": "transaction_id"}
+    assert "订单号" in dispatcher.messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text, intent, entities, stored", [
+    pytest.param("找不到 没有", "deny", [], "不清楚", id="none"),
+    pytest.param("DD20261120334455", "inform", [{"entity": "transaction_id", "value": "DD20261120334455"}],
+                 "DD20261120334455", id="order-number"),
+    pytest.param("6222 0212 3456 7890 127", "inform", [], "6222***********0127", id="card-number-masked"),
+])
+async def test_answers_are_stored_by_kind(faq_dir, dispatcher, text, intent, entities, stored):
+    events = await run(billing_tracker(text, intent, ASKED_FOR_THE_ORDER_NUMBER, entities=entities), dispatcher)
+    assert slot_events(events) == {"transaction_id": stored, "requested_slot": None}
+
+
+async def test_an_english_sentence_is_explained_and_asked_again(faq_dir, dispatcher):
+    events = await run(billing_tracker("The payment failed twice", "nlu_fallback", ASKED_FOR_THE_ORDER_NUMBER),
+                       dispatcher)
+    assert slot_events(events) == {"transaction_id": None, "requested_slot": "transaction_id"}
+    explanation, question = (m["text"] for m in dispatcher.messages)
+    assert "不像订单号" in explanation and "订单号" in question
