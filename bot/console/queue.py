@@ -96,7 +96,7 @@ class RowBuilder:
         # The customer's own words: the one-line summary asked before a bare 转人工, then the
         # diagnostics answers kept as typed (never the phone, never the device's metadata).
         self._words = (PROBLEM_SUMMARY, *(name for name, slot in spec.slots.items()
-                                          if slot.kind == "text" and not slot.from_metadata))
+                                          if slot.kind in ("text", "id") and not slot.from_metadata))
         self._skipped = spec.skipped_value
 
     def label(self, kind: str, key: Optional[str]) -> str:

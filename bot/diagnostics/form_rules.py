@@ -24,6 +24,7 @@ ANSWERED_THEN_RESUME: Dict[str, List[str]] = {
     "ask_ticket_status": ["action_ticket_status"],
     "greet": ["utter_greet_during_form"],
     "thank": ["utter_thank_during_form"],
+    "urge": ["utter_urge_during_form"],
 }
 # Interruptions that end the form, and what follows.
 ENDS_FORM: Dict[str, Dict[str, List[str]]] = {

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
+from bot.diagnostics.facts import one_field_per_fact
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import SlaClock
@@ -74,6 +75,10 @@ def owned_slots(spec: DiagnosticsSpec) -> Tuple[str, ...]:
 
 def _intent_of(event: Event) -> Optional[str]:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+# Answers masked before staff see them: free text, and identifiers (an order number may be a card).
+MASKED_KINDS = ("text", "id")
 
 
 class _Walk:
@@ -275,13 +280,13 @@ class TicketBuilder:
         )
 
     def diagnostics(self, reading: SpanReading) -> Dict[str, Any]:
-        """Details for staff: entities the customer gave (normalised, latest wins),
-        then the diagnostic form's answers; free text is masked, phone numbers
-        keep only their first 3 and last 4 digits."""
-        answers = {name: (self.redactor.redact(value).text if slot.kind == "text" and isinstance(value, str)
+        """Details for staff, one field per fact: entities the customer gave (normalised,
+        latest wins) that no form answer holds, then the diagnostic form's answers; free
+        text and identifiers are masked, phone numbers keep only their first 3 and last 4 digits."""
+        answers = {name: (self.redactor.redact(value).text if slot.kind in MASKED_KINDS and isinstance(value, str)
                           else value)
                    for name, slot in self.spec.slots.items() if (value := reading.slot(name)) is not None}
-        found: Dict[str, Any] = {**reading.entities, **answers}
+        found: Dict[str, Any] = one_field_per_fact(reading.entities, answers, self.spec)
         summary = reading.slot(SUMMARY_SLOT)
         if summary and summary not in (SUMMARY_SKIPPED, SUMMARY_CALLED_OFF):
             found["problem_summary"] = self.redactor.redact(summary).text

@@ -68,15 +68,14 @@ def two_tickets(builder, forget=True):
 ])
 def test_each_ticket_has_its_own_details_and_summary(builder, forget):
     _, first, second = two_tickets(builder, forget)
-    assert first.diagnostics == {"amount": 5000.0, "bank_name": "招商银行", "payee": "招商银行",
-                                 "time_expression": "昨天下午", "incident_time": "昨天下午",
+    # One field per fact: the bank and the time the form's answers hold are not listed again.
+    assert first.diagnostics == {"amount": 5000.0, "payee": "招商银行", "incident_time": "昨天下午",
                                  "transaction_id": "TX20251206001", "error_message": "提示银行系统繁忙"}
     assert (first.intent, first.handoff_reason, first.priority) == ("transfer_failed", "not_solved", "P2")
     assert summary(first.diagnostics) == "昨天下午 · 提示银行系统繁忙 · 招商银行 · TX20251206001"
 
     # Nothing of the transfer, and no `rating 4`: the account lock's details only.
-    assert second.diagnostics == {"phone_number": "139****1111", "account_phone": "139****1111",
-                                  "time_expression": "今天早上", "incident_time": "今天早上",
+    assert second.diagnostics == {"account_phone": "139****1111", "incident_time": "今天早上",
                                   "error_message": "提示密码错误次数过多", "device_changed": "是",
                                   "device_info": "不清楚"}
     assert (second.intent, second.handoff_reason, second.priority) == ("account_locked", "not_solved", "P2")
