@@ -12,13 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.secrets import warn_about_secrets
 from bot.faq.knowledge_base import FaqEntry
-from bot.faq.lookup import FaqUnavailable
+from bot.faq.lookup import URGENT, FaqUnavailable
 from bot.semantics.carried import EMBEDDING_KEY, unpack
 from bot.semantics.encoder import DIMENSION
 
 logger = logging.getLogger(__name__)
 
 ANSWERED = "answered"
+URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person offered at once
 NOT_FOUND = "not_found"
 
 
@@ -31,7 +32,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple
     """Utter the best entry for the latest message, if any; return the outcome and its id.
 
     Blocking (may refit the index after an edit): run in a worker thread. With
-    no usable knowledge base the answer is "not found", and the rules offer a person."""
+    no usable knowledge base the answer is "not found", and the rules offer a person;
+    after the urgent answer to theft or fraud they offer one at once."""
     service = services.faq_service()
     try:
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
@@ -55,7 +57,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple
             text=see_also,
             buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
         )
-    return ANSWERED, result.answer.id
+    return URGENT_ANSWER if result.reason == URGENT else ANSWERED, result.answer.id
 
 
 class ActionLookupFaq(Action):

@@ -73,6 +73,11 @@ def load_queries(path: Path, half: Optional[str] = None, answered: Sequence[str]
 Parsed = Tuple[str, Optional[np.ndarray]]  # intent, the embedding the NLU carries
 
 
+def parsed(parse_data: Dict) -> Parsed:
+    """What the action server reads of the NLU's parse: the intent and the carried embedding."""
+    return parse_data["intent"]["name"], unpack(parse_data.get(EMBEDDING_KEY))
+
+
 def predict_intents(model: Path, texts: Sequence[str]) -> List[Parsed]:
     """Intent names predicted by the trained model (NLU only, in-process), each with the
     sentence embedding the NLU carries to the action server."""
@@ -83,8 +88,7 @@ def predict_intents(model: Path, texts: Sequence[str]) -> List[Parsed]:
     agent = Agent.load(str(model))
 
     async def parse_all() -> List[Parsed]:
-        parsed = [await agent.parse_message(t) for t in texts]
-        return [(p["intent"]["name"], unpack(p.get(EMBEDDING_KEY))) for p in parsed]
+        return [parsed(await agent.parse_message(t)) for t in texts]
 
     return asyncio.run(parse_all())
 
@@ -92,7 +96,7 @@ def predict_intents(model: Path, texts: Sequence[str]) -> List[Parsed]:
 def evaluate(
     service: FaqService,
     queries: List[Query],
-    parsed: Optional[Sequence[Parsed]] = None,
+    parses: Optional[Sequence[Parsed]] = None,
     rules: Optional[PriorityRules] = None,
 ) -> Dict[str, float]:
     """With ``rules``, an urgent story counts as reached only if its handoff would be P1."""
@@ -101,7 +105,7 @@ def evaluate(
     none_predicted = none_correct = none_expected = 0
     latencies: List[float] = []
     for position, (text, expected, also, is_urgent) in enumerate(queries):
-        intent, vector = parsed[position] if parsed is not None else (None, None)
+        intent, vector = parses[position] if parses is not None else (None, None)
         started = time.perf_counter()
         result = service.lookup(text, intent, vector)
         latencies.append((time.perf_counter() - started) * 1000)
@@ -179,14 +183,14 @@ def main() -> int:
     texts = [q[0] for queries in loaded.values() for q in queries]
     predicted = dict(zip(texts, predict_intents(args.model, texts))) if args.model else None
     for path, queries in loaded.items():
-        parsed = [predicted[q[0]] for q in queries] if predicted is not None else None
-        print(json.dumps({"set": path.name, **evaluate(service, queries, parsed, rules)}))
+        parses = [predicted[q[0]] for q in queries] if predicted is not None else None
+        print(json.dumps({"set": path.name, **evaluate(service, queries, parses, rules)}))
         if args.sweep:
             index = service.index
             base = index.kb.settings
             for threshold in [x / 100 for x in range(2, 31, 2)]:
                 object.__setattr__(index.kb, "settings", replace(base, answer_threshold=threshold))
-                print(json.dumps({"threshold": threshold, **evaluate(service, queries, parsed, rules)}))
+                print(json.dumps({"threshold": threshold, **evaluate(service, queries, parses, rules)}))
             object.__setattr__(index.kb, "settings", base)
     return 0
 

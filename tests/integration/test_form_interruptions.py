@@ -10,11 +10,8 @@ questions).
 """
 from __future__ import annotations
 
-import time
-import urllib.error
 import uuid
-from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Dict
 
 import pytest
 import yaml
@@ -23,7 +20,7 @@ from bot.diagnostics.form_rules import diagnostic_forms
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.texts import Texts
 from tests.conftest import ROOT
-from tests.support.rest import conversation_tracker, send
+from tests.support.rest import say
 from tests.support.tickets import tickets_of
 
 pytestmark = pytest.mark.model
@@ -58,36 +55,6 @@ def interruptions(problem: str) -> Dict[str, str]:
 def ending(slot: str, index: int) -> str:
     """算了 at every yes/no question (the NLU reads it as "no") and every second one, 转人工 elsewhere."""
     return "算了" if SPEC.slots[slot].kind == "yes_no" or index % 2 else "转人工"
-
-
-@dataclass
-class Turn:
-    messages: List[Dict[str, Any]]  # as the REST channel sent them
-    actions: List[str]
-    slots: Dict[str, Any]
-
-    @property
-    def texts(self) -> List[str]:
-        return [m["text"] for m in self.messages if m.get("text")]
-
-
-def say(base: str, sender: str, text: str) -> Turn:
-    """Send ``text`` through the REST channel; what the bot said, did and now knows.
-    A sender over its rate limit (RATE_LIMIT_PER_SENDER's burst) waits and sends again."""
-    for attempt in range(20):
-        try:
-            messages = send(base, sender, text)
-            break
-        except urllib.error.HTTPError as error:
-            if error.code != 429 or attempt == 19:
-                raise
-            time.sleep(1)
-    tracker = conversation_tracker(base, sender)
-    events = tracker["events"]
-    latest = max(i for i, event in enumerate(events) if event["event"] == "user")
-    return Turn(messages=messages, slots=tracker["slots"],
-                actions=[e["name"] for e in events[latest:]
-                         if e["event"] == "action" and e["name"] not in ("action_listen", "action_session_start")])
 
 
 CASES = [pytest.param(form, slot, index, id=f"{form}-{slot}")

@@ -40,10 +40,11 @@ async def test_stolen_account_is_p1(agent, ticket_store):
     assert ticket.priority == "P1"
 
 
-async def test_complaint_goes_straight_to_a_human_with_raised_priority(agent, ticket_store):
+async def test_a_bare_complaint_goes_straight_to_a_human_with_raised_priority(agent, ticket_store):
     sender = new_sender()
-    turn = await say(agent, sender, "你们什么垃圾服务 我要投诉")
-    assert turn.actions == ["utter_complaint_received", "action_handoff_to_human", "handoff_wait_form"]
+    turn = await say(agent, sender, "我要投诉")
+    assert turn.actions == ["action_read_complaint", "utter_complaint_received", "action_handoff_to_human",
+                            "handoff_wait_form"]
     [ticket] = tickets_of(ticket_store, sender)
     assert (ticket.handoff_reason, ticket.priority) == ("complaint", "P2")
 

@@ -51,7 +51,7 @@ async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(age
     sender = new_sender()
     await say(agent, sender, "你们什么垃圾服务 我要投诉")
     number = ticket_of(ticket_store, sender).number
-    replies = [await say(agent, sender, text) for text in ("人呢", "能不能快一点", "2000", "招商银行")]
+    replies = [await say(agent, sender, text) for text in ("昨天下午转的", "2000", "招商银行")]
     first, *later = replies
     assert number in first.reply and "客服都能看到" in first.reply
     for turn in later:
@@ -59,6 +59,16 @@ async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(age
     for turn in replies:
         assert turn.actions[0] == "handoff_wait_form"
         assert "没理解" not in turn.reply and "哪类问题" not in turn.reply and "解决了吗" not in turn.reply
+    assert len([t for t in ticket_store.list(limit=1000) if t.sender_id == sender]) == 1
+
+
+async def test_impatience_while_waiting_gets_the_status_and_promise_every_time(agent, ticket_store):
+    sender = new_sender()
+    await say(agent, sender, "我要投诉")
+    number = ticket_of(ticket_store, sender).number
+    for text in ("人呢", "能不能快一点", "人呢"):
+        turn = await say(agent, sender, text)
+        assert turn.actions[0] == "handoff_wait_form" and number in turn.reply and "预计" in turn.reply, turn.reply
     assert len([t for t in ticket_store.list(limit=1000) if t.sender_id == sender]) == 1
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from typing import Any, Dict, List
 
 from tests.support.servers import api
@@ -30,3 +33,33 @@ def conversation_tracker(base_url: str, sender: str) -> Dict[str, Any]:
 
 def reply_text(messages: List[Dict[str, Any]]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
+
+@dataclass
+class Turn:
+    messages: List[Dict[str, Any]]  # as the REST channel sent them
+    actions: List[str]
+    slots: Dict[str, Any]
+
+    @property
+    def texts(self) -> List[str]:
+        return [m["text"] for m in self.messages if m.get("text")]
+
+
+def say(base: str, sender: str, text: str) -> Turn:
+    """Send ``text`` through the REST channel; what the bot said, did and now knows.
+    A sender over its rate limit (RATE_LIMIT_PER_SENDER's burst) waits and sends again."""
+    for attempt in range(20):
+        try:
+            messages = send(base, sender, text)
+            break
+        except urllib.error.HTTPError as error:
+            if error.code != 429 or attempt == 19:
+                raise
+            time.sleep(1)
+    tracker = conversation_tracker(base, sender)
+    events = tracker["events"]
+    latest = max(i for i, event in enumerate(events) if event["event"] == "user")
+    return Turn(messages=messages, slots=tracker["slots"],
+                actions=[e["name"] for e in events[latest:]
+                         if e["event"] == "action" and e["name"] not in ("action_listen", "action_session_start")])

@@ -1,0 +1,128 @@
+"""The seven conversations of issue "The first answer is safe", end to end: the
+trained model, the real Rasa server's REST channel, the real action server and
+ticket database. Each row once brushed off a customer losing money."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.faq.knowledge_base import load_knowledge_base
+from bot.texts import Texts
+from tests.conftest import ROOT
+from tests.support.rest import Turn, say
+from tests.support.tickets import tickets_of
+
+pytestmark = pytest.mark.model
+
+KB = load_knowledge_base(ROOT / "data" / "faq")
+REPLIES = Texts.load(ROOT / "data" / "support").replies("actions")
+BRUSH_OFFS = ("utter_out_of_scope", "utter_please_rephrase", "utter_goodbye", "utter_greet",
+              "utter_default", "action_default_fallback")
+
+
+def answer_of(entry_id: str) -> str:
+    return KB.by_id[entry_id].answer.strip()
+
+
+def sender() -> str:
+    return f"safe-{uuid.uuid4().hex[:8]}"
+
+
+def answered_with(turn: Turn, entry_id: str) -> bool:
+    return any(text.strip() == answer_of(entry_id) for text in turn.texts)
+
+
+def test_money_deducted_but_not_received_gets_its_answer_then_the_transfer_diagnostics(rasa_server):
+    customer = sender()
+    turn = say(rasa_server, customer, "昨天晚上给我妈转了2000到她建行卡，钱扣了她没收到")
+    assert answered_with(turn, "transfer_deducted_but_failed"), turn.texts
+    assert turn.actions[-1] == "utter_ask_solved"
+    turn = say(rasa_server, customer, "没解决")
+    assert turn.actions[-1] == "transfer_form" and turn.slots["requested_slot"], (turn.actions, turn.slots)
+
+
+@pytest.mark.parametrize("story, entry_id", [
+    pytest.param("我余额本来有好几千 今天一看只剩两百多了 账单里好几笔转账都不是我转的", "account_stolen_suspected",
+                 id="balance-drained"),
+    pytest.param("有人打电话说我的快递丢了要赔我钱 让我先交一笔保证金才能理赔 我交了以后他就不接电话了",
+                 "transfer_fraud_scam", id="parcel-compensation-scam"),
+])
+def test_theft_and_scam_stories_get_the_urgent_answer_and_a_p1_person(rasa_server, ticket_store, story, entry_id):
+    customer = sender()
+    turn = say(rasa_server, customer, story)
+    assert answered_with(turn, entry_id), turn.texts
+    assert turn.actions[-1] == "utter_offer_person_urgent" and not set(turn.actions) & set(BRUSH_OFFS)
+    assert {b["payload"] for b in turn.messages[-1]["buttons"]} == {"/affirm", "/deny"}
+    turn = say(rasa_server, customer, "/affirm")  # 立即转人工
+    assert turn.actions[0] == "action_handoff_to_human", turn.actions  # no questions first
+    [ticket] = tickets_of(ticket_store, customer)
+    assert ticket.priority == "P1"
+
+
+def test_stop_this_monthly_charge_gets_the_auto_renewal_answer_then_a_billing_ticket(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "这个每个月扣我12块的东西给我停了 马上取消")
+    assert answered_with(turn, "billing_cancel_auto_renewal"), turn.texts
+    assert "utter_goodbye" not in turn.actions
+    turn = say(rasa_server, customer, "没解决")
+    assert turn.actions[-1] == "billing_form", turn.actions
+    turn = say(rasa_server, customer, "转人工")
+    [ticket] = tickets_of(ticket_store, customer)
+    assert ticket.intent == "billing_issue"
+
+
+def test_a_complaint_about_lost_money_goes_to_a_person_with_the_transfer_area(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "我要投诉 我转账的钱没了 一直都没人处理")
+    assert turn.actions[:3] == ["action_read_complaint", "utter_complaint_received", "action_handoff_to_human"]
+    [ticket] = tickets_of(ticket_store, customer)
+    assert (ticket.intent, ticket.handoff_reason) == ("transfer_failed", "complaint")
+    assert ticket.priority in ("P1", "P2")
+
+    # While the handoff is open, impatience gets the ticket's status and promise, every time.
+    for text in ("快点给我处理", "还在吗", "人呢", "快点给我处理"):
+        turn = say(rasa_server, customer, text)
+        assert ticket.number in turn.texts[-1] and "预计" in turn.texts[-1], (text, turn.texts)
+        assert not set(turn.actions) & set(BRUSH_OFFS), (text, turn.actions)
+
+
+def test_a_complaint_about_the_service_gets_the_feedback_channel_and_a_person_offered(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "你们客服态度太差了 问三遍都不回 我要投诉")
+    assert answered_with(turn, "general_feedback_complaint"), turn.texts
+    assert turn.messages[-1]["buttons"] == [{"title": "转人工", "payload": "/request_human"}]
+    assert tickets_of(ticket_store, customer) == []
+    turn = say(rasa_server, customer, "快点")
+    assert "action_handoff_to_human" in turn.actions, turn.actions
+    assert len(tickets_of(ticket_store, customer)) == 1
+
+
+def test_impatience_right_after_a_person_was_offered_takes_the_offer(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "你们的积分能换机票吗")
+    assert turn.actions[-1] in ("utter_faq_no_answer", "utter_out_of_scope"), turn.actions
+    if turn.actions[-1] == "utter_faq_no_answer":
+        turn = say(rasa_server, customer, "快点给我处理")
+        assert "action_handoff_to_human" in turn.actions, turn.actions
+
+
+def test_are_you_there_without_a_ticket_offers_a_person_not_a_greeting(rasa_server):
+    turn = say(rasa_server, sender(), "人呢 人呢")
+    assert turn.actions == ["action_answer_urge"], turn.actions
+    assert turn.messages[-1]["buttons"] == [{"title": "转人工", "payload": "/request_human"}]
+
+
+def test_a_question_at_the_order_number_is_answered_and_the_order_number_asked_again(rasa_server):
+    customer = sender()
+    say(rasa_server, customer, "自动续费又扣了我一笔钱")
+    turn = say(rasa_server, customer, "没解决")
+    while turn.slots.get("requested_slot") != "transaction_id":
+        assert turn.actions[-1] == "billing_form", turn.actions
+        turn = say(rasa_server, customer, {"amount": "25块", "expected": "不应该扣 我早就取消了",
+                                           "incident_time": "这个月1号"}.get(turn.slots["requested_slot"], "不知道"))
+    asked = turn.texts[-1]
+    turn = say(rasa_server, customer, "会员怎么取消自动续费啊")
+    assert turn.actions == ["action_answer_during_form", "billing_form"], turn.actions
+    assert answered_with(turn, "billing_cancel_auto_renewal") and turn.texts[-1] == asked
+    assert turn.slots["transaction_id"] is None
