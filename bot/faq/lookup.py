@@ -9,8 +9,9 @@ intent's area) and no topic the knowledge base does not cover (not_covered.yml)
 comes close to it. Nothing else guesses: the rules then give a known problem its first aid.
 
 ``FaqService`` rebuilds its index when a file under the FAQ directory changes,
-so editing an answer needs no retraining and no restart. A file that cannot be
-read (a half-saved edit) is logged and the last good index keeps answering.
+so editing an answer needs no retraining and no restart; the rebuild runs in the
+background while the last index keeps answering. A file that cannot be read (a
+half-saved edit) is logged and the last good index keeps answering.
 """
 from __future__ import annotations
 
@@ -60,38 +61,69 @@ class LookupResult:
     not_covered: Optional[str] = None  # the not-covered topic that kept the answer back
 
 
+# How long a lookup waits for the index of an edited knowledge base before answering
+# from the last one (a rebuild fits a classifier: seconds, more under load).
+FRESH_WAIT_S = 3.0
+
+
 class FaqService:
-    """Thread-safe holder of the current index, rebuilt on file changes."""
+    """Thread-safe holder of the current index, rebuilt in the background on file changes.
+
+    A rebuild never holds other customers up: lookups keep answering from the last
+    good index and wait at most ``fresh_wait`` seconds for the new one (only the very
+    first build is waited for)."""
 
     def __init__(self, directory: Path, fill: Callable[[str], str] = str,
-                 urgency: Optional[UrgencyDetector] = None, embeddings: Optional[Embeddings] = None) -> None:
+                 urgency: Optional[UrgencyDetector] = None, embeddings: Optional[Embeddings] = None,
+                 fresh_wait: float = FRESH_WAIT_S) -> None:
         self._directory = directory
         self._fill = fill
         self._urgency = urgency
         self._embeddings = embeddings
+        self._fresh_wait = fresh_wait
         self._lock = threading.Lock()
-        self._signature: Optional[tuple] = None
+        self._signature: Optional[tuple] = None  # the files the latest build read
+        self._started = 0                         # builds started, in order
+        self._index_build = 0                     # the build the current index came from
         self._index: Optional[FaqIndex] = None
+        self._build: Optional[threading.Thread] = None
 
     def _files_signature(self) -> tuple:
         stats = ((p.name, p.stat()) for p in knowledge_base_files(self._directory))
         return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
 
+    def _rebuild(self, number: int) -> None:
+        try:
+            index = FaqIndex(load_knowledge_base(self._directory, self._fill), self._embeddings)
+        except KnowledgeBaseError as error:
+            logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
+                         else "answering from the last good version", error)
+            return
+        except Exception:  # noqa: BLE001 - a failed rebuild must leave the last index answering
+            logger.exception("FAQ not reloaded: the index could not be built")
+            return
+        with self._lock:
+            if number > self._index_build:  # an older build finishing late never replaces a newer one
+                self._index, self._index_build = index, number
+
     @property
     def index(self) -> FaqIndex:
         """The index of the current files, else of the last files that loaded.
 
-        Blocking (reads files, fits a classifier for seconds after an edit):
+        Blocking (reads files; waits for the first build, and briefly for a rebuild):
         async callers run it in a thread."""
         signature = self._files_signature()
         with self._lock:
             if signature != self._signature:
                 self._signature = signature  # a broken edit is reported once, not per call
-                try:
-                    self._index = FaqIndex(load_knowledge_base(self._directory, self._fill), self._embeddings)
-                except KnowledgeBaseError as error:
-                    logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
-                                 else "answering from the last good version", error)
+                self._started += 1
+                self._build = threading.Thread(target=self._rebuild, args=(self._started,),
+                                               name="faq-index", daemon=True)
+                self._build.start()
+            build, waiting_for_first = self._build, self._index is None
+        if build is not None and build.is_alive():
+            build.join(None if waiting_for_first else self._fresh_wait)
+        with self._lock:
             if self._index is None:
                 raise FaqUnavailable(f"no usable knowledge base in {self._directory}")
             return self._index

@@ -1,5 +1,6 @@
 import hashlib
 import os
+import threading
 import time
 
 import numpy as np
@@ -181,3 +182,36 @@ def test_the_meaning_decides_between_entries_the_words_do_not_tell_apart(tmp_pat
     question = service.index.kb.by_id[other].questions[0]
     ranked = service.index.rank("验证码", None, vector=embeddings._vector(question)).matches
     assert ranked[0].entry.id == other
+
+
+class SlowEmbeddings(CountingEmbeddings):
+    """A rebuild that takes its time (a classifier fit under load), once released."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+        self.builds = 0
+
+    def ours(self, texts):
+        self.builds += 1
+        if self.builds > 1:
+            self.release.wait(10)
+        return super().ours(texts)
+
+
+def test_a_slow_rebuild_never_holds_customers_up(tmp_path):
+    embeddings = SlowEmbeddings()
+    service = FaqService(write_kb(tmp_path), embeddings=embeddings, fresh_wait=0.2)
+    assert service.lookup("怎么关闭自动续费", "billing_issue").answer.answer.startswith("在「我的")
+    edited = {**SAMPLE_ENTRIES, "billing": [{**SAMPLE_ENTRIES["billing"][0], "answer": "新的答案"}]}
+    write_kb(tmp_path, edited)
+    later = time.time() + 5
+    os.utime(tmp_path / "billing.yml", (later, later))
+    started = time.perf_counter()
+    old = service.lookup("怎么关闭自动续费", "billing_issue")
+    assert time.perf_counter() - started < 2 and old.answer.answer.startswith("在「我的")  # the last index answers
+    embeddings.release.set()
+    deadline = time.time() + 10
+    while service.lookup("怎么关闭自动续费", "billing_issue").answer.answer != "新的答案":
+        assert time.time() < deadline, "the rebuilt index never answered"
+        time.sleep(0.05)
