@@ -95,6 +95,26 @@ def test_markup_is_shown_as_text_and_runs_nothing(page, rasa_server, dialogs):
     assert dialogs == []
 
 
+def test_an_emoji_alone_is_sent_and_invisible_characters_are_not(page, rasa_server):
+    open_chat(page, rasa_server)
+    box = page.get_by_label("输入您的问题")
+    box.fill("\u200b\u200d")  # zero-width characters only: nothing to send
+    box.press("Enter")
+    page.get_by_role("button", name="发送").click()
+    page.wait_for_timeout(500)
+    expect(messages(page, "user")).to_have_count(0)
+
+    box.fill("")
+    box.type("👍")
+    box.press("Enter")
+    expect(messages(page, "user")).to_have_text(["👍"])
+    expect(page.locator("#log .msg.user:not(.sending):not(.failed)")).to_have_count(1, timeout=30_000)
+    users = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"]
+    assert [e["text"] for e in users] == ["👍"]
+    page.reload()
+    expect(messages(page, "user")).to_have_text(["👍"])
+
+
 def test_pushed_staff_message_appears_with_links_and_line_breaks(page, rasa_server, tickets_db,
                                                                dialogs):
     open_chat(page, rasa_server)

@@ -15,6 +15,11 @@
   var MSG_OFFLINE = "无法连接到客服服务器，请检查网络后点「重试」。您输入的内容已保留。";
   var MSG_START_FAILED = "客服暂时无法连接，请检查网络后点「重试」。";
 
+  // What the server takes as no message at all (bot/webchat/message_text.py): only white
+  // space and invisible characters. An emoji alone ("👍", "❤️") is a message.
+  var BLANK = /^[\s\p{Cc}\p{Cf}\p{Z}\uFE00-\uFE0F\u{E0100}-\u{E01EF}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+  function isBlank(text) { return BLANK.test(text); }
+
   var params = new URLSearchParams(window.location.search);
   var context = {};
   CONTEXT_KEYS.forEach(function (key) { context[key] = params.get(key) || null; });
@@ -244,7 +249,7 @@
 
   function sendMessage(text, title) {
     text = String(text || "").trim();
-    if (!text) return;
+    if (isBlank(text)) return;
     var item = { cid: newClientId(), text: text, title: title || null };
     item.el = messageElement("user", title || text);
     item.el.dataset.cid = item.cid;
@@ -380,7 +385,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value;
-    if (!text.trim()) { input.focus(); return; }
+    if (isBlank(text)) { input.focus(); return; }
     input.value = "";
     saveDraft();
     autosize();

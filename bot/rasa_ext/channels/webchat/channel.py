@@ -38,6 +38,7 @@ from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
 from bot.storage.outbox_wakeups import OutboxWakeups, PollOnly, Waiter, wakeups_for
 from bot.texts import Replies, Texts
+from bot.webchat.message_text import MAX_MESSAGE_CHARS, is_blank
 from bot.webchat.tokens import (
     Identity,
     InvalidToken,
@@ -67,7 +68,6 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 API = "/webhooks/webchat"
-MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 METADATA_KEYS = ("app_version", "os", "device")
 MAX_METADATA_CHARS = 100
@@ -274,12 +274,12 @@ class WebChatInput(InputChannel):
         if not isinstance(text, str):
             raise ApiError(400, "missing_text")
         text = text.strip()
-        if not text:
+        if is_blank(text):  # an emoji alone is a message; zero-width characters alone are not
             raise ApiError(400, "empty_message")
         if len(text) > self.max_message_chars:
             raise ApiError(413, "message_too_long", limit=self.max_message_chars)
         title = body.get("title")
-        shown = title.strip()[:200] if isinstance(title, str) and title.strip() else text
+        shown = title.strip()[:200] if isinstance(title, str) and not is_blank(title) else text
         return text, shown
 
     # Blueprint -------------------------------------------------------------

@@ -147,6 +147,32 @@ async def test_bad_input_gets_a_clear_error(base_url, agent, raw, status, error)
     assert agent.messages == []
 
 
+@pytest.mark.parametrize("text", [
+    pytest.param("👍", id="thumbs-up"),
+    pytest.param("👍🏻", id="skin-tone"),
+    pytest.param("❤️", id="heart-with-variation-selector"),
+    pytest.param(" 🙏 ", id="spaces-around"),
+])
+async def test_an_emoji_alone_reaches_the_bot_as_the_emoji(base_url, agent, text):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, text)
+    assert status == 200, body
+    assert body["user"]["text"] == text.strip()
+    assert agent.messages[-1].text == text.strip()
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("\u200b", id="zero-width-space"),
+    pytest.param("\u200d\ufe0f", id="joiner-and-variation-selector"),
+    pytest.param("\u3000\ufeff", id="ideographic-space-and-bom"),
+])
+async def test_invisible_characters_alone_are_an_empty_message(base_url, agent, text):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, text)
+    assert (status, body["error"]) == (400, "empty_message")
+    assert agent.messages == []
+
+
 async def test_agent_failure_is_a_500_with_a_message_and_the_server_lives_on(base_url):
     token = (await call(new_session, base_url))["token"]
     status, body = await call(send, base_url, token, "/boom")
