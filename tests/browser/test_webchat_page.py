@@ -108,11 +108,45 @@ def test_an_emoji_alone_is_sent_and_invisible_characters_are_not(page, rasa_serv
     box.type("👍")
     box.press("Enter")
     expect(messages(page, "user")).to_have_text(["👍"])
-    expect(page.locator("#log .msg.user:not(.sending):not(.failed)")).to_have_count(1, timeout=30_000)
+    expect(page.locator("#log .msg.user ~ .msg.bot")).not_to_have_count(0, timeout=30_000)  # answered
     users = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"]
     assert [e["text"] for e in users] == ["👍"]
     page.reload()
     expect(messages(page, "user")).to_have_text(["👍"])
+
+
+def test_a_long_paste_is_kept_whole_and_the_customer_is_told_before_sending(page, rasa_server):
+    open_chat(page, rasa_server)
+    box = page.get_by_label("输入您的问题")
+    expect(box).to_have_attribute("maxlength", "2000")  # the server's limit
+    limit = page.locator("#limit")
+    box.fill("长" * 1850)
+    expect(limit).to_have_text("还可输入 150 字（每条最多 2000 字）")
+
+    long_text = "我的转账失败了，" * 625  # 5000 characters
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("text => navigator.clipboard.writeText(text)", long_text)
+    box.fill("")
+    box.focus()
+    page.keyboard.press("Control+V")
+    expect(box).to_have_value(long_text)  # nothing cut
+    expect(limit).to_be_visible()
+    expect(limit).to_have_text("共 5000 字，超出 3000 字（每条最多 2000 字），请删减或分几条发送。")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#limit-sr")).to_contain_text("超出 3000 字")  # what a screen reader hears
+    assert limit.bounding_box()["y"] < box.bounding_box()["y"]  # right above the input
+    expect(limit).to_be_in_viewport()
+    page.get_by_role("button", name="发送").click()
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    expect(messages(page, "user")).to_have_count(0)  # nothing was sent
+    expect(box).to_have_value(long_text)
+
+    box.fill("我的转账失败了")
+    expect(limit).to_be_hidden()
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    box.press("Enter")
+    expect(messages(page, "user")).to_have_text(["我的转账失败了"])
 
 
 def test_pushed_staff_message_appears_with_links_and_line_breaks(page, rasa_server, tickets_db,

@@ -28,6 +28,10 @@
   var $ = function (id) { return document.getElementById(id); };
   var log = $("log"), input = $("input"), form = $("composer"), typing = $("typing");
   var banner = $("banner"), bannerText = $("banner-text"), bannerRetry = $("banner-retry");
+  var limitLine = $("limit"), limitSpoken = $("limit-sr"), inputHint = $("input-hint");
+  // The server's limit (its session answer says it; the textarea's maxlength is the same
+  // number): characters counted as the server counts them, after trimming.
+  var maxChars = input.maxLength > 0 ? input.maxLength : 2000;
 
   var token = null;
   var ready = false;
@@ -293,7 +297,7 @@
         } else if (error.status && error.status < 500) {   // 400/413: resending will not help
           forget(item);
           setStatus(item.el, "failed", error.message);
-          if (!input.value) { input.value = item.text; saveDraft(); }
+          if (!input.value) { input.value = item.text; onInput(true); }
         } else {                              // offline, timeout, server down or failing
           setStatus(item.el, "failed", "未发送", function () { deliver(item); });
           showBanner(MSG_OFFLINE, retryAll);
@@ -337,6 +341,7 @@
       .then(function (session) {
         token = session.token;
         save(KEY_TOKEN, token);
+        setMaxChars(session.max_chars);
         return api("GET", "/history");
       })
       .then(function (history) {
@@ -377,6 +382,39 @@
   // ---- input ------------------------------------------------------------------
   function saveDraft() { save(KEY_DRAFT, input.value || null); }
 
+  function charCount(text) { return Array.from(text.trim()).length; }
+
+  /* Near the limit: how much room is left; over it: by how much, before anything is sent.
+   * A screen reader hears it once typing pauses (not at every key). */
+  var speakTimer = null;
+  function showLimit(now) {
+    var count = charCount(input.value);
+    var over = count > maxChars;
+    var text = "";
+    if (over) {
+      text = "共 " + count + " 字，超出 " + (count - maxChars) + " 字（每条最多 " + maxChars +
+             " 字），请删减或分几条发送。";
+    } else if (count >= Math.floor(maxChars * 0.9)) {
+      text = "还可输入 " + (maxChars - count) + " 字（每条最多 " + maxChars + " 字）";
+    }
+    limitLine.textContent = text;
+    limitLine.hidden = !text;
+    limitLine.classList.toggle("over", over);
+    if (over) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    clearTimeout(speakTimer);
+    if (now) limitSpoken.textContent = text;
+    else speakTimer = setTimeout(function () { limitSpoken.textContent = text; }, 1000);
+    return !over;
+  }
+
+  function setMaxChars(limit) {
+    if (!(limit > 0)) return;
+    maxChars = limit;
+    input.maxLength = limit;
+    inputHint.textContent = "按回车发送，Shift 加回车换行；每条最多 " + limit + " 字";
+    showLimit(false);
+  }
+
   function autosize() {
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
@@ -386,11 +424,24 @@
     event.preventDefault();
     var text = input.value;
     if (isBlank(text)) { input.focus(); return; }
+    if (!showLimit(true)) { input.focus(); return; }   // too long: the line above says so
     input.value = "";
     saveDraft();
     autosize();
+    showLimit(true);
     sendMessage(text);
     input.focus();
+  });
+
+  // maxlength stops typing at the limit, and would cut a longer paste without a word:
+  // the whole paste goes in instead, and the line above the input says how much is over.
+  input.addEventListener("paste", function (event) {
+    var pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    var start = input.selectionStart, end = input.selectionEnd;
+    if (!pasted || input.value.length - (end - start) + pasted.length <= input.maxLength) return;
+    event.preventDefault();
+    input.setRangeText(pasted, start, end, "end");
+    onInput(true);
   });
 
   input.addEventListener("keydown", function (event) {
@@ -400,7 +451,8 @@
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
     }
   });
-  input.addEventListener("input", function () { saveDraft(); autosize(); });
+  function onInput(now) { saveDraft(); autosize(); showLimit(now === true); }
+  input.addEventListener("input", onInput);
 
   $("human").addEventListener("click", function () { sendMessage("/request_human", "转人工"); });
 
@@ -432,6 +484,7 @@
 
   input.value = load(KEY_DRAFT) || "";
   autosize();
+  showLimit(true);
   restorePending();
   start();
   if (window.parent !== window) window.parent.postMessage({ type: "webchat:ready" }, "*");

@@ -337,7 +337,8 @@ class WebChatInput(InputChannel):
             identity, refused = self._identity(self._json_body(request))
             return response.json({"token": self.signer.issue(identity.sender_id),
                                   "user": identity.user_id is not None,
-                                  "uid_refused": refused}, dumps=dumps)
+                                  "uid_refused": refused,
+                                  "max_chars": self.max_message_chars}, dumps=dumps)
 
         @bp.route(f"{API}/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from bot.push import push_to_customer
 from bot.storage.engine import make_engine
+from bot.webchat.message_text import MAX_MESSAGE_CHARS
 from bot.webchat.tokens import TokenSigner
 from tests.support.webchat import SECRET, EchoAgent, new_session, request, send, webchat_app
 
@@ -82,6 +83,26 @@ async def test_history_belongs_to_the_token(base_url):
     assert mine["last_id"] == mine["messages"][-1]["id"]
     _, theirs = await call(request, f"{base_url}{API}/history", token=second)
     assert theirs["messages"] == []
+
+
+async def test_the_page_and_the_session_give_the_servers_limit(base_url):
+    def page():
+        with urllib.request.urlopen(base_url + "/chat", timeout=5) as resp:
+            return resp.read().decode("utf-8")
+
+    assert f'maxlength="{MAX_MESSAGE_CHARS}"' in await call(page)
+    assert (await call(new_session, base_url))["max_chars"] == 50  # this app's max_message_chars
+
+
+async def test_a_message_at_the_limit_is_sent_whole_and_one_over_is_refused(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, "\n " + "长" * 50 + " \n")
+    assert status == 200, body
+    assert agent.messages[-1].text == "长" * 50
+    status, body = await call(send, base_url, token, "长" * 50 + "👍")
+    assert (status, body["error"]) == (413, "message_too_long")
+    assert "50" in body["message"]
+    assert len(agent.messages) == 1  # refused, never cut and passed on
 
 
 async def test_a_kept_token_keeps_its_conversation(base_url):
