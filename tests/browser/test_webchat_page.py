@@ -68,18 +68,35 @@ def test_conversation_with_buttons_rating_and_history_after_reload(page, rasa_se
     if os.environ.get("UPDATE_SCREENSHOT"):
         shutil.copy(tmp_path / "webchat.png", ROOT / "docs" / "webchat.png")
 
-    stars.get_by_role("button", name="5 星").click()
-    expect(messages(page, "user").last).to_contain_text("5 星")
+    expect(stars.get_by_role("button", name="4 星")).to_have_attribute("aria-pressed", "false")
+    stars.get_by_role("button", name="4 星").click()
+    expect(messages(page, "user").last).to_contain_text("4 星")
     # utter_thank_rating (either variant), then utter_goodbye.
     thanks = page.locator("#log .msg.bot").filter(has_text=re.compile("评价，谢谢|谢谢您的评分"))
     expect(thanks).to_have_count(1, timeout=30_000)
-    expect(stars.get_by_role("button", name="1 星")).to_be_disabled()
+    page.mouse.move(0, 0)  # pointer and focus gone: the choice stays lit
+    expect_rated(stars, 4)
 
     bot_count = page.locator("#log .msg.bot").count()
     page.reload()
-    expect(messages(page, "user")).to_have_text(["收不到验证码", "解决了", "5 星 ★★★★★"])
+    expect(messages(page, "user")).to_have_text(["收不到验证码", "解决了", "4 星 ★★★★"])
     expect(page.locator("#log .msg.bot")).to_have_count(bot_count)
+    expect_rated(page.get_by_role("group", name="为本次服务打分，1 到 5 星").last, 4)
     assert dialogs == []
+
+
+def expect_rated(stars, rating):
+    """The chosen stars are lit (in the star colour), the chosen one pressed, none clickable."""
+    for n in range(1, 6):
+        star = stars.get_by_role("button", name=f"{n} 星")
+        expect(star).to_be_disabled()
+        expect(star).to_have_attribute("aria-pressed", "true" if n == rating else "false")
+        if n <= rating:
+            expect(star).to_have_class(re.compile(r"\blit\b"))
+            expect(star).to_have_css("color", "rgb(176, 96, 0)")  # --star
+        else:
+            expect(star).not_to_have_class(re.compile(r"\blit\b"))
+    expect(stars).to_contain_text(f"已评 {rating} 星")
 
 
 def test_markup_is_shown_as_text_and_runs_nothing(page, rasa_server, dialogs):

@@ -127,6 +127,39 @@
     return match ? Number(match[1]) : null;
   }
 
+  function starsTitle(n) { return n + " 星 " + "★".repeat(n); }
+
+  function lightStars(group, upTo) {
+    group.querySelectorAll("button").forEach(function (s) {
+      s.classList.toggle("lit", Number(s.dataset.stars) <= upTo);
+    });
+  }
+
+  /* The customer's rating: its stars stay lit, the chosen one is pressed, none can be
+   * pressed again, and the row says it in words too (not by colour alone). */
+  function chooseStars(group, n) {
+    group.dataset.chosen = String(n);
+    lightStars(group, n);
+    group.querySelectorAll("button").forEach(function (s) {
+      s.setAttribute("aria-pressed", Number(s.dataset.stars) === n ? "true" : "false");
+      s.disabled = true;
+    });
+    var said = document.createElement("span");
+    said.className = "rated";
+    said.textContent = "已评 " + n + " 星";
+    group.appendChild(said);
+  }
+
+  /* After a reload: the rating row shows what the customer's next message chose. */
+  function restoreRating(row) {
+    var groups = log.querySelectorAll(".quick, .rating");
+    var group = groups[groups.length - 1];
+    if (!group || !group.classList.contains("rating") || group.dataset.chosen) return;
+    for (var n = 1; n <= 5; n++) {
+      if (row.text === starsTitle(n)) { chooseStars(group, n); return; }
+    }
+  }
+
   function disableOldChoices() {
     log.querySelectorAll(".quick button, .rating button").forEach(function (b) { b.disabled = true; });
   }
@@ -139,9 +172,9 @@
     if (isRating) {
       group.className = "rating";
       group.setAttribute("aria-label", "为本次服务打分，1 到 5 星");
-      var stars = [];
-      var light = function (upTo) {
-        stars.forEach(function (s) { s.classList.toggle("lit", s.dataset.stars <= upTo); });
+      // Hovering or focusing a star lights it and those before it; once chosen they stay lit.
+      var preview = function (upTo) {
+        if (!group.dataset.chosen) lightStars(group, upTo);
       };
       buttons.forEach(function (button, i) {
         var n = ratings[i];
@@ -150,15 +183,16 @@
         star.textContent = "★";
         star.dataset.stars = String(n);
         star.setAttribute("aria-label", n + " 星");
-        star.addEventListener("mouseenter", function () { light(n); });
-        star.addEventListener("focus", function () { light(n); });
-        star.addEventListener("mouseleave", function () { light(0); });
-        star.addEventListener("blur", function () { light(0); });
+        star.setAttribute("aria-pressed", "false");
+        star.addEventListener("mouseenter", function () { preview(n); });
+        star.addEventListener("focus", function () { preview(n); });
+        star.addEventListener("mouseleave", function () { preview(0); });
+        star.addEventListener("blur", function () { preview(0); });
         star.addEventListener("click", function () {
-          light(n);
-          sendMessage(button.payload, n + " 星 " + "★".repeat(n));
+          if (group.dataset.chosen) return;
+          chooseStars(group, n);
+          sendMessage(button.payload, starsTitle(n));
         });
-        stars.push(star);
         group.appendChild(star);
       });
     } else {
@@ -186,7 +220,7 @@
       var mine = log.querySelector('[data-cid="' + CSS.escape(row.client_id) + '"]');
       if (mine) { markSent(mine, row.id); return; }
     }
-    if (row.role === "user") disableOldChoices();
+    if (row.role === "user") { restoreRating(row); disableOldChoices(); }
     var el = messageElement(row.role, row.text);
     if (row.id) el.dataset.id = String(row.id);
     if (row.image && /^https?:\/\//.test(row.image)) {
