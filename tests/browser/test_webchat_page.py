@@ -8,6 +8,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 from playwright.sync_api import expect
 
 from bot.push import push_to_customer
@@ -20,10 +21,13 @@ pytestmark = pytest.mark.model
 SIGNER = TokenSigner(WEBCHAT_SECRET.encode())
 
 
-def open_chat(page, base_url, query=""):
+def open_chat(page, base_url, query="", greeted=True):
+    """A window opened; a new one (``greeted``) shows the bot's greeting before anything else."""
     page.goto(f"{base_url}/chat{query}")
     expect(page.locator("#banner")).to_be_hidden()
     page.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    if greeted:
+        expect(page.locator("#log .msg.bot").first).to_contain_text("您好", timeout=30_000)
 
 
 def sender_of(page) -> str:
@@ -37,6 +41,45 @@ def say(page, text):
 
 def messages(page, role):
     return page.locator(f"#log .msg.{role} .body")
+
+
+def answers(page):
+    """The bot's messages after the customer's first one (the greeting comes before it)."""
+    return page.locator("#log .msg.user ~ .msg.bot")
+
+
+GREETINGS = [r["text"] for r in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+             ["responses"]["utter_greet"]]
+
+
+def test_a_new_window_opens_with_the_greeting_and_the_problem_areas_once(page, rasa_server):
+    open_chat(page, rasa_server)
+    log = page.get_by_role("log", name="对话记录")
+    greeting = log.locator(".msg.bot")
+    expect(greeting).to_have_count(1)
+    assert greeting.locator(".body").inner_text() in GREETINGS  # domain.yml's utter_greet
+    expect(greeting.locator(".who")).to_have_text("智能客服")
+    topics = greeting.get_by_role("group", name="快捷回复").get_by_role("button")
+    expect(topics).to_have_text(["账户被锁/冻结", "转账失败", "收不到验证码", "账单/扣费问题"])
+    expect(topics.first).to_be_enabled()
+    events = tracker_events(rasa_server, sender_of(page))
+    assert [e["metadata"].get("utter_action") for e in events if e["event"] == "bot"] == ["utter_greet"]
+    assert not [e for e in events if e["event"] == "user"]  # the customer said nothing yet
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+
+    page.reload()  # history: the greeting again, not a second one
+    expect(page.locator("#log .msg.bot")).to_have_count(1)
+    page.wait_for_timeout(1000)
+    expect(page.locator("#log .msg.bot")).to_have_count(1)
+
+    page.locator("#log .msg.bot").get_by_role("button", name="收不到验证码").click()
+    expect(messages(page, "user")).to_have_text(["收不到验证码"])
+    expect(page.locator("#log")).to_contain_text("问题解决了吗", timeout=30_000)
+    expect(page.locator("#log .msg.bot").first.get_by_role("button").first).to_be_disabled()
+    page.reload()
+    expect(messages(page, "user")).to_have_text(["收不到验证码"])
+    assert page.locator("#log .msg.bot").first.locator(".body").inner_text() in GREETINGS
+    expect(page.locator("#log .msg.bot").filter(has_text="您好")).to_have_count(1)
 
 
 def test_conversation_with_buttons_rating_and_history_after_reload(page, rasa_server, tmp_path,
@@ -104,7 +147,7 @@ def test_markup_is_shown_as_text_and_runs_nothing(page, rasa_server, dialogs):
     attack = '<img src=x onerror=alert(1)>'
     say(page, attack)
     expect(messages(page, "user").last).to_have_text(attack)
-    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     assert page.locator("#log img").count() == 0
     page.reload()
     expect(messages(page, "user").last).to_have_text(attack)
@@ -125,7 +168,7 @@ def test_an_emoji_alone_is_sent_and_invisible_characters_are_not(page, rasa_serv
     box.type("👍")
     box.press("Enter")
     expect(messages(page, "user")).to_have_text(["👍"])
-    expect(page.locator("#log .msg.user ~ .msg.bot")).not_to_have_count(0, timeout=30_000)  # answered
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     users = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"]
     assert [e["text"] for e in users] == ["👍"]
     page.reload()
@@ -200,7 +243,7 @@ def test_page_is_labelled_for_screen_readers(page, rasa_server):
 def test_input_stays_above_the_phone_keyboard(page, rasa_server):
     open_chat(page, rasa_server)
     say(page, "你好")
-    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     page.get_by_label("输入您的问题").focus()
     page.set_viewport_size({"width": 390, "height": 420})  # what an open keyboard leaves
     expect(page.get_by_label("输入您的问题")).to_be_in_viewport(ratio=1)
@@ -218,7 +261,7 @@ def test_app_context_by_post_message_travels_as_metadata(page, rasa_server):
     open_chat(page, rasa_server, "?app_version=5.2.0&os=iOS%2017&device=iPhone%2015")
     page.evaluate("window.postMessage({type: 'webchat:context', app_version: '5.3.0'}, '*')")
     say(page, "你好")
-    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     user = [e for e in tracker_events(rasa_server, sender_of(page)) if e["event"] == "user"][-1]
     assert user["metadata"]["app_version"] == "5.3.0"
     assert user["metadata"]["device"] == "iPhone 15"
@@ -228,7 +271,7 @@ def test_late_bot_message_reaches_the_open_window(page, rasa_server):
     """Rasa's trigger_intent with output_channel=latest answers through the outbox."""
     open_chat(page, rasa_server)
     say(page, "你好")
-    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     count = page.locator("#log .msg.bot").count()
     request = urllib.request.Request(
         rasa_server + api(f"/conversations/{sender_of(page)}/trigger_intent?output_channel=latest"),
@@ -289,6 +332,6 @@ def test_server_down_shows_an_error_keeps_the_message_and_retry_sends_it(page, r
     page.locator("#banner").get_by_role("button", name="重试").click()
     expect(page.locator("#log .msg.user.failed")).to_have_count(0, timeout=30_000)
     expect(messages(page, "user").last).to_have_text("我的转账失败了")
-    expect(page.locator("#log .msg.bot").last).to_be_visible(timeout=30_000)
+    expect(answers(page).last).to_be_visible(timeout=30_000)
     expect(page.get_by_role("alert")).to_be_hidden()
     expect(page.get_by_label("输入您的问题")).to_have_value("还没发的草稿")

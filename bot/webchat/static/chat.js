@@ -392,11 +392,21 @@
         ready = true;
         openEvents();
         scrollToEnd();
+        if (!history.messages.length && !pending.length) greet();
       })
       .catch(function () {
         ready = false;
         showBanner(MSG_START_FAILED, retryAll);
       });
+  }
+
+  /* A window that has shown nothing yet opens with the bot's greeting and the problem
+   * areas as buttons (domain.yml's utter_greet, run by the server once per conversation:
+   * a reload shows it from the history instead). */
+  function greet() {
+    api("POST", "/greeting", {})
+      .then(function (body) { (body.messages || []).forEach(showRow); })
+      .catch(function () { /* no greeting: the customer can still type */ });
   }
 
   function restorePending() {
