@@ -4,6 +4,7 @@ console and database. Saves the README's console screenshots."""
 import os
 import re
 import shutil
+import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,7 @@ from bot.storage.engine import make_engine
 from bot.storage.models import OPEN_STATUSES
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT
+from tests.support.tickets import new_ticket
 
 pytestmark = pytest.mark.model
 
@@ -103,3 +105,45 @@ def test_customer_and_agent(page, agent_page, rasa_server, takeover_console, cle
     expect(customer.locator("#log .msg.bot").last).to_contain_text("打个分", timeout=15_000)
     stars = customer.get_by_role("group", name="为本次服务打分，1 到 5 星").last
     expect(stars.get_by_role("button")).to_have_count(5)
+
+
+def test_ctrl_enter_sends_the_reply_form(agent_page, console_server):
+    """Ctrl+Enter and ⌘+Enter submit the ticket page's reply form (CSRF token and all);
+    Enter alone is a new line, and an empty box is not sent."""
+    number = TicketStore(make_engine(console_server.database_url)).create(
+        new_ticket("ctrl-enter:1", sender_id="ctrl-enter-u1")).ticket.number
+    login = console_server.new_staff("agent", display_name="客服小李")
+    agent = agent_page
+    agent.goto(f"{console_server.url}/login")
+    agent.get_by_label("用户名").fill(login.username)
+    agent.get_by_label("密码").fill(login.password)
+    agent.get_by_role("button", name="登录").click()
+    agent.goto(f"{console_server.url}/tickets/{number}")
+    expect(agent.locator("#reply-keys")).to_have_text("快捷键：Ctrl+Enter（Mac 上 ⌘+Enter）发送")
+    reply_box = agent.get_by_label(re.compile("回复客户"))
+    expect(reply_box).to_have_attribute("aria-describedby", "reply-keys")
+
+    posted = []
+
+    def record(route):  # what the form sent; the reply itself is tested with Rasa above
+        posted.append(route.request.post_data)
+        route.fulfill(status=204)
+
+    agent.route(f"**/tickets/{number}/reply", record)
+    reply_box.press("Control+Enter")  # empty: the browser asks for text, nothing is sent
+    reply_box.fill("第一行")
+    reply_box.press("Enter")
+    reply_box.type("第二行")
+    agent.wait_for_timeout(300)
+    assert posted == []
+    expect(reply_box).to_have_value("第一行\n第二行")
+
+    for keys in ("Control+Enter", "Meta+Enter"):
+        with agent.expect_request(f"**/tickets/{number}/reply"):
+            reply_box.press(keys)
+        sent = urllib.parse.parse_qs(posted[-1])
+        assert sent["text"] == ["第一行\r\n第二行"]  # a form sends line breaks as CRLF
+        assert sent["csrf_token"][0]
+        agent.goto(f"{console_server.url}/tickets/{number}")
+        reply_box.fill("第一行\n第二行")
+    assert len(posted) == 2

@@ -47,7 +47,7 @@ async def test_random_bodies_get_a_4xx_and_nothing_stored_is_lost(app_url):
 
     @seed(20261202)
     @FUZZ
-    @given(body=bodies, path=st.sampled_from(["/message", "/session"]),
+    @given(body=bodies, path=st.sampled_from(["/message", "/session", "/greeting"]),
            with_token=st.booleans())
     def one(body, path, with_token):
         headers = auth if with_token else {"Content-Type": "application/json"}

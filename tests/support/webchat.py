@@ -13,11 +13,28 @@ SECRET = b"test-secret-for-webchat-0123456789"
 _names = itertools.count()
 
 
+GREETING_TEXT = "您好，请问遇到什么问题了？"
+
+
 class EchoAgent:
-    """Stands in for Rasa's agent: answers with the text and a button, records messages."""
+    """Stands in for Rasa's agent: answers with the text and a button, records messages;
+    ``execute_action`` records the action and sends a greeting for ``utter_greet``."""
 
     def __init__(self) -> None:
+        from rasa.core.lock_store import InMemoryLockStore
+        from rasa.core.tracker_store import InMemoryTrackerStore
+        from rasa.shared.core.domain import Domain
+
         self.messages: List[Any] = []
+        self.actions: List[Tuple[str, str]] = []
+        self.lock_store = InMemoryLockStore()
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
+
+    async def execute_action(self, sender_id, action, output_channel, policy, confidence) -> None:
+        self.actions.append((sender_id, action))
+        if action == "utter_greet":
+            await output_channel.send_text_with_buttons(
+                sender_id, GREETING_TEXT, [{"title": "转账失败", "payload": "/transfer_failed"}])
 
     async def handle_message(self, message) -> None:
         self.messages.append(message)

@@ -1,5 +1,6 @@
-// Ticket page: new messages appear live (polling the JSON feed), and canned
-// replies expand from their short code. Text is always set with textContent.
+// Ticket page: new messages appear live (polling the JSON feed), canned replies
+// expand from their short code, Ctrl/⌘+Enter sends the reply. Text is always set
+// with textContent.
 (function () {
   "use strict";
   var list = document.getElementById("transcript");
@@ -78,6 +79,18 @@
     .then(function (r) { return r.ok ? r.json() : []; })
     .then(function (data) { canned = Array.isArray(data) ? data : (data.replies || []); })
     .catch(function () { canned = []; });
+
+  // Ctrl+Enter (⌘+Enter on a Mac) sends the reply, as the hint beside the button says:
+  // the form itself is submitted (its CSRF token, its validation), once.
+  var reply = box.form;
+  var sending = false;
+  reply.addEventListener("submit", function () { sending = true; });
+  box.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) { return; }
+    event.preventDefault();
+    if (sending) { return; }
+    if (reply.requestSubmit) { reply.requestSubmit(); } else if (reply.reportValidity()) { reply.submit(); }
+  });
 
   box.addEventListener("keydown", function (event) {
     if (event.key !== "Tab" && event.key !== " ") { return; }

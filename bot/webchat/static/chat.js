@@ -15,6 +15,11 @@
   var MSG_OFFLINE = "无法连接到客服服务器，请检查网络后点「重试」。您输入的内容已保留。";
   var MSG_START_FAILED = "客服暂时无法连接，请检查网络后点「重试」。";
 
+  // What the server takes as no message at all (bot/webchat/message_text.py): only white
+  // space and invisible characters. An emoji alone ("👍", "❤️") is a message.
+  var BLANK = /^[\s\p{Cc}\p{Cf}\p{Z}\uFE00-\uFE0F\u{E0100}-\u{E01EF}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+  function isBlank(text) { return BLANK.test(text); }
+
   var params = new URLSearchParams(window.location.search);
   var context = {};
   CONTEXT_KEYS.forEach(function (key) { context[key] = params.get(key) || null; });
@@ -23,6 +28,10 @@
   var $ = function (id) { return document.getElementById(id); };
   var log = $("log"), input = $("input"), form = $("composer"), typing = $("typing");
   var banner = $("banner"), bannerText = $("banner-text"), bannerRetry = $("banner-retry");
+  var limitLine = $("limit"), limitSpoken = $("limit-sr"), inputHint = $("input-hint");
+  // The server's limit (its session answer says it; the textarea's maxlength is the same
+  // number): characters counted as the server counts them, after trimming.
+  var maxChars = input.maxLength > 0 ? input.maxLength : 2000;
 
   var token = null;
   var ready = false;
@@ -118,6 +127,39 @@
     return match ? Number(match[1]) : null;
   }
 
+  function starsTitle(n) { return n + " 星 " + "★".repeat(n); }
+
+  function lightStars(group, upTo) {
+    group.querySelectorAll("button").forEach(function (s) {
+      s.classList.toggle("lit", Number(s.dataset.stars) <= upTo);
+    });
+  }
+
+  /* The customer's rating: its stars stay lit, the chosen one is pressed, none can be
+   * pressed again, and the row says it in words too (not by colour alone). */
+  function chooseStars(group, n) {
+    group.dataset.chosen = String(n);
+    lightStars(group, n);
+    group.querySelectorAll("button").forEach(function (s) {
+      s.setAttribute("aria-pressed", Number(s.dataset.stars) === n ? "true" : "false");
+      s.disabled = true;
+    });
+    var said = document.createElement("span");
+    said.className = "rated";
+    said.textContent = "已评 " + n + " 星";
+    group.appendChild(said);
+  }
+
+  /* After a reload: the rating row shows what the customer's next message chose. */
+  function restoreRating(row) {
+    var groups = log.querySelectorAll(".quick, .rating");
+    var group = groups[groups.length - 1];
+    if (!group || !group.classList.contains("rating") || group.dataset.chosen) return;
+    for (var n = 1; n <= 5; n++) {
+      if (row.text === starsTitle(n)) { chooseStars(group, n); return; }
+    }
+  }
+
   function disableOldChoices() {
     log.querySelectorAll(".quick button, .rating button").forEach(function (b) { b.disabled = true; });
   }
@@ -130,9 +172,9 @@
     if (isRating) {
       group.className = "rating";
       group.setAttribute("aria-label", "为本次服务打分，1 到 5 星");
-      var stars = [];
-      var light = function (upTo) {
-        stars.forEach(function (s) { s.classList.toggle("lit", s.dataset.stars <= upTo); });
+      // Hovering or focusing a star lights it and those before it; once chosen they stay lit.
+      var preview = function (upTo) {
+        if (!group.dataset.chosen) lightStars(group, upTo);
       };
       buttons.forEach(function (button, i) {
         var n = ratings[i];
@@ -141,15 +183,16 @@
         star.textContent = "★";
         star.dataset.stars = String(n);
         star.setAttribute("aria-label", n + " 星");
-        star.addEventListener("mouseenter", function () { light(n); });
-        star.addEventListener("focus", function () { light(n); });
-        star.addEventListener("mouseleave", function () { light(0); });
-        star.addEventListener("blur", function () { light(0); });
+        star.setAttribute("aria-pressed", "false");
+        star.addEventListener("mouseenter", function () { preview(n); });
+        star.addEventListener("focus", function () { preview(n); });
+        star.addEventListener("mouseleave", function () { preview(0); });
+        star.addEventListener("blur", function () { preview(0); });
         star.addEventListener("click", function () {
-          light(n);
-          sendMessage(button.payload, n + " 星 " + "★".repeat(n));
+          if (group.dataset.chosen) return;
+          chooseStars(group, n);
+          sendMessage(button.payload, starsTitle(n));
         });
-        stars.push(star);
         group.appendChild(star);
       });
     } else {
@@ -177,7 +220,7 @@
       var mine = log.querySelector('[data-cid="' + CSS.escape(row.client_id) + '"]');
       if (mine) { markSent(mine, row.id); return; }
     }
-    if (row.role === "user") disableOldChoices();
+    if (row.role === "user") { restoreRating(row); disableOldChoices(); }
     var el = messageElement(row.role, row.text);
     if (row.id) el.dataset.id = String(row.id);
     if (row.image && /^https?:\/\//.test(row.image)) {
@@ -244,7 +287,7 @@
 
   function sendMessage(text, title) {
     text = String(text || "").trim();
-    if (!text) return;
+    if (isBlank(text)) return;
     var item = { cid: newClientId(), text: text, title: title || null };
     item.el = messageElement("user", title || text);
     item.el.dataset.cid = item.cid;
@@ -288,7 +331,7 @@
         } else if (error.status && error.status < 500) {   // 400/413: resending will not help
           forget(item);
           setStatus(item.el, "failed", error.message);
-          if (!input.value) { input.value = item.text; saveDraft(); }
+          if (!input.value) { input.value = item.text; onInput(true); }
         } else {                              // offline, timeout, server down or failing
           setStatus(item.el, "failed", "未发送", function () { deliver(item); });
           showBanner(MSG_OFFLINE, retryAll);
@@ -332,6 +375,7 @@
       .then(function (session) {
         token = session.token;
         save(KEY_TOKEN, token);
+        setMaxChars(session.max_chars);
         return api("GET", "/history");
       })
       .then(function (history) {
@@ -348,11 +392,21 @@
         ready = true;
         openEvents();
         scrollToEnd();
+        if (!history.messages.length && !pending.length) greet();
       })
       .catch(function () {
         ready = false;
         showBanner(MSG_START_FAILED, retryAll);
       });
+  }
+
+  /* A window that has shown nothing yet opens with the bot's greeting and the problem
+   * areas as buttons (domain.yml's utter_greet, run by the server once per conversation:
+   * a reload shows it from the history instead). */
+  function greet() {
+    api("POST", "/greeting", {})
+      .then(function (body) { (body.messages || []).forEach(showRow); })
+      .catch(function () { /* no greeting: the customer can still type */ });
   }
 
   function restorePending() {
@@ -372,6 +426,39 @@
   // ---- input ------------------------------------------------------------------
   function saveDraft() { save(KEY_DRAFT, input.value || null); }
 
+  function charCount(text) { return Array.from(text.trim()).length; }
+
+  /* Near the limit: how much room is left; over it: by how much, before anything is sent.
+   * A screen reader hears it once typing pauses (not at every key). */
+  var speakTimer = null;
+  function showLimit(now) {
+    var count = charCount(input.value);
+    var over = count > maxChars;
+    var text = "";
+    if (over) {
+      text = "共 " + count + " 字，超出 " + (count - maxChars) + " 字（每条最多 " + maxChars +
+             " 字），请删减或分几条发送。";
+    } else if (count >= Math.floor(maxChars * 0.9)) {
+      text = "还可输入 " + (maxChars - count) + " 字（每条最多 " + maxChars + " 字）";
+    }
+    limitLine.textContent = text;
+    limitLine.hidden = !text;
+    limitLine.classList.toggle("over", over);
+    if (over) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    clearTimeout(speakTimer);
+    if (now) limitSpoken.textContent = text;
+    else speakTimer = setTimeout(function () { limitSpoken.textContent = text; }, 1000);
+    return !over;
+  }
+
+  function setMaxChars(limit) {
+    if (!(limit > 0)) return;
+    maxChars = limit;
+    input.maxLength = limit;
+    inputHint.textContent = "按回车发送，Shift 加回车换行；每条最多 " + limit + " 字";
+    showLimit(false);
+  }
+
   function autosize() {
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
@@ -380,12 +467,25 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value;
-    if (!text.trim()) { input.focus(); return; }
+    if (isBlank(text)) { input.focus(); return; }
+    if (!showLimit(true)) { input.focus(); return; }   // too long: the line above says so
     input.value = "";
     saveDraft();
     autosize();
+    showLimit(true);
     sendMessage(text);
     input.focus();
+  });
+
+  // maxlength stops typing at the limit, and would cut a longer paste without a word:
+  // the whole paste goes in instead, and the line above the input says how much is over.
+  input.addEventListener("paste", function (event) {
+    var pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    var start = input.selectionStart, end = input.selectionEnd;
+    if (!pasted || input.value.length - (end - start) + pasted.length <= input.maxLength) return;
+    event.preventDefault();
+    input.setRangeText(pasted, start, end, "end");
+    onInput(true);
   });
 
   input.addEventListener("keydown", function (event) {
@@ -395,7 +495,8 @@
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
     }
   });
-  input.addEventListener("input", function () { saveDraft(); autosize(); });
+  function onInput(now) { saveDraft(); autosize(); showLimit(now === true); }
+  input.addEventListener("input", onInput);
 
   $("human").addEventListener("click", function () { sendMessage("/request_human", "转人工"); });
 
@@ -427,6 +528,7 @@
 
   input.value = load(KEY_DRAFT) || "";
   autosize();
+  showLimit(true);
   restorePending();
   start();
   if (window.parent !== window) window.parent.postMessage({ type: "webchat:ready" }, "*");

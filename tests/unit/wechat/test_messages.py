@@ -125,13 +125,21 @@ async def test_buttons_of_a_late_answer_work_after_continue(make_service):
     assert await post(service, rasa, text_xml(user, "4")) == "答：/billing_issue"
 
 
-async def test_huge_text_is_cut_before_rasa_and_the_reply_fits(make_service):
+async def test_huge_text_is_cut_before_rasa_the_follower_is_told_and_the_reply_fits(make_service):
     from tests.unit.wechat.conftest import FakeRasa
 
     rasa = FakeRasa(lambda text: [{"text": text}])
     reply = await post(make_service(), rasa, text_xml(openid(), "我的转账失败了" * 3000))
     assert len(rasa.texts[0]) == 2000
+    assert reply.startswith("（您的消息太长了，我只看了前 2000 字")
     assert len(reply.encode("utf-8")) <= 2048
+
+
+async def test_a_text_at_the_limit_gets_no_notice(make_service):
+    from tests.unit.wechat.conftest import FakeRasa
+
+    rasa = FakeRasa(lambda text: [{"text": "答"}])
+    assert await post(make_service(), rasa, text_xml(openid(), "长" * 2000)) == "答"
 
 
 async def test_rasa_failure_gets_a_busy_reply(make_service, rasa):

@@ -38,6 +38,7 @@ from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
 from bot.storage.outbox_wakeups import OutboxWakeups, PollOnly, Waiter, wakeups_for
 from bot.texts import Replies, Texts
+from bot.webchat.message_text import MAX_MESSAGE_CHARS, is_blank
 from bot.webchat.tokens import (
     Identity,
     InvalidToken,
@@ -67,11 +68,12 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 API = "/webhooks/webchat"
-MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 METADATA_KEYS = ("app_version", "os", "device")
 MAX_METADATA_CHARS = 100
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the page's id for a message it sends
+GREETING = "utter_greet"  # domain.yml: the greeting and the four problem areas as buttons
+ACTION_LISTEN = "action_listen"
 
 dumps = partial(json.dumps, ensure_ascii=False)
 
@@ -125,7 +127,8 @@ class OutboxOutputChannel(CollectingOutputChannel):
 
 class WebChatInput(InputChannel):
     """``credentials.yml``: ``bot.rasa_ext.channels.webchat.WebChatInput:`` (keys optional:
-    ``max_message_chars``, ``poll_seconds``, ``idle_seconds``, ``stream_seconds``). The
+    ``max_message_chars``, ``poll_seconds``, ``idle_seconds``, ``stream_seconds``,
+    ``greeting``: the response a new window opens with, "" for none). The
     database, the secret and Redis come from `bot.settings.Settings` (``DATABASE_URL``,
     ``WEBCHAT_SECRET``, ``REDIS_URL``). With Redis an open window is woken by each
     new row of its outbox and looks on its own every ``idle_seconds``; without it,
@@ -143,13 +146,16 @@ class WebChatInput(InputChannel):
             poll_seconds=float(credentials.get("poll_seconds", 1.0)),
             idle_seconds=float(credentials.get("idle_seconds", 15.0)),
             stream_seconds=float(credentials.get("stream_seconds", 25.0)),
+            greeting=str(credentials.get("greeting", GREETING) or ""),
         )
 
     def __init__(self, settings: Optional[Settings] = None,
                  max_message_chars: int = MAX_MESSAGE_CHARS, poll_seconds: float = 1.0,
-                 stream_seconds: float = 25.0, idle_seconds: float = 15.0) -> None:
+                 stream_seconds: float = 25.0, idle_seconds: float = 15.0,
+                 greeting: str = GREETING) -> None:
         self._settings = settings
         self.max_message_chars = max_message_chars
+        self.greeting = greeting
         self.poll_seconds = poll_seconds
         self.idle_seconds = idle_seconds
         self.stream_seconds = stream_seconds
@@ -274,13 +280,29 @@ class WebChatInput(InputChannel):
         if not isinstance(text, str):
             raise ApiError(400, "missing_text")
         text = text.strip()
-        if not text:
+        if is_blank(text):  # an emoji alone is a message; zero-width characters alone are not
             raise ApiError(400, "empty_message")
         if len(text) > self.max_message_chars:
             raise ApiError(413, "message_too_long", limit=self.max_message_chars)
         title = body.get("title")
-        shown = title.strip()[:200] if isinstance(title, str) and title.strip() else text
+        shown = title.strip()[:200] if isinstance(title, str) and not is_blank(title) else text
         return text, shown
+
+    async def _greet(self, agent: Any, sender_id: str) -> List[Dict[str, Any]]:
+        """The greeting of a window that has shown nothing yet, once: the domain's response
+        run as a bot turn (in the tracker like any answer, so staff see what the customer
+        was shown; and in the outbox), then back to listening. Nothing when the window
+        already has messages or the conversation is with a person (paused)."""
+        collector = OutboxOutputChannel(self.outbox)
+        async with agent.lock_store.lock(sender_id):  # a message or a second tab waits
+            if await _db(self.outbox.history, sender_id, 1):
+                return []
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            if tracker is not None and (tracker.is_paused() or tracker.latest_message.text):
+                return []
+            await agent.execute_action(sender_id, self.greeting, collector, None, None)
+            await agent.execute_action(sender_id, ACTION_LISTEN, collector, None, None)
+        return collector.rows
 
     # Blueprint -------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -337,7 +359,8 @@ class WebChatInput(InputChannel):
             identity, refused = self._identity(self._json_body(request))
             return response.json({"token": self.signer.issue(identity.sender_id),
                                   "user": identity.user_id is not None,
-                                  "uid_refused": refused}, dumps=dumps)
+                                  "uid_refused": refused,
+                                  "max_chars": self.max_message_chars}, dumps=dumps)
 
         @bp.route(f"{API}/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
@@ -369,6 +392,21 @@ class WebChatInput(InputChannel):
                 logger.exception("web chat: handling a message for %s failed", sender_id)
                 return _error(500, "bot_failed", self.texts.render("bot_failed"))
             return response.json({"user": user_row, "messages": collector.rows}, dumps=dumps)
+
+        @bp.route(f"{API}/greeting", methods=["POST"])
+        async def greeting(request: Request) -> HTTPResponse:
+            sender_id = self._authorize(request)
+            await self.limits.check_sender(sender_id)
+            if not self.greeting:
+                return response.json({"messages": []})
+            try:
+                rows = await self._greet(request.app.ctx.agent, sender_id)
+            except (asyncio.CancelledError, ApiError):
+                raise
+            except Exception:  # the window still works: the customer can type
+                logger.exception("web chat: greeting %s failed", sender_id)
+                raise ApiError(503, "unavailable") from None
+            return response.json({"messages": rows}, dumps=dumps)
 
         @bp.route(f"{API}/events", methods=["GET"])
         async def events(request: Request) -> None:

@@ -174,7 +174,8 @@ class WeChatService:
             # Not a 429: the platform would retry it. The follower is told instead.
             logger.info("wechat: %s is sending too fast, not passed to the bot", who(message.source))
             return Answer(self.replies.render("too_fast"))
-        text = decision.text[: self.settings.max_input_chars]
+        limit = self.settings.max_input_chars
+        text = decision.text[:limit]
         if message.type == "text":
             text = await self.choices.resolve(message.source, text) or text
         collector = CollectingOutputChannel()
@@ -184,7 +185,11 @@ class WeChatService:
         except Exception:
             logger.exception("wechat: Rasa failed on a message from %s", who(message.source))
             return Answer(self.replies.render("busy"))
-        return collect(collector.messages)
+        answer = collect(collector.messages)
+        if len(decision.text) > limit:  # the follower is told what the bot read, never cut silently
+            cut = self.replies.render("cut_long_text", limit=limit)
+            return Answer(f"{cut}\n\n{answer.text}".strip(), answer.buttons)
+        return answer
 
     async def _continue(self, sender: str) -> Answer:
         """继续: the kept answer, or wait a little longer for the one still being prepared."""

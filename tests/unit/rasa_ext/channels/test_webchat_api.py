@@ -4,12 +4,15 @@ import time
 import urllib.request
 
 import pytest
+from rasa.shared.core.events import ConversationPaused
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from bot.push import push_to_customer
 from bot.storage.engine import make_engine
+from bot.webchat.message_text import MAX_MESSAGE_CHARS
 from bot.webchat.tokens import TokenSigner
-from tests.support.webchat import SECRET, EchoAgent, new_session, request, send, webchat_app
+from tests.support.webchat import GREETING_TEXT, SECRET, EchoAgent, new_session, request, send, webchat_app
 
 API = "/webhooks/webchat"
 
@@ -84,6 +87,26 @@ async def test_history_belongs_to_the_token(base_url):
     assert theirs["messages"] == []
 
 
+async def test_the_page_and_the_session_give_the_servers_limit(base_url):
+    def page():
+        with urllib.request.urlopen(base_url + "/chat", timeout=5) as resp:
+            return resp.read().decode("utf-8")
+
+    assert f'maxlength="{MAX_MESSAGE_CHARS}"' in await call(page)
+    assert (await call(new_session, base_url))["max_chars"] == 50  # this app's max_message_chars
+
+
+async def test_a_message_at_the_limit_is_sent_whole_and_one_over_is_refused(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, "\n " + "长" * 50 + " \n")
+    assert status == 200, body
+    assert agent.messages[-1].text == "长" * 50
+    status, body = await call(send, base_url, token, "长" * 50 + "👍")
+    assert (status, body["error"]) == (413, "message_too_long")
+    assert "50" in body["message"]
+    assert len(agent.messages) == 1  # refused, never cut and passed on
+
+
 async def test_a_kept_token_keeps_its_conversation(base_url):
     token = (await call(new_session, base_url))["token"]
     assert (await call(new_session, base_url, token=token))["token"] == token
@@ -95,13 +118,65 @@ async def test_a_kept_token_keeps_its_conversation(base_url):
     pytest.param(TokenSigner(b"some-other-secret-0123456789").issue("wc-anon-x"), id="forged"),
 ])
 @pytest.mark.parametrize("path, method", [("/message", "POST"), ("/history", "GET"),
-                                          ("/events", "GET")])
+                                          ("/events", "GET"), ("/greeting", "POST")])
 async def test_requests_without_a_valid_token_get_403(base_url, token, path, method):
     status, body = await call(request, f"{base_url}{API}{path}",
                               {"text": "hi"} if method == "POST" else None, token=token,
                               method=method)
     assert status == 403
     assert body["error"] == "forbidden"
+
+
+async def greet(base_url, token):
+    return await call(request, f"{base_url}{API}/greeting", {}, token=token)
+
+
+async def test_a_new_window_is_greeted_once_by_the_bot(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    sender = TokenSigner(SECRET).verify(token)
+    status, body = await greet(base_url, token)
+    assert status == 200, body
+    [row] = body["messages"]
+    assert (row["role"], row["text"]) == ("bot", GREETING_TEXT)
+    assert row["buttons"] == [{"title": "转账失败", "payload": "/transfer_failed"}]
+    # a bot turn in the conversation, then listening; no customer message
+    assert agent.actions == [(sender, "utter_greet"), (sender, "action_listen")]
+    assert agent.messages == []
+    # a reload (or a second tab) finds the greeting in the history and gets no second one
+    assert (await greet(base_url, token)) == (200, {"messages": []})
+    _, history = await call(request, f"{base_url}{API}/history", token=token)
+    assert [m["text"] for m in history["messages"]] == [GREETING_TEXT]
+    assert len(agent.actions) == 2
+
+
+async def test_a_window_with_messages_is_not_greeted(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    await call(send, base_url, token, "收不到验证码")
+    assert (await greet(base_url, token)) == (200, {"messages": []})
+    assert agent.actions == []
+
+
+async def test_two_tabs_opening_at_once_get_one_greeting(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    answers = await asyncio.gather(*(greet(base_url, token) for _ in range(4)))
+    assert sorted(len(body["messages"]) for _, body in answers) == [0, 0, 0, 1]
+    _, history = await call(request, f"{base_url}{API}/history", token=token)
+    assert [m["text"] for m in history["messages"]] == [GREETING_TEXT]
+
+
+async def test_a_conversation_with_a_person_is_not_greeted(base_url, agent):
+    token = (await call(new_session, base_url))["token"]
+    sender = TokenSigner(SECRET).verify(token)
+    await agent.tracker_store.save(DialogueStateTracker.from_events(sender, [ConversationPaused()]))
+    assert (await greet(base_url, token)) == (200, {"messages": []})
+    assert agent.actions == []
+
+
+async def test_the_greeting_can_be_turned_off(migrated_db_url, agent):
+    async with webchat_app(migrated_db_url, agent, greeting="") as url:
+        token = (await call(new_session, url))["token"]
+        assert (await greet(url, token)) == (200, {"messages": []})
+    assert agent.actions == []
 
 
 async def test_signed_uid_gives_the_users_sender_and_metadata(base_url, agent):
@@ -144,6 +219,32 @@ async def test_bad_input_gets_a_clear_error(base_url, agent, raw, status, error)
                                   method="POST")
     assert (got_status, body["error"]) == (status, error)
     assert body["message"]  # a sentence the page can show
+    assert agent.messages == []
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("👍", id="thumbs-up"),
+    pytest.param("👍🏻", id="skin-tone"),
+    pytest.param("❤️", id="heart-with-variation-selector"),
+    pytest.param(" 🙏 ", id="spaces-around"),
+])
+async def test_an_emoji_alone_reaches_the_bot_as_the_emoji(base_url, agent, text):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, text)
+    assert status == 200, body
+    assert body["user"]["text"] == text.strip()
+    assert agent.messages[-1].text == text.strip()
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("\u200b", id="zero-width-space"),
+    pytest.param("\u200d\ufe0f", id="joiner-and-variation-selector"),
+    pytest.param("\u3000\ufeff", id="ideographic-space-and-bom"),
+])
+async def test_invisible_characters_alone_are_an_empty_message(base_url, agent, text):
+    token = (await call(new_session, base_url))["token"]
+    status, body = await call(send, base_url, token, text)
+    assert (status, body["error"]) == (400, "empty_message")
     assert agent.messages == []
 
 
