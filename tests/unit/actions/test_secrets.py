@@ -1,4 +1,5 @@
-"""The code/password warning: once per conversation, only for real secrets."""
+"""The secrets warning: once per conversation, only for real secrets (codes, passwords,
+ID numbers), never for a phone number, an amount or an order-number-like card number."""
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -11,8 +12,11 @@ from tests.unit.actions.conftest import make_tracker
     pytest.param("我的登录密码是abc12345", True, id="password"),
     pytest.param("验证码一直收不到", False, id="code-word-without-code"),
     pytest.param("转了5000块没到账", False, id="amount"),
+    pytest.param("我身份证号11010519491231002X 你帮我查一下", True, id="id-number"),
+    pytest.param("订单号6222021234567890127", False, id="order-number-shaped-like-a-card"),
+    pytest.param("我手机号13812345678", False, id="phone"),
 ])
-def test_warns_for_codes_and_passwords_only(faq_dir, dispatcher, text, warned):
+def test_warns_for_secrets_only(faq_dir, dispatcher, text, warned):
     events = warn_about_secrets(dispatcher, make_tracker(text, "inform"))
     assert (events == [SlotSet("secret_warned", True)]) is warned
     assert bool(dispatcher.messages) is warned
