@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.tickets import HUMAN_BUTTON
 from bot.complaints import SERVICE, read_complaint
-from bot.semantics.carried import EMBEDDING_KEY, unpack
+from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 
 
@@ -23,7 +23,7 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     ranking = [(str(r.get("name")), float(r.get("confidence") or 0.0))
                for r in message.get("intent_ranking") or []]
     urgency = services.priority_rules().urgency
-    urgent = bool(urgency and urgency.signals(text, unpack(message.get(EMBEDDING_KEY), DIMENSION)))
+    urgent = bool(urgency and urgency.signals(text, carried_vector(message, DIMENSION)))
     complaint = read_complaint(text, ranking, services.complaint_words(), urgent)
     events: List[Dict[Text, Any]] = [SlotSet("complaint_about", complaint.about)]
     if complaint.area is not None:

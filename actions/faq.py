@@ -13,7 +13,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqUnavailable
-from bot.semantics.carried import EMBEDDING_KEY, unpack
+from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple
         message = tracker.latest_message or {}
         result = service.lookup(message.get("text") or "",
                                 tracker.get_intent_of_latest_message(skip_fallback_intent=False),
-                                unpack(message.get(EMBEDDING_KEY), DIMENSION))
+                                carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
     except FaqUnavailable as error:
         logger.error("FAQ lookup skipped: %s", error)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import numpy as np
 
@@ -39,4 +39,9 @@ def unpack(value: Any, dimension: Optional[int] = None) -> Optional[np.ndarray]:
     return vector if vector.size and np.isfinite(vector).all() else None
 
 
-__all__ = ["EMBEDDING_KEY", "pack", "unpack"]
+def carried_vector(parse_data: Optional[Mapping[str, Any]], dimension: Optional[int] = None) -> Optional[np.ndarray]:
+    """The vector the NLU carried in a message's parse data, if it carried one."""
+    return unpack((parse_data or {}).get(EMBEDDING_KEY), dimension)
+
+
+__all__ = ["EMBEDDING_KEY", "carried_vector", "pack", "unpack"]
