@@ -17,10 +17,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from bot.processes import ServerProcess, free_port, running
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.staff import StaffMember, StaffStore
+from tests.support.processes import ServerProcess, free_port, running
 from tests.support.servers import ROOT
 
 Fields = Union[Dict[str, str], Sequence[Tuple[str, str]]]
