@@ -6,8 +6,8 @@ for the ticket page's suggestions panel (static/suggestions.js). Any signed-in s
 most three, best first; ``position``/``message`` null when the customer has not
 written yet); 202 ``{"status": "preparing"}`` while the search is first built
 (the page asks again); 503 ``{"status": "unavailable"}`` if it could not be
-built; 404 for an unknown ticket. The message searched is the transcript's,
-masked when it was stored: nothing unmasked is read or answered.
+built; 404 for an unknown ticket. The message searched is the transcript's, masked
+when it was stored and masked again here: nothing unmasked is searched or answered.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.admin_canned import library
 from bot.console.auth import staff_required
-from bot.console.context import Console
+from bot.console.context import Console, masked
 from bot.console.suggester import FAILED, READY, Suggester
 from bot.console.suggestion_ranking import FAQ, Suggestion
 from bot.storage.desk import TicketNotFound
@@ -67,12 +67,13 @@ async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
     latest = latest_customer_message(view.messages)
     if latest is None:
         return response.json({"status": READY, "position": None, "message": None, "suggestions": []})
+    text = await asyncio.to_thread(masked, latest.text)  # stored masked; masked again, to be sure
     try:
-        found = await asyncio.to_thread(search.suggest, latest.text, latest.intent)
+        found = await asyncio.to_thread(search.suggest, text, latest.intent)
     except Exception:  # noqa: BLE001 - the panel says so; the reply box still works
         logger.exception("console: suggestions for %s failed", number)
         return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
-    return response.json({"status": READY, "position": latest.position, "message": latest.text,
+    return response.json({"status": READY, "position": latest.position, "message": text,
                           "suggestions": [suggestion_json(s) for s in found]}, ensure_ascii=False)
 
 
