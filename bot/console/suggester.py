@@ -125,7 +125,9 @@ class Suggester:
         vector = embeddings.message(text) if embeddings is not None else None
         settings = index.kb.settings
         route = settings.intents.get(intent or "", IntentRoute())
-        faq = [Suggestion(FAQ, m.entry.id, m.entry.title, m.entry.answer.strip(), m.score)
+        # A probability, boosted for the intent's area as the bot does: at most 1 again
+        # (the ranking is the boosted one, ties kept in its order).
+        faq = [Suggestion(FAQ, m.entry.id, m.entry.title, m.entry.answer.strip(), min(m.score, 1.0))
                for m in index.rank(text, route.area, settings.area_boost, vector).matches]
         canned: List[Suggestion] = []
         if embeddings is not None and vector is not None:

@@ -53,7 +53,8 @@ def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server
     expect(options.nth(1)).to_have_attribute("aria-selected", "true")
     box.press("Enter")
     expect(picker).to_be_hidden()
-    expect(box).to_have_value(re.compile(r"^高峰时段或运营商通道拥堵时.*反馈给短信通道排查。$"))  # no new line, not sent
+    # the whole reply, no new line after it, nothing sent
+    expect(box).to_have_value(re.compile(r"^高峰时段或运营商通道拥堵时.*反馈给短信通道排查。$"))
     # Letters in order find a reply too ("转失" in /转账失败); Esc closes without inserting.
     box.press("End")
     box.type(" /转失")

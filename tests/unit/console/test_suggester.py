@@ -92,6 +92,7 @@ def test_faq_answers_and_canned_replies_by_meaning(tmp_path, library):
     canned = next(s for s in found if s.kind == CANNED)
     assert canned.text == sms.text and "{app}" not in canned.text  # as staff send it
     assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    assert all(0.0 <= s.score <= 1.0 for s in found)  # the area's boost never shows above 100 %
 
 
 def test_an_edited_canned_reply_is_ranked_by_its_new_meaning(tmp_path, library):
