@@ -184,8 +184,8 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [process_settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
-                         handoff_phrases, sla_clock, meaning_urgency, priority_rules, complaint_words, replies,
-                         diagnostics]
+    cached: List[Any] = [process_settings, texts, catalogue, embeddings, faq_service, _ticket_engine,
+                         ticket_store, desk, handoff_phrases, sla_clock, meaning_urgency, priority_rules,
+                         complaint_words, replies, diagnostics]
     for built in cached:
         built.cache_clear()
