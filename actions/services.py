@@ -32,6 +32,7 @@ from bot.storage.migrate import SchemaNotCurrent, require_current
 from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.catalogue import Catalogue
 from bot.text.segment import load_dictionary
+from bot.names import Names
 from bot.texts import Replies, Texts
 from bot.urgency_by_meaning import EitherUrgency, MeaningUrgency, load_meaning, ordinary_questions
 
@@ -52,6 +53,12 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def texts() -> Texts:
     return Texts.load(settings().support_dir)
+
+
+@lru_cache(maxsize=1)
+def names() -> Names:
+    """The Chinese names of intents, actions ... (a pressed button described in a transcript)."""
+    return Names.load(settings().support_dir)
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +192,7 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
+    cached: List[Any] = [settings, texts, names, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
                          handoff_phrases, sla_clock, meaning_urgency, priority_rules, complaint_words, replies,
                          diagnostics]
     for built in cached:
