@@ -24,7 +24,7 @@ from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
 from bot.console.takeover import EmptyMessage
 from bot.storage.desk import TicketClosed, TicketNotFound
-from bot.storage.models import TranscriptMessage
+from bot.storage.models import TicketAudit, TranscriptMessage
 from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -53,10 +53,30 @@ def _shown(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def shown_text(console: Console, message: TranscriptMessage) -> str:
+    """A message as staff read it: an action's Chinese name, a button's payload (a
+    transcript written before payloads were shown as titles) as its description."""
+    if message.role == "action":
+        return console.names.step(message.text)
+    if message.role == "user":
+        return console.names.payload(message.text) or message.text
+    return message.text
+
+
+def audit_detail(entry: TicketAudit, names: Dict[str, str]) -> str:
+    """An audit row's detail: an assignment names people by their display names."""
+    if entry.action == "assigned":
+        return " → ".join(names.get(who.strip(), who.strip()) for who in entry.detail.split("→"))
+    return entry.detail
+
+
 def message_json(console: Console, message: TranscriptMessage,
                  names: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    """One transcript message for the page and the JSON feeds (``action``: the code
+    of an action line, whose ``text`` is its Chinese name)."""
     return {
-        "position": message.position, "role": message.role, "text": message.text,
+        "position": message.position, "role": message.role, "text": shown_text(console, message),
+        "action": message.text if message.role == "action" else None,
         "intent": message.intent, "intent_label": console.label("intents", message.intent) if message.intent else "",
         "confidence": message.confidence,
         "low_confidence": message.confidence is not None and message.confidence < LOW_CONFIDENCE,
@@ -85,6 +105,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
         diagnostics=[(console.label("diagnostics", key), _shown(value))
                      for key, value in (ticket.diagnostics or {}).items()],
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
+        audit_detail=lambda entry: audit_detail(entry, names),
         due=console.sla_clock.describe(ticket.sla_due_at, now), overdue=ticket.sla_due_at < now,
         is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT,
         **(await page_context(request, number, names)),
