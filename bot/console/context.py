@@ -107,6 +107,10 @@ class Console:
         if self.wechat is not None:
             await self.wechat.close()
 
+    def redactor(self) -> Redactor:
+        """The console's one PII redactor (loaded on first use)."""
+        return _redactor()
+
     def label(self, kind: str, key: Optional[str]) -> str:
         """The Chinese name of a status, channel, intent, detail ... (data/support/names.yml)."""
         return self.names.label(kind, key)

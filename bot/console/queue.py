@@ -172,10 +172,13 @@ def _tab(wanted: QueueFilter) -> Optional[str]:
     return None
 
 
-def searched(wanted: QueueFilter, args: Any) -> QueueFilter:
-    """A search looks through every ticket, closed ones too, unless a status was picked
-    (the queue alone shows open tickets)."""
-    return replace(wanted, status="all") if wanted.search and not args.get("status") else wanted
+def searched(wanted: QueueFilter) -> QueueFilter:
+    """A search looks through every ticket, closed ones too, unless one status was picked:
+    the queue alone shows open tickets, and the filter form always sends its first
+    choice (全部待处理, ``open``) with the search box."""
+    if wanted.search and wanted.status == "open":
+        return replace(wanted, status="all")
+    return wanted
 
 
 def _choices(builder: RowBuilder) -> Dict[str, Sequence[Tuple[str, str]]]:
@@ -194,7 +197,7 @@ async def queue_page(request: Request) -> HTTPResponse:
     setup: QueueSetup = request.app.ctx.queue
     staff = current_staff(request)
     assert staff is not None  # staff_required ran first
-    wanted = searched(QueueFilter.from_query(request.args, setup.rows.areas), request.args)
+    wanted = searched(QueueFilter.from_query(request.args, setup.rows.areas))
     try:
         view = await asyncio.to_thread(read_queue, setup, console, wanted.for_user(staff.username),
                                        staff.username, _now())

@@ -15,17 +15,22 @@ from urllib.parse import quote
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console.auth import safe_next, staff_required
 from bot.console.context import Console
 from bot.console.corrections import page_context
+from bot.console.customer_history import CustomerHistory, HistoryReader
 from bot.console.notices import MAX_TEXT, notice
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
 from bot.console.takeover import EmptyMessage
 from bot.storage.desk import TicketClosed, TicketNotFound
-from bot.storage.models import TicketAudit, TranscriptMessage
+from bot.storage.engine import make_engine
+from bot.storage.models import Ticket, TicketAudit, TranscriptMessage
+from bot.storage.retrying import StoreUnavailable
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +104,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     kind, text = notice(request.args.get("notice"))
     now = datetime.now(timezone.utc)
     ticket = view.ticket
+    history = await _history(request, ticket)
     return render(
         request, "ticket.html", view=view, ticket=ticket, flash=text, flash_kind=kind,
         messages=[message_json(console, m, names) for m in view.messages], names=names,
@@ -107,9 +113,18 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
         audit_detail=lambda entry: audit_detail(entry, names),
         due=console.sla_clock.describe(ticket.sla_due_at, now), overdue=ticket.sla_due_at < now,
-        is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT,
+        is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT, history=history,
         **(await page_context(request, number, names)),
     )
+
+
+async def _history(request: Request, ticket: Ticket) -> Optional[CustomerHistory]:
+    """The customer's other tickets and conversations; None when they cannot be read now."""
+    try:
+        return await asyncio.to_thread(request.app.ctx.customer_history.read, ticket)
+    except (StoreUnavailable, SQLAlchemyError) as error:
+        logger.warning("ticket %s: the customer's history is unavailable: %s", ticket.number, error)
+        return None
 
 
 async def live_messages(request: Request, number: str) -> HTTPResponse:
@@ -214,6 +229,11 @@ async def hand_back(request: Request, number: str) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
+    console: Console = app.ctx.console
+    tracker_url = console.settings.tracker_db_url
+    app.ctx.customer_history = HistoryReader(console.stores.tickets,
+                                             TrackerEvents(make_engine(tracker_url)) if tracker_url else None,
+                                             console.names, console.redactor)
     routes: List[Any] = [
         (ticket_page, "/tickets/<number>", ["GET"]),
         (live_messages, "/tickets/<number>/messages", ["GET"]),
