@@ -21,6 +21,7 @@ from bot.faq.lookup import FaqService
 from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
+from bot.names import Names
 from bot.pii import Redactor, default_redactor
 from bot.semantics import shared_encoder
 from bot.semantics.embeddings import Embeddings
@@ -32,7 +33,6 @@ from bot.storage.migrate import SchemaNotCurrent, require_current
 from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.catalogue import Catalogue
 from bot.text.segment import load_dictionary
-from bot.names import Names
 from bot.texts import Replies, Texts
 from bot.urgency_by_meaning import EitherUrgency, MeaningUrgency, load_meaning, ordinary_questions
 

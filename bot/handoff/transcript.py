@@ -18,9 +18,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from bot.names import Names
 from bot.pii import Redactor
 from bot.storage.tickets import NewMessage
-from bot.names import Names
 
 HIDDEN_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start",
                   "action_ask_handoff_note"}

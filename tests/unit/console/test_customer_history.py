@@ -33,7 +33,8 @@ EVENTS = [
     event("action", 0, name="action_session_start"), event("session_started", 0),
     user(0.1, "给招商银行转账失败 我的手机13812345678"), event("action", 0.2, name="action_lookup_faq"),
     event("action", 0.3, name="action_listen"),
-    event("session_started", 120), user(120.1, "/request_human"), event("action", 120.2, name="action_handoff_to_human"),
+    event("session_started", 120), user(120.1, "/request_human"),
+    event("action", 120.2, name="action_handoff_to_human"),
     event("action", 120.3, name="action_listen"),
     event("session_started", 300), user(300.1, "你好"), event("action", 300.2, name="utter_greet"),
 ]

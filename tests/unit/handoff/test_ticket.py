@@ -11,8 +11,8 @@ from bot.handoff.priority import PriorityRules
 from bot.handoff.ticket import Conversation as Handoff
 from bot.handoff.ticket import TicketBuilder, rest_of_closed_ticket, spans
 from bot.handoff.transcript import intent_names
-from bot.pii import default_redactor
 from bot.names import Names
+from bot.pii import default_redactor
 from tests.support.faq_kb import ROOT
 from tests.support.two_tickets import (
     FIRST_TICKET_WORDS,
