@@ -108,7 +108,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     return render(
         request, "ticket.html", view=view, ticket=ticket, flash=text, flash_kind=kind,
         messages=[message_json(console, m, names) for m in view.messages], names=names,
-        diagnostics=[(console.label("diagnostics", key), _shown(value))
+        diagnostics=[(console.label("slots", key), _shown(value))
                      for key, value in (ticket.diagnostics or {}).items()],
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
         audit_detail=lambda entry: audit_detail(entry, names),
