@@ -13,8 +13,8 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from bot.processes import ServerProcess, free_port, running
 from tests.support.fake_wechat import FakeWeChatApi
+from tests.support.processes import ServerProcess, free_port, running
 from tests.support.servers import (
     ACTION_SERVER_TOKEN,
     RASA_API_TOKEN,

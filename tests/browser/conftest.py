@@ -12,6 +12,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -50,4 +51,13 @@ def page(browser, dialogs) -> Iterator:
 
     page.on("dialog", on_dialog)
     yield page
+    context.close()
+
+
+@pytest.fixture
+def agent_page(browser) -> Iterator:
+    """A fresh laptop-sized window for a member of staff in the console."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    yield context.new_page()
     context.close()

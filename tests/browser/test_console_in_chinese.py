@@ -9,21 +9,13 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_console_pages import LAPTOP, NUMBER, say
+from tests.browser.test_console_pages import NUMBER, say
 from tests.browser.test_console_reports import sign_in
 from tests.support.staff_text import BODY_TEXT, codes_in
 
 pytestmark = pytest.mark.model
 
 UNIQUE_WORDS = "收款人是房东周阿姨"  # no other test's customer says this
-
-
-@pytest.fixture
-def staff_page(browser):
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
 
 
 def no_code(page, where):
@@ -33,7 +25,7 @@ def no_code(page, where):
     assert found == [], f"{where} shows codes: {found}"
 
 
-def test_every_console_page_in_chinese_and_search(page, staff_page, rasa_server, takeover_console):
+def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server, takeover_console):
     customer = page
     customer.goto(f"{rasa_server}/chat")
     customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
@@ -46,7 +38,7 @@ def test_every_console_page_in_chinese_and_search(page, staff_page, rasa_server,
     expect(handoff).to_have_count(1, timeout=30_000)
     number = NUMBER.search(handoff.inner_text()).group(0)
 
-    staff = staff_page
+    staff = agent_page
     staff.goto(f"{takeover_console.url}/login")
     no_code(staff, "login")
     sign_in(staff, takeover_console, "admin", "周主管")
@@ -102,7 +94,7 @@ def test_every_console_page_in_chinese_and_search(page, staff_page, rasa_server,
     staff.get_by_label(re.compile("名称")).fill(token_name)
     staff.get_by_role("button", name="新建令牌").click()
     expect(staff.locator("table")).to_contain_text(token_name)
-    for path in ("/reports", "/admin/staff", "/admin/tokens", "/admin/canned", "/tickets/T00000000-0000"):
+    for path in ("/reports", "/canned", "/admin/staff", "/admin/tokens", "/admin/canned", "/tickets/T00000000-0000"):
         staff.goto(f"{takeover_console.url}{path}")
         no_code(staff, path)
     staff.goto(f"{takeover_console.url}/reports")
