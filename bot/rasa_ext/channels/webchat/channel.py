@@ -31,7 +31,7 @@ from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
 from bot.rasa_ext.channels.startup import tune_after_start
 from bot.security.stored_events import masked_text
-from bot.settings import Settings
+from bot.settings import Settings, process_settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
@@ -172,7 +172,7 @@ class WebChatInput(InputChannel):
 
     # Start and stop --------------------------------------------------------
     def _open(self) -> None:
-        settings = self._settings or Settings.from_env()
+        settings = self._settings or process_settings()
         require_current(settings.database_url)  # `python -m bot db-upgrade` migrates, not us
         self._wakeups = wakeups_for(settings.redis_url, self.poll_seconds, self.idle_seconds)
         self._outbox = Outbox(make_engine(settings.database_url), self._wakeups)
