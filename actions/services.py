@@ -21,6 +21,7 @@ from bot.faq.lookup import FaqService
 from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
+from bot.names import Names
 from bot.pii import Redactor, default_redactor
 from bot.semantics import shared_encoder
 from bot.semantics.embeddings import Embeddings
@@ -51,6 +52,12 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def texts() -> Texts:
     return Texts.load(settings().support_dir)
+
+
+@lru_cache(maxsize=1)
+def names() -> Names:
+    """The Chinese names of intents, actions ... (a pressed button described in a transcript)."""
+    return Names.load(settings().support_dir)
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +191,7 @@ def warm_up() -> None:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [process_settings, texts, catalogue, embeddings, faq_service, _ticket_engine,
+    cached: List[Any] = [process_settings, texts, names, catalogue, embeddings, faq_service, _ticket_engine,
                          ticket_store, desk, handoff_phrases, sla_clock, meaning_urgency, priority_rules,
                          complaint_words, replies, diagnostics]
     for built in cached:

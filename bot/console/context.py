@@ -14,6 +14,7 @@ from bot.console.takeover import Takeover
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.handoff.transcript import intent_names
 from bot.local_secrets import rasa_api_token
+from bot.names import Names
 from bot.pii import Redactor, default_redactor
 from bot.settings import Settings, expand_variable
 from bot.storage.desk import TicketDesk
@@ -91,25 +92,30 @@ class Console:
     rasa: RasaConversations
     wechat: Optional[WeChatApi]
     takeover: Takeover
+    names: Names
 
     @classmethod
     def build(cls, settings: Settings, stores: ConsoleStores, credentials_file: Path) -> "Console":
         texts = Texts.load(settings.support_dir)
+        names = Names.load(settings.support_dir)
         rasa = RasaConversations(settings.rasa_url, rasa_api_token(settings))
         wechat = _wechat_api(settings, credentials_file)
         delivery = Delivery(stores.outbox, wechat, texts.replies("wechat").render("choose"))
         tracker = TrackerEvents(make_engine(settings.tracker_db_url))
-        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor, intent_names(texts))
+        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor, intent_names(names))
         clock = SlaClock(ServiceHours.load(settings.support_dir / "service_hours.yml"),
                          texts.replies("due_times"))
-        return cls(settings, stores, texts, clock, rasa, wechat, takeover)
+        return cls(settings, stores, texts, clock, rasa, wechat, takeover, names)
 
     async def close(self) -> None:
         await self.rasa.close()
         if self.wechat is not None:
             await self.wechat.close()
 
+    def redactor(self) -> Redactor:
+        """The console's one PII redactor (loaded on first use)."""
+        return _redactor()
+
     def label(self, kind: str, key: Optional[str]) -> str:
-        """The console's Chinese name of a status, channel, intent or detail (texts.yml ``console``)."""
-        names = self.texts.raw("console").get(kind) or {}
-        return str(names.get(key or "", key or ""))
+        """The Chinese name of a status, channel, intent, detail ... (data/support/names.yml)."""
+        return self.names.label(kind, key)
