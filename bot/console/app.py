@@ -5,6 +5,7 @@ each registers a blueprint here. Static files are ours (no CDN).
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.context import Console, ConsoleStores
+from bot.console.context import Console, ConsoleStores, warm_up
 from bot.console.rendering import STATIC, make_environment
 from bot.settings import Settings
 
@@ -56,6 +57,10 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    @app.after_server_start
+    async def load_redactor(app: Sanic, loop: object) -> None:
+        app.add_task(asyncio.to_thread(warm_up), name="warm_up")
 
     @app.after_server_stop
     async def close_clients(app: Sanic, loop: object) -> None:

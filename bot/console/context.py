@@ -80,6 +80,12 @@ def _redactor() -> Redactor:
     return default_redactor()
 
 
+def warm_up() -> None:
+    """Blocking: load the PII redactor (spaCy, seconds) before a request needs it, so the
+    first transcript copy does not hold up the live inbox's polls for that long."""
+    _redactor()
+
+
 @dataclass
 class Console:
     """``app.ctx.console``: settings, stores and the services built from them."""
