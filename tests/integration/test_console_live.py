@@ -147,3 +147,33 @@ def test_the_live_routes_need_a_session_a_csrf_token_and_a_ticket(console, engin
     stranger = console.client()
     signed_out = stranger.get("/live/inbox", headers={"Accept": "application/json"})
     assert signed_out.status == 401 and json.loads(signed_out.body)["error"] == "not_signed_in"
+
+
+@pytest.mark.services
+def test_read_marks_presence_and_claims_work_on_postgresql(postgres_url):
+    """The same statements on the production profile's database."""
+    from bot.storage.desk import TicketOwnedByOther
+    from bot.storage.live_inbox import LiveInbox
+    from bot.storage.migrate import upgrade
+    from bot.storage.presence import Presence, PresenceStore
+
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        number = open_ticket(engine, "postgres")
+        desk = TicketDesk(engine)
+        desk.assign(number, "xiaowang", "xiaowang", expected_owner=None)
+        with pytest.raises(TicketOwnedByOther):
+            desk.assign(number, "laoli", "laoli", expected_owner=None)
+        customer_says(engine, number, "还在吗")
+        inbox = LiveInbox(engine)
+        assert [(t.number, t.owner, t.unread) for t in inbox.open_tickets()] == [(number, "xiaowang", 1)]
+        inbox.mark_read(number, "xiaowang", desk.view(number).messages[-1].position)
+        inbox.mark_read(number, "xiaowang", 0)
+        assert inbox.open_tickets()[0].unread == 0
+        presence = PresenceStore(engine)
+        presence.beat(number, "laoli", typing=True)
+        presence.beat(number, "laoli")
+        assert presence.present(number) == [Presence("laoli", True)]
+    finally:
+        engine.dispose()
