@@ -80,6 +80,11 @@ def _redactor() -> Redactor:
     return default_redactor()
 
 
+def masked(text: str) -> str:
+    """``text`` with every secret masked by the console's one redactor (blocking)."""
+    return _redactor().redact(text).text
+
+
 def warm_up() -> None:
     """Blocking: load the PII redactor (spaCy, seconds) before a request needs it, so the
     first transcript copy does not hold up the live inbox's polls for that long."""
