@@ -21,11 +21,12 @@ from bot.console.auth import safe_next, staff_required
 from bot.console.context import Console
 from bot.console.corrections import page_context
 from bot.console.customer_history import CustomerHistory, HistoryReader
+from bot.console.live import mark_read
 from bot.console.notices import MAX_TEXT, notice
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
-from bot.console.takeover import EmptyMessage
-from bot.storage.desk import TicketClosed, TicketNotFound
+from bot.console.takeover import EmptyMessage, Ownership
+from bot.storage.desk import TicketClosed, TicketNotFound, TicketOwnedByOther
 from bot.storage.engine import make_engine
 from bot.storage.models import Ticket, TicketAudit, TranscriptMessage
 from bot.storage.retrying import StoreUnavailable
@@ -105,6 +106,8 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     now = datetime.now(timezone.utc)
     ticket = view.ticket
     history = await _history(request, ticket)
+    if view.messages:
+        await mark_read(request, number, view.messages[-1].position)
     return render(
         request, "ticket.html", view=view, ticket=ticket, flash=text, flash_kind=kind,
         messages=[message_json(console, m, names) for m in view.messages], names=names,
@@ -152,6 +155,8 @@ async def _guarded(request: Request, number: str, work: Any, done: str) -> HTTPR
         return response.text("没有这张工单", status=404)
     except TicketClosed:
         outcome = "closed"
+    except TicketOwnedByOther:
+        outcome = "owned_by_other"
     except EmptyMessage:
         outcome = "empty"
     except RasaUnavailable as error:
@@ -171,8 +176,12 @@ async def assign(request: Request, number: str) -> HTTPResponse:
         return _back(number, "no_such_agent", request)
 
     async def work() -> Optional[str]:
+        before = await asyncio.to_thread(console.stores.desk.ticket, number)
         await console.takeover.assign(number, agent, me.username)
-        return "taken" if agent == me.username else "assigned"
+        if agent != me.username:
+            return "assigned"
+        taken_from = before.assigned_agent
+        return "taken_over" if taken_from and taken_from != me.username else "taken"
 
     return await _guarded(request, number, work, "assigned")
 
@@ -191,8 +200,12 @@ async def _with_text(request: Request, number: str, field: str, act: Outcome, do
 async def reply(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
 
+    # Someone else's ticket is answered only after the person said they take it over
+    # (the page asks; the form then carries takeover=1).
+    ownership = Ownership.TAKE_OVER if _form_text(request, "takeover") == "1" else Ownership.EXCLUSIVE
+
     async def act(text: str) -> Optional[str]:
-        result = await console.takeover.reply(number, me.username, text)
+        result = await console.takeover.reply(number, me.username, text, ownership)
         return "replied" if result.delivered else f"reply_{result.status}"
 
     return await _with_text(request, number, "text", act, "replied")
