@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, reports, tickets
+    from bot.console import admin_canned, admin_faq, admin_staff, api, auth, corrections, queue, reports, tickets
 
     auth.register(app)
     admin_staff.register(app)
@@ -37,6 +37,7 @@ def _register_routes(app: Sanic) -> None:
     api.register(app)
     corrections.register(app)
     reports.register(app)
+    admin_faq.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
