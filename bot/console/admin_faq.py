@@ -123,6 +123,8 @@ async def faq_page(request: Request) -> HTTPResponse:
     state = await _state(request)
     text = (request.args.get("q") or "").strip()[:MAX_TRY]
     tried = await _try(request, state["draft"], text) if text else None
+    if not text:
+        request.app.ctx.draft_search.warm(state["draft"])
     return render(request, "admin_faq.html", **state, asked=text, tried=tried,
                   flash=DONE.get(request.args.get("done", ""), ""), flash_kind="ok")
 

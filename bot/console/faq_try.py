@@ -74,6 +74,17 @@ class DraftSearch:
             self._indexes.move_to_end(version.number)
             return index
 
+    def warm(self, version: Version) -> None:
+        """Build ``version``'s index in the background (the editor page was opened: the
+        admin will likely try a message), so that the first try does not wait for it."""
+        def build() -> None:
+            try:
+                self.index(version)
+            except Exception:  # noqa: BLE001 - the try itself reports what is wrong
+                logger.exception("console: the draft index could not be built")
+
+        threading.Thread(target=build, name="faq-draft-index", daemon=True).start()
+
     def ask(self, version: Version, text: str, parse: Optional[Mapping[str, Any]]) -> TryResult:
         """Blocking: run it in a thread. ``parse``: the NLU's parse data, if Rasa answered."""
         index = self.index(version)
