@@ -40,6 +40,7 @@ CONFLICT = "有人在您编辑期间保存了新的版本。请刷新页面，�
 NO_ENTRY = "找不到这个条目（可能已被删除）。"
 NO_VERSION = "找不到这个版本。"
 BAD_BASE = "表单已过期，请刷新页面后重试。"
+PREPARING = "正在为这个版本准备检索（修改后第一次试用需要几十秒），请稍后再点“试一试”。"
 NOT_ANSWERED = {
     NOT_FOR_FAQ: "这条消息不会去查知识库（机器人把它识别为“{intent}”）。",
     NO_KNOWN_TERMS: "知识库里没有这条消息用到的词，机器人不会给答案。",
@@ -97,6 +98,7 @@ def _percent(score: float) -> str:
 
 
 def _explain(request: Request, tried: TryResult) -> Dict[str, Any]:
+    """What the bot would do, in the page's words."""
     result = tried.result
     intent = request.app.ctx.console.label("intents", tried.intent) if tried.intent else "（未连接机器人，未识别意图）"
     view: Dict[str, Any] = {"intent": intent, "answer": result.answer, "score": _percent(result.score),
@@ -115,6 +117,8 @@ async def _try(request: Request, draft: Version, text: str) -> Dict[str, Any]:
         logger.warning("console: the draft search runs without the NLU: %s", error)
     search: DraftSearch = request.app.ctx.draft_search
     tried = await asyncio.to_thread(search.ask, draft, text, parse)
+    if tried is None:
+        return {"pending": PREPARING}
     return _explain(request, tried)
 
 

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from bot.faq.index import FaqIndex
 from bot.faq.knowledge_base import load_knowledge_base
@@ -30,6 +30,7 @@ from bot.text.segment import load_dictionary
 
 logger = logging.getLogger(__name__)
 KEPT_INDEXES = 2  # the draft and the published version
+TRY_WAIT_S = 10.0  # well under the console's response timeout
 
 
 @dataclass(frozen=True)
@@ -39,55 +40,77 @@ class TryResult:
 
 
 class DraftSearch:
-    """Indexes of recent versions, built on first use (seconds: a classifier fit)."""
+    """Indexes of recent versions, each built once in the background (a classifier fit:
+    seconds, a minute on a busy machine); a try waits a little for it, never a minute."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._lock = threading.Lock()
+        self._prepare_lock = threading.Lock()
         self._indexes: "OrderedDict[int, FaqIndex]" = OrderedDict()
+        self._building: Dict[int, threading.Thread] = {}
         self._embeddings: Optional[Embeddings] = None
         self._ready = False
 
     def _prepare(self) -> None:
-        if self._ready:
-            return
-        load_dictionary(self._settings.dictionary_dir)
-        try:
-            from bot.semantics import shared_encoder
-
-            shared_encoder(1)
-            self._embeddings = Embeddings(self._settings.embedding_cache_file)
-        except EncoderUnavailable as error:
-            logger.error("console: the draft search reads words only: %s", error)
-        self._ready = True
-
-    def index(self, version: Version) -> FaqIndex:
-        with self._lock:
-            self._prepare()
-            index = self._indexes.get(version.number)
-            if index is None:
-                fill = Catalogue.load(self._settings.catalogue_file).fill
-                kb = load_knowledge_base(self._settings.faq_dir, fill, version.entries)
-                index = self._indexes[version.number] = FaqIndex(kb, self._embeddings)
-                while len(self._indexes) > KEPT_INDEXES:
-                    self._indexes.popitem(last=False)
-            self._indexes.move_to_end(version.number)
-            return index
-
-    def warm(self, version: Version) -> None:
-        """Build ``version``'s index in the background (the editor page was opened: the
-        admin will likely try a message), so that the first try does not wait for it."""
-        def build() -> None:
+        with self._prepare_lock:
+            if self._ready:
+                return
+            load_dictionary(self._settings.dictionary_dir)
             try:
-                self.index(version)
-            except Exception:  # noqa: BLE001 - the try itself reports what is wrong
-                logger.exception("console: the draft index could not be built")
+                from bot.semantics import shared_encoder
 
-        threading.Thread(target=build, name="faq-draft-index", daemon=True).start()
+                shared_encoder(1)
+                self._embeddings = Embeddings(self._settings.embedding_cache_file)
+            except EncoderUnavailable as error:
+                logger.error("console: the draft search reads words only: %s", error)
+            self._ready = True
 
-    def ask(self, version: Version, text: str, parse: Optional[Mapping[str, Any]]) -> TryResult:
-        """Blocking: run it in a thread. ``parse``: the NLU's parse data, if Rasa answered."""
-        index = self.index(version)
+    def _build(self, version: Version) -> None:
+        try:
+            self._prepare()
+            fill = Catalogue.load(self._settings.catalogue_file).fill
+            index = FaqIndex(load_knowledge_base(self._settings.faq_dir, fill, version.entries), self._embeddings)
+        except Exception:  # noqa: BLE001 - the page says the search is not ready; the log says why
+            logger.exception("console: the index of FAQ version %s could not be built", version.number)
+            with self._lock:
+                self._building.pop(version.number, None)
+            return
+        with self._lock:
+            self._indexes[version.number] = index
+            while len(self._indexes) > KEPT_INDEXES:
+                self._indexes.popitem(last=False)
+            self._building.pop(version.number, None)
+
+    def warm(self, version: Version) -> Optional[threading.Thread]:
+        """Start building ``version``'s index unless it is built or being built (the
+        editor page was opened: the admin will likely try a message)."""
+        with self._lock:
+            if version.number in self._indexes:
+                self._indexes.move_to_end(version.number)
+                return None
+            build = self._building.get(version.number)
+            if build is None:
+                build = threading.Thread(target=self._build, args=(version,), name="faq-draft-index", daemon=True)
+                self._building[version.number] = build
+                build.start()
+            return build
+
+    def index(self, version: Version, wait: float) -> Optional[FaqIndex]:
+        """The index, waiting at most ``wait`` seconds for it; None while it is being built."""
+        build = self.warm(version)
+        if build is not None:
+            build.join(wait)
+        with self._lock:
+            return self._indexes.get(version.number)
+
+    def ask(self, version: Version, text: str, parse: Optional[Mapping[str, Any]],
+            wait: float = TRY_WAIT_S) -> Optional[TryResult]:
+        """Blocking: run it in a thread. ``parse``: the NLU's parse data, if Rasa answered.
+        None: the index is still being built (try again in a moment)."""
+        index = self.index(version, wait)
+        if index is None:
+            return None
         intent = ((parse or {}).get("intent") or {}).get("name") if parse else None
         urgency = PriorityRules.load(self._settings.support_dir / "priorities.yml").urgency
         vector = carried_vector(parse, DIMENSION)

@@ -51,3 +51,15 @@ def page(browser, dialogs) -> Iterator:
     page.on("dialog", on_dialog)
     yield page
     context.close()
+
+
+LAPTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def laptop_page(browser) -> Iterator:
+    """A fresh laptop-sized window for the staff console."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
