@@ -25,7 +25,7 @@ from bot.pii import Redactor, default_redactor
 from bot.semantics import shared_encoder
 from bot.semantics.embeddings import Embeddings
 from bot.semantics.engine import EncoderUnavailable
-from bot.settings import Settings
+from bot.settings import Settings, process_settings
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.faq_versions import FaqVersionStore
@@ -45,9 +45,8 @@ async def blocking(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(work, *args, **kwargs)
 
 
-@lru_cache(maxsize=1)
 def settings() -> Settings:
-    return Settings.from_env()
+    return process_settings()
 
 
 @lru_cache(maxsize=1)
@@ -211,8 +210,8 @@ def _watch_faq() -> object:
 
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
-                         faq_versions,
+    cached: List[Any] = [process_settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store,
+                         desk, faq_versions,
                          handoff_phrases, sla_clock, meaning_urgency, priority_rules, complaint_words, replies,
                          diagnostics]
     for built in cached:

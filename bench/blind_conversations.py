@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.cli import rasa_command  # noqa: E402
-from bot.processes import free_port, running  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
+from tests.support.processes import free_port, running  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "blind_conversations"
 BIN = Path(sys.executable).parent

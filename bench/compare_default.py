@@ -42,8 +42,8 @@ from real_dev import REAL_DEV, load_rows  # noqa: E402
 from real_dev import score as real_dev_score  # noqa: E402
 
 from bot.cli import rasa_command  # noqa: E402
-from bot.processes import free_port, running  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
+from tests.support.processes import free_port, running  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "compare"

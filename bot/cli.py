@@ -69,8 +69,7 @@ def _redact_line(line: str) -> str:
     return redact(line)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
     _share_action_server_token(settings)
@@ -90,11 +89,10 @@ def _report_when_ready(group: ProcessGroup, timeout: float) -> None:
     group.say(f"[run-prod] ready after {time.monotonic() - started:.0f} s; memory: {memory}")
 
 
-def cmd_run_prod(args: argparse.Namespace) -> int:
+def cmd_run_prod(args: argparse.Namespace, settings: Settings) -> int:
     """The production profile on one machine (bot/production.py)."""
     from bot import production
 
-    settings = Settings.from_env()
     endpoints = Path(args.endpoints)
     if not endpoints.is_absolute():
         endpoints = settings.project_dir / endpoints
@@ -115,12 +113,11 @@ def cmd_run_prod(args: argparse.Namespace) -> int:
     return group.wait()
 
 
-def cmd_console(args: argparse.Namespace) -> int:
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The staff console alone (``make console``); the database must be migrated."""
     from bot.console.app import create_app
     from bot.storage.migrate import SchemaNotCurrent, require_current
 
-    settings = Settings.from_env()
     if args.rasa_url:
         settings = replace(settings, rasa_url=args.rasa_url.rstrip("/"))
     if args.endpoints:
@@ -136,8 +133,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_shell(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
     _share_action_server_token(settings)
@@ -146,38 +142,36 @@ def cmd_shell(args: argparse.Namespace) -> int:
                         line_filter=_redact_line)
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.migrate import upgrade
 
-    upgrade(args.url or Settings.from_env().database_url)
+    upgrade(args.url or settings.database_url)
     return 0
 
 
-def cmd_train(args: argparse.Namespace) -> int:
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.training import ensure_model, fresh_model
 
-    if fresh_model(Settings.from_env().project_dir) is not None:
+    if fresh_model(settings.project_dir) is not None:
         print("model is up to date")
         return 0
-    print(f"trained {ensure_model(Settings.from_env().project_dir)}")
+    print(f"trained {ensure_model(settings.project_dir)}")
     return 0
 
 
-def cmd_form_rules(args: argparse.Namespace) -> int:
+def cmd_form_rules(args: argparse.Namespace, settings: Settings) -> int:
     from bot.diagnostics.form_rules import render
     from bot.diagnostics.spec import DiagnosticsSpec
 
-    settings = Settings.from_env()
     spec = DiagnosticsSpec.load(settings.support_dir)
     Path(args.out).write_text(render(settings.project_dir / "domain.yml", spec), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
 
-def cmd_push(args: argparse.Namespace) -> int:
+def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     from bot.push import push_to_customer
 
-    settings = Settings.from_env()
     row = push_to_customer(args.url or settings.database_url, args.sender_id, args.text, settings.redis_url)
     print(f"message {row['id']} queued for {args.sender_id}")
     return 0
@@ -189,13 +183,12 @@ def _engines(settings: Settings):
     return make_engine(settings.database_url), make_engine(settings.tracker_db_url)
 
 
-def cmd_purge(args: argparse.Namespace) -> int:
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Delete what the retention policy no longer keeps (run it daily, e.g. from cron)."""
     from datetime import datetime, timezone
 
     from bot.storage.retention import RetentionPolicy, purge
 
-    settings = Settings.from_env()
     policy = RetentionPolicy(settings.retention_tracker_days, settings.retention_outbox_days,
                              settings.retention_transcript_days)
     database, tracker = _engines(settings)
@@ -205,24 +198,24 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_forget(args: argparse.Namespace) -> int:
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     """Erase one customer's conversations (a personal-information deletion request)."""
     from bot.pii.masks import short_id
     from bot.storage.retention import forget
 
-    database, tracker = _engines(Settings.from_env())
+    database, tracker = _engines(settings)
     removed = forget(database, tracker, args.sender_id)
     logger.info("forget %s: removed %s", short_id(args.sender_id, keep=3), removed)
     print(json.dumps({"removed": removed}))
     return 0
 
 
-def cmd_remask(args: argparse.Namespace) -> int:
+def cmd_remask(args: argparse.Namespace, settings: Settings) -> int:
     """Mask the secrets of rows stored before masking covered them (idempotent)."""
     from bot.pii import default_redactor
     from bot.storage.remask import remask
 
-    database, tracker = _engines(Settings.from_env())
+    database, tracker = _engines(settings)
     counts = remask(database, tracker, default_redactor(), dry_run=args.dry_run)
     logger.info("remask%s: %s", " (dry run)" if args.dry_run else "", counts)
     print(json.dumps({"dry_run": args.dry_run, "rows": counts}))
@@ -250,12 +243,12 @@ def _new_password(from_stdin: bool) -> str:
     return password
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     """A staff account for the console (the first admin of a new installation)."""
     from bot.storage.migrate import SchemaNotCurrent
 
     try:
-        store = _staff_store(Settings.from_env())
+        store = _staff_store(settings)
         member = store.add(args.username, args.display_name or args.username, args.role,
                            _new_password(args.password_stdin))
     except (SchemaNotCurrent, ValueError) as error:  # ValueError: InvalidStaffInput, passwords differ
@@ -265,12 +258,12 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_staff_token(args: argparse.Namespace) -> int:
+def cmd_staff_token(args: argparse.Namespace, settings: Settings) -> int:
     """A new bearer token for an integration; printed once, only its hash is stored."""
     from bot.storage.migrate import SchemaNotCurrent
 
     try:
-        token = _staff_store(Settings.from_env()).create_integration_token(args.name)
+        token = _staff_store(settings).create_integration_token(args.name)
     except (SchemaNotCurrent, ValueError) as error:
         print(f"staff token: {error}", file=sys.stderr)
         return 2
@@ -279,7 +272,7 @@ def cmd_staff_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_nlu(args: argparse.Namespace) -> int:
+def cmd_export_nlu(args: argparse.Namespace, settings: Settings) -> int:
     """Staff corrections as NLU training data and FAQ drafts, for review before `make train`."""
     from datetime import datetime, timezone
 
@@ -290,7 +283,6 @@ def cmd_export_nlu(args: argparse.Namespace) -> int:
     from bot.storage.migrate import SchemaNotCurrent, require_current
     from bot.teaching.exporter import export_corrections
 
-    settings = Settings.from_env()
     where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
     try:
         since = start_of(parse_day(args.since), where) if args.since else None
@@ -324,12 +316,11 @@ def _faq_store(settings: Settings) -> Any:
     return FaqVersionStore(make_engine(settings.database_url))
 
 
-def cmd_export_faq(args: argparse.Namespace) -> int:
+def cmd_export_faq(args: argparse.Namespace, settings: Settings) -> int:
     """The published knowledge base (the console's) back into data/faq/<area>.yml, for git."""
     from bot.faq.exchange import write_entries
     from bot.storage.migrate import SchemaNotCurrent
 
-    settings = Settings.from_env()
     try:
         published = _faq_store(settings).published()
     except SchemaNotCurrent as error:
@@ -345,7 +336,7 @@ def cmd_export_faq(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_faq(args: argparse.Namespace) -> int:
+def cmd_import_faq(args: argparse.Namespace, settings: Settings) -> int:
     """data/faq/<area>.yml as a new version of the console's knowledge base, published."""
     from bot.console.faq_editing import FaqEditor
     from bot.faq.changes import describe, diff_entries
@@ -353,7 +344,6 @@ def cmd_import_faq(args: argparse.Namespace) -> int:
     from bot.faq.knowledge_base import KnowledgeBaseError
     from bot.storage.migrate import SchemaNotCurrent
 
-    settings = Settings.from_env()
     source = Path(args.source) if args.source else settings.faq_dir
     try:
         store = _faq_store(settings)
@@ -375,8 +365,7 @@ def cmd_import_faq(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    defaults = Settings.from_env()
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -478,5 +467,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    settings = Settings.from_env()
+    args = build_parser(settings).parse_args(argv)
+    return args.func(args, settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
@@ -225,3 +226,11 @@ class Settings:
     @property
     def action_server_url(self) -> str:
         return f"http://localhost:{self.actions_port}/webhook"
+
+
+@lru_cache(maxsize=1)
+def process_settings() -> Settings:
+    """The settings of this process, read from the environment once. Entry points that
+    build their own (`bot.cli.main`, tests) pass them down instead; objects Rasa creates
+    for us (channels, the launcher's hooks) and the action server's services start here."""
+    return Settings.from_env()

@@ -13,8 +13,9 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from bot.processes import ServerProcess, free_port, running
+from bot.settings import process_settings
 from tests.support.fake_wechat import FakeWeChatApi
+from tests.support.processes import ServerProcess, free_port, running
 from tests.support.servers import (
     ACTION_SERVER_TOKEN,
     RASA_API_TOKEN,
@@ -31,6 +32,15 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["ACTION_SERVER_TOKEN"] = ACTION_SERVER_TOKEN  # every server the session starts
+
+
+@pytest.fixture(autouse=True)
+def settings_read_per_test() -> Iterator[None]:
+    """A test that sets environment variables (monkeypatch) gets settings read from
+    them: the process's cached settings (`process_settings`) are read again per test."""
+    process_settings.cache_clear()
+    yield
+    process_settings.cache_clear()
 
 
 def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:

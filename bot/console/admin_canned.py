@@ -1,5 +1,6 @@
-"""Canned replies: ``GET /canned.json`` for the ticket page's reply box (any staff),
-and the admin page ``/admin/canned`` to add, edit and delete them.
+"""Canned replies: ``GET /canned.json`` for the ticket page's reply box and its picker,
+the read-only list ``/canned`` (any staff), and the admin page ``/admin/canned``
+to add, edit and delete them.
 
 Every change is a form post answered with a redirect; a refused one (400) shows
 the page again with the reason and the admin's input still in the form.
@@ -21,6 +22,7 @@ from bot.console.rendering import render
 logger = logging.getLogger(__name__)
 
 PAGE = "/admin/canned"
+LIST = "/canned"
 DONE = {"added": "已添加快捷回复。", "saved": "已保存修改。", "deleted": "已删除快捷回复。"}
 BROKEN_FILE = "快捷回复文件有误，请先修正 {path}：{error}"
 
@@ -77,6 +79,19 @@ async def canned_json(request: Request) -> HTTPResponse:
                          ensure_ascii=False)
 
 
+@staff_required
+async def canned_read(request: Request) -> HTTPResponse:
+    """Every reply as staff send it (names filled), for agents to read; admins edit at PAGE."""
+    error = ""
+    try:
+        replies = await asyncio.to_thread(library(request.app).filled)
+    except CannedReplyError as broken:
+        logger.error("console: canned replies unusable: %s", broken)
+        replies, error = [], "快捷回复文件有误，请联系管理员修正。"
+    return render(request, "canned.html", status=500 if error else 200, replies=replies,
+                  flash=error, flash_kind="error")
+
+
 @admin_required
 async def canned_list(request: Request) -> HTTPResponse:
     return await _page(request)
@@ -103,6 +118,7 @@ def register(app: Sanic) -> None:
     app.ctx.canned = CannedLibrary.for_settings(app.ctx.console.settings)
     bp = Blueprint("admin_canned")
     bp.add_route(canned_json, "/canned.json", methods=["GET"])
+    bp.add_route(canned_read, LIST, methods=["GET"])
     bp.add_route(canned_list, PAGE, methods=["GET"])
     bp.add_route(canned_add, PAGE, methods=["POST"])
     bp.add_route(canned_edit, f"{PAGE}/edit", methods=["POST"])

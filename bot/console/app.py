@@ -27,13 +27,25 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_faq, admin_staff, api, auth, corrections, queue, reports, tickets
+    from bot.console import (
+        admin_canned,
+        admin_faq,
+        admin_staff,
+        api,
+        auth,
+        corrections,
+        queue,
+        reports,
+        suggestions,
+        tickets,
+    )
 
     auth.register(app)
     admin_staff.register(app)
     tickets.register(app)
     queue.register(app)
     admin_canned.register(app)
+    suggestions.register(app)  # reads the canned replies admin_canned set up
     api.register(app)
     corrections.register(app)
     reports.register(app)

@@ -75,6 +75,11 @@ def _redactor() -> Redactor:
     return default_redactor()
 
 
+def masked(text: str) -> str:
+    """``text`` with every secret masked by the console's one redactor (blocking)."""
+    return _redactor().redact(text).text
+
+
 @dataclass
 class Console:
     """``app.ctx.console``: settings, stores and the services built from them."""

@@ -96,9 +96,9 @@ def default_redactor() -> Redactor:
     """The process's redactor, with the NLU's dictionary (`Settings.dictionary_dir`).
 
     Shared by everything that masks text: actions, log filters, API error logs."""
-    from bot.settings import Settings
+    from bot.settings import process_settings
 
-    return Redactor(Settings.from_env().dictionary_dir)
+    return Redactor(process_settings().dictionary_dir)
 
 
 def redact(text: Optional[str]) -> str:

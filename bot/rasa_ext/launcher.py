@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 from typing import Any, List, Optional
 
-from bot.settings import Settings
+from bot.settings import Settings, process_settings
 
 # Seconds; an event stream answers within 25 s, a turn within a few.
 REQUEST_TIMEOUT = 30
@@ -92,10 +92,10 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     patches.install()
     args = list(sys.argv[1:] if argv is None else argv)
+    settings = process_settings()
     if args[1:2] != ["actions"]:
-        _send_action_server_token(Settings.from_env())
+        _send_action_server_token(settings)
     if args[:1] == ["run"] and args[1:2] != ["actions"]:
-        settings = Settings.from_env()
         args = server_arguments(args, settings)
         _harden_rasa_app(_value_after(args, "--auth-token"), settings)
     from rasa.__main__ import main as rasa_main

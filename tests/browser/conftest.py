@@ -12,6 +12,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +54,9 @@ def page(browser, dialogs) -> Iterator:
     context.close()
 
 
-LAPTOP = {"width": 1366, "height": 900}
-
-
 @pytest.fixture
-def laptop_page(browser) -> Iterator:
-    """A fresh laptop-sized window for the staff console."""
+def agent_page(browser) -> Iterator:
+    """A fresh laptop-sized window for a member of staff in the console."""
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
     context.set_default_timeout(20_000)
     yield context.new_page()

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from bot.storage.engine import make_engine
 from tests.support.console import start_console
 from tests.support.rest import reply_text, send
-from tests.support.servers import RASA_API_TOKEN, ROOT
+from tests.support.servers import RASA_API_TOKEN
 
 pytestmark = pytest.mark.model
 
@@ -26,13 +26,8 @@ SLOW = 300  # s: a classifier fit on a busy two-core machine
 
 @pytest.fixture(scope="module")
 def faq_console(tmp_path_factory, rasa_server, rasa_process, tickets_db, rasa_tracker_db):
-    """A console beside the session's Rasa and action servers (same database), whose draft
-    search reads the project's embedding cache as the action server does."""
+    """A console beside the session's Rasa and action servers (same database)."""
     workdir = tmp_path_factory.mktemp("faq-console")
-    (workdir / "var").mkdir()
-    cache = ROOT / "var" / "embedding_cache.sqlite3"
-    if cache.exists():
-        (workdir / "var" / cache.name).symlink_to(cache.resolve())
     env = {"ENDPOINTS_FILE": str(rasa_tracker_db.parent / "endpoints.yml"), "RASA_URL": rasa_server,
            "RASA_API_TOKEN": RASA_API_TOKEN}
     with start_console(workdir, env=env, database_url=f"sqlite:///{tickets_db}") as server:
@@ -78,9 +73,9 @@ def no_files_mentioned(page):
     assert not STAFF_WORDS_ABOUT_FILES.search(page.locator("body").inner_text()), page.url
 
 
-def test_edit_try_publish_and_roll_back(laptop_page, faq_console, rasa_server, no_published_faq):
+def test_edit_try_publish_and_roll_back(agent_page, faq_console, rasa_server, no_published_faq):
     login = faq_console.new_staff("admin", display_name="知识库管理员")
-    admin = laptop_page
+    admin = agent_page
     admin.goto(f"{faq_console.url}/login")
     admin.get_by_label("用户名").fill(login.username)
     admin.get_by_label("密码").fill(login.password)

@@ -19,15 +19,6 @@ from tests.support.tickets import new_ticket
 pytestmark = pytest.mark.model
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
-LAPTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture
-def agent_page(browser):
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 
-from bot.processes import free_port, wait_for_http
+from tests.support.processes import free_port, wait_for_http
 from tests.support.servers import ROOT, write_endpoints
 
 pytestmark = pytest.mark.model

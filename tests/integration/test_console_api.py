@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.console.notices import MAX_TEXT
-from bot.processes import free_port
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.tickets import NewMessage, TicketStore
 from tests.integration.test_console_takeover import handed_over, say, window
 from tests.support.console import start_console
 from tests.support.http import request
+from tests.support.processes import free_port
 from tests.support.tickets import new_ticket
 
 LAST4 = "7391"  # every ticket of this module: ``search=7391`` shows only them

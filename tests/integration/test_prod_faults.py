@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.processes import free_port, running
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
+from tests.support.processes import free_port, running
 from tests.support.servers import ROOT, action_server_command, action_webhook
 
 pytestmark = pytest.mark.services

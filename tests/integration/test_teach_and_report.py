@@ -27,7 +27,7 @@ from dateutil import tz
 
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.sla import ServiceHours, SlaClock
-from bot.processes import free_port, running, training_environment
+from bot.processes import training_environment
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
@@ -35,6 +35,7 @@ from bot.texts import Texts
 from tests.conftest import RASA, ROOT, WEBCHAT_SECRET
 from tests.support import live_history
 from tests.support.console import ConsoleServer, start_console
+from tests.support.processes import free_port, running
 from tests.support.servers import RASA_API_TOKEN, action_server_command, rasa_server_command, write_endpoints
 
 pytestmark = pytest.mark.model

@@ -17,10 +17,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from bot.processes import ServerProcess, free_port, running
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.staff import StaffMember, StaffStore
+from tests.support.processes import ServerProcess, free_port, running
 from tests.support.servers import ROOT
 
 Fields = Union[Dict[str, str], Sequence[Tuple[str, str]]]
@@ -161,6 +161,16 @@ def console_command(port: int, credentials: Optional[Path] = None) -> List[str]:
             *(["--credentials", str(credentials)] if credentials else [])]
 
 
+def share_embedding_cache(var_dir: Path) -> None:
+    """The project's embedding cache in the console's own var folder, as `make run`'s
+    console shares it with the servers: its suggestions' FAQ index is then built from
+    cached vectors (seconds), not by embedding the whole knowledge base (minutes)."""
+    project_cache = ROOT / "var" / "embedding_cache.sqlite3"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    if project_cache.exists() and not (var_dir / project_cache.name).exists():
+        (var_dir / project_cache.name).symlink_to(project_cache.resolve())
+
+
 @contextmanager
 def start_console(workdir: Path, env: Optional[Dict[str, str]] = None,
                   max_failures: int = 3, database_url: Optional[str] = None,
@@ -170,6 +180,7 @@ def start_console(workdir: Path, env: Optional[Dict[str, str]] = None,
     if database_url is None:
         database_url = f"sqlite:///{workdir / 'bot.db'}"
         upgrade(database_url)
+    share_embedding_cache(workdir / "var")
     port = free_port()
     server_env = {"DATABASE_URL": database_url, "VAR_DIR": str(workdir / "var"),
                   "LOGIN_MAX_FAILURES": str(max_failures), **(env or {})}

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from bot.processes import free_port
+from tests.support.processes import free_port
 
 
 class FakeWeChatApi:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bot.processes import free_port
+from tests.support.processes import free_port
 from tests.support.servers import RASA_API_TOKEN, ROOT, api
 from tests.support.wechat_platform import TOKEN
 

@@ -6,8 +6,8 @@ import json
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 
-from bot.processes import free_port
 from tests.support.http import request as http_request
+from tests.support.processes import free_port
 
 SECRET = b"test-secret-for-webchat-0123456789"
 _names = itertools.count()

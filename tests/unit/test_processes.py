@@ -40,7 +40,8 @@ def test_foreground_command_stops_the_services():
 
 
 def test_each_service_gets_its_own_variables_and_health_is_awaited_in_order(tmp_path):
-    from bot.processes import free_port, rss_mb
+    from bot.processes import rss_mb
+    from tests.support.processes import free_port
 
     port = free_port()
     server = ("import http.server, os; print(os.environ['WHO'], flush=True); "

@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
-from bot.settings import Settings
+from bot.settings import Settings, process_settings
 from bot.texts import Texts
 
 # Per request (Sanic runs each in its own task): whether handling the message raised.
@@ -44,7 +44,7 @@ class LimitedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "LimitedRestInput":
-        return cls(Settings.from_env())
+        return cls(process_settings())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def noting_failures(message: UserMessage) -> Any:
@@ -59,7 +59,7 @@ class LimitedRestInput(RestInput):
                 raise  # Rasa's channel logs it
 
         bp = super().blueprint(noting_failures)
-        settings = self._settings or Settings.from_env()
+        settings = self._settings or process_settings()
         limits = ClientLimits.from_settings(settings, self.name())
         texts = Texts.load(settings.support_dir).replies("webchat")
 

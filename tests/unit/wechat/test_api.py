@@ -83,7 +83,7 @@ async def test_wrong_secret_is_an_error(wechat_api):
 
 
 async def test_unreachable_platform_is_an_error_not_a_crash():
-    from bot.processes import free_port
+    from tests.support.processes import free_port
 
     api = WeChatApi(APP_ID, SECRET, f"http://127.0.0.1:{free_port()}", timeout=2)
     try:

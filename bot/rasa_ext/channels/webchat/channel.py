@@ -16,10 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -32,22 +31,25 @@ from bot.pii import Redactor, default_redactor
 from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
 from bot.rasa_ext.channels.startup import tune_after_start
 from bot.security.stored_events import masked_text
-from bot.settings import Settings
+from bot.settings import Settings, process_settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
 from bot.storage.outbox_wakeups import OutboxWakeups, PollOnly, Waiter, wakeups_for
 from bot.texts import Replies, Texts
-from bot.webchat.message_text import MAX_MESSAGE_CHARS, is_blank
-from bot.webchat.tokens import (
-    Identity,
-    InvalidToken,
-    TokenSigner,
-    anonymous_sender_id,
-    load_secret,
-    user_id_of,
-    user_sender_id,
+from bot.webchat.message_text import MAX_MESSAGE_CHARS
+from bot.webchat.parsing import (
+    ApiError,
+    bearer_token,
+    client_id_of,
+    customer_message,
+    identity_of,
+    json_body,
+    metadata_of,
+    resume_after,
+    sender_of,
 )
+from bot.webchat.tokens import TokenSigner, load_secret
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +70,6 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 API = "/webhooks/webchat"
-MAX_BODY_BYTES = 64 * 1024
-METADATA_KEYS = ("app_version", "os", "device")
-MAX_METADATA_CHARS = 100
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the page's id for a message it sends
 GREETING = "utter_greet"  # domain.yml: the greeting and the four problem areas as buttons
 ACTION_LISTEN = "action_listen"
 
@@ -84,15 +82,13 @@ def _error(status: int, code: str, message: str,
                          headers=headers)
 
 
-class ApiError(Exception):
-    """An answer to the page: status, a code the page can act on, and the key of its
-    Chinese message in the ``webchat`` section of data/support/texts.yml."""
-
-    def __init__(self, status: int, code: str, text: Optional[str] = None,
-                 headers: Optional[Dict[str, str]] = None, **values: Any) -> None:
-        super().__init__(code)
-        self.status, self.code, self.text = status, code, text or code
-        self.headers, self.values = headers, values
+def _handler(method: Callable[..., Awaitable[Any]]) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """A named method as a Sanic handler: Sanic marks its handlers with attributes,
+    which a bound method cannot carry."""
+    @wraps(method)
+    async def handler(*args: Any, **kwargs: Any) -> Any:
+        return await method(*args, **kwargs)
+    return handler
 
 
 async def _db(work: Callable[..., Any], *args: Any) -> Any:
@@ -167,13 +163,16 @@ class WebChatInput(InputChannel):
         self._wakeups: OutboxWakeups = PollOnly(poll_seconds)
         self._signer: Optional[TokenSigner] = None
         self._closing: Optional[asyncio.Event] = None
+        # Set when Rasa mounts the blueprint.
+        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._assets: Dict[str, Path] = {}
 
     def url_prefix(self) -> str:
         return "/"
 
     # Start and stop --------------------------------------------------------
     def _open(self) -> None:
-        settings = self._settings or Settings.from_env()
+        settings = self._settings or process_settings()
         require_current(settings.database_url)  # `python -m bot db-upgrade` migrates, not us
         self._wakeups = wakeups_for(settings.redis_url, self.poll_seconds, self.idle_seconds)
         self._outbox = Outbox(make_engine(settings.database_url), self._wakeups)
@@ -224,69 +223,8 @@ class WebChatInput(InputChannel):
         return OutboxOutputChannel(self._outbox) if self._outbox else None
 
     # Requests --------------------------------------------------------------
-    def _token(self, request: Request) -> Optional[str]:
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            return header[7:].strip()
-        return request.args.get("token")
-
-    def _authorize(self, request: Request) -> str:
-        try:
-            return self.signer.verify(self._token(request))
-        except InvalidToken:
-            raise ApiError(403, "forbidden") from None
-
-    @staticmethod
-    def _json_body(request: Request) -> Dict[str, Any]:
-        if len(request.body or b"") > MAX_BODY_BYTES:
-            raise ApiError(413, "too_large")
-        try:
-            body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "bad_json") from None
-        if not isinstance(body, dict):
-            raise ApiError(400, "bad_json", "bad_json_object")
-        return body
-
-    def _identity(self, body: Dict[str, Any]) -> Tuple[Identity, bool]:
-        """Who this window talks as; the flag says a signed uid was refused."""
-        uid, exp, sig = (body.get(key) for key in ("uid", "exp", "sig"))
-        refused = False
-        if uid:
-            try:
-                user_id = self.signer.verify_user(str(uid), str(exp), str(sig or ""))
-                return Identity(user_sender_id(user_id), user_id), False
-            except InvalidToken:
-                refused = True
-        try:
-            sender_id = self.signer.verify(body.get("token"))
-            # A refused uid must not keep another user's conversation open.
-            if not refused or user_id_of(sender_id) in (None, str(uid)):
-                return Identity(sender_id, user_id_of(sender_id)), refused
-        except InvalidToken:
-            pass
-        return Identity(anonymous_sender_id(), None), refused
-
-    def _metadata(self, body: Dict[str, Any], sender_id: str) -> Dict[str, Any]:
-        sent = body["metadata"] if isinstance(body.get("metadata"), dict) else {}
-        metadata: Dict[str, Any] = {"channel": "webchat", "user_id": user_id_of(sender_id)}
-        for key in METADATA_KEYS:
-            value = sent.get(key)
-            metadata[key] = str(value)[:MAX_METADATA_CHARS] if value not in (None, "") else None
-        return metadata
-
-    def _message_text(self, body: Dict[str, Any]) -> Tuple[str, str]:
-        text = body.get("text")
-        if not isinstance(text, str):
-            raise ApiError(400, "missing_text")
-        text = text.strip()
-        if is_blank(text):  # an emoji alone is a message; zero-width characters alone are not
-            raise ApiError(400, "empty_message")
-        if len(text) > self.max_message_chars:
-            raise ApiError(413, "message_too_long", limit=self.max_message_chars)
-        title = body.get("title")
-        shown = title.strip()[:200] if isinstance(title, str) and not is_blank(title) else text
-        return text, shown
+    def _sender(self, request: Request) -> str:
+        return sender_of(self.signer, bearer_token(request.headers, request.args.get("token")))
 
     async def _greet(self, agent: Any, sender_id: str) -> List[Dict[str, Any]]:
         """The greeting of a window that has shown nothing yet, once: the domain's response
@@ -304,125 +242,132 @@ class WebChatInput(InputChannel):
             await agent.execute_action(sender_id, ACTION_LISTEN, collector, None, None)
         return collector.rows
 
-    # Blueprint -------------------------------------------------------------
+    # Blueprint: registration only; each route is a named method below ----
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self._on_new_message = on_new_message
+        self._assets = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
         bp = Blueprint("webchat", __name__)
         tune_after_start(bp)
-        assets = {path.name: path for path in STATIC_DIR.iterdir() if path.is_file()}
+        bp.listener(_handler(self._before_start), "before_server_start")
+        bp.listener(_handler(self._before_stop), "before_server_stop")
+        bp.exception(RateLimited)(_handler(self.rate_limited))
+        bp.exception(ApiError)(_handler(self.api_error))
+        bp.middleware(_handler(self.limit_per_address), "request")
 
-        @bp.listener("before_server_start")
-        async def _start(_app, _loop) -> None:
-            await self.start()
+        def route(method: Callable[..., Awaitable[Any]], uri: str, verb: str = "GET",
+                  **options: Any) -> None:
+            bp.add_route(_handler(method), uri, methods=[verb], name=method.__name__, **options)
 
-        @bp.listener("before_server_stop")
-        async def _stop(_app, _loop) -> None:
-            await self.stop()
-
-        @bp.exception(RateLimited)
-        async def _rate_limited(_request: Request, error: RateLimited) -> HTTPResponse:
-            return _error(429, error.what, self.texts.render(error.what, seconds=error.retry_after),
-                          {"Retry-After": str(error.retry_after)})
-
-        @bp.exception(ApiError)
-        async def _api_error(_request: Request, error: ApiError) -> HTTPResponse:
-            return _error(error.status, error.code, self.texts.render(error.text, **error.values),
-                          error.headers)
-
-        def _asset(name: str) -> HTTPResponse:
-            path = assets.get(name)
-            if path is None:
-                return _error(404, "not_found", self.texts.render("not_found"))
-            return response.raw(path.read_bytes(), headers=PAGE_HEADERS,
-                                content_type=CONTENT_TYPES.get(path.suffix,
-                                                               "application/octet-stream"))
-
-        @bp.route("/chat", methods=["GET"], strict_slashes=False)
-        async def page(_request: Request) -> HTTPResponse:
-            return _asset("index.html")
-
-        @bp.route("/chat/static/<name:str>", methods=["GET"])
-        async def static(_request: Request, name: str) -> HTTPResponse:
-            return _asset(name)
-
-        @bp.route(f"{API}/", methods=["GET"])
-        async def health(_request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @bp.middleware("request")
-        async def _per_client_address(request: Request) -> None:
-            if request.path.startswith(f"{API}/"):
-                await self.limits.check_address(request)
-
-        @bp.route(f"{API}/session", methods=["POST"])
-        async def session(request: Request) -> HTTPResponse:
-            await self.limits.check_new_session(request)
-            identity, refused = self._identity(self._json_body(request))
-            return response.json({"token": self.signer.issue(identity.sender_id),
-                                  "user": identity.user_id is not None,
-                                  "uid_refused": refused,
-                                  "max_chars": self.max_message_chars}, dumps=dumps)
-
-        @bp.route(f"{API}/history", methods=["GET"])
-        async def history(request: Request) -> HTTPResponse:
-            sender_id = self._authorize(request)
-            rows = await _db(self.outbox.history, sender_id)
-            return response.json({"messages": rows,
-                                  "last_id": rows[-1]["id"] if rows else 0}, dumps=dumps)
-
-        @bp.route(f"{API}/message", methods=["POST"])
-        async def message(request: Request) -> HTTPResponse:
-            sender_id = self._authorize(request)
-            await self.limits.check_sender(sender_id)
-            body = self._json_body(request)
-            text, shown = self._message_text(body)
-            metadata = self._metadata(body, sender_id)
-            client_id = body.get("client_id")
-            extra = ({"client_id": client_id} if isinstance(client_id, str)
-                     and CLIENT_ID.match(client_id) else {})
-            # After a reload the window shows what was typed with its secrets masked (138****5678).
-            shown = await asyncio.to_thread(self._masked, shown)
-            user_row = await _db(self.outbox.append, sender_id, "user", shown, extra)
-            collector = OutboxOutputChannel(self.outbox)
-            try:
-                await on_new_message(UserMessage(text, collector, sender_id,
-                                                 input_channel=self.name(), metadata=metadata))
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the customer's text is not logged (PII)
-                logger.exception("web chat: handling a message for %s failed", sender_id)
-                return _error(500, "bot_failed", self.texts.render("bot_failed"))
-            return response.json({"user": user_row, "messages": collector.rows}, dumps=dumps)
-
-        @bp.route(f"{API}/greeting", methods=["POST"])
-        async def greeting(request: Request) -> HTTPResponse:
-            sender_id = self._authorize(request)
-            await self.limits.check_sender(sender_id)
-            if not self.greeting:
-                return response.json({"messages": []})
-            try:
-                rows = await self._greet(request.app.ctx.agent, sender_id)
-            except (asyncio.CancelledError, ApiError):
-                raise
-            except Exception:  # the window still works: the customer can type
-                logger.exception("web chat: greeting %s failed", sender_id)
-                raise ApiError(503, "unavailable") from None
-            return response.json({"messages": rows}, dumps=dumps)
-
-        @bp.route(f"{API}/events", methods=["GET"])
-        async def events(request: Request) -> None:
-            sender_id = self._authorize(request)
-            after = request.headers.get("last-event-id") or request.args.get("after")
-            try:
-                last_id = int(after) if after and len(after) < 20 else None
-            except ValueError:
-                last_id = None
-            if last_id is None:  # no position: only what comes from now on
-                rows = await _db(self.outbox.history, sender_id, 1)
-                last_id = rows[-1]["id"] if rows else 0
-            with self.limits.stream(sender_id):
-                await self._stream(request, sender_id, last_id)
-
+        route(self.page, "/chat", strict_slashes=False)
+        route(self.static, "/chat/static/<name:str>")
+        route(self.health, f"{API}/")
+        route(self.session, f"{API}/session", "POST")
+        route(self.history, f"{API}/history")
+        route(self.message, f"{API}/message", "POST")
+        route(self.greeting_turn, f"{API}/greeting", "POST")
+        route(self.events, f"{API}/events")
         return bp
+
+    async def _before_start(self, _app: Any, _loop: Any) -> None:
+        await self.start()
+
+    async def _before_stop(self, _app: Any, _loop: Any) -> None:
+        await self.stop()
+
+    async def rate_limited(self, _request: Request, error: RateLimited) -> HTTPResponse:
+        return _error(429, error.what, self.texts.render(error.what, seconds=error.retry_after),
+                      {"Retry-After": str(error.retry_after)})
+
+    async def api_error(self, _request: Request, error: ApiError) -> HTTPResponse:
+        return _error(error.status, error.code, self.texts.render(error.text, **error.values),
+                      error.headers)
+
+    async def limit_per_address(self, request: Request) -> None:
+        if request.path.startswith(f"{API}/"):
+            await self.limits.check_address(request)
+
+    def _asset(self, name: str) -> HTTPResponse:
+        path = self._assets.get(name)
+        if path is None:
+            return _error(404, "not_found", self.texts.render("not_found"))
+        return response.raw(path.read_bytes(), headers=PAGE_HEADERS,
+                            content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+
+    # Routes ----------------------------------------------------------------
+    async def page(self, _request: Request) -> HTTPResponse:
+        """GET /chat: the help window."""
+        return self._asset("index.html")
+
+    async def static(self, _request: Request, name: str) -> HTTPResponse:
+        """GET /chat/static/<name>: the window's CSS, JS and images."""
+        return self._asset(name)
+
+    async def health(self, _request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    async def session(self, request: Request) -> HTTPResponse:
+        """POST session: a token for this window (a signed user's own, or anonymous)."""
+        await self.limits.check_new_session(request)
+        identity, refused = identity_of(self.signer, json_body(request.body))
+        return response.json({"token": self.signer.issue(identity.sender_id),
+                              "user": identity.user_id is not None,
+                              "uid_refused": refused,
+                              "max_chars": self.max_message_chars}, dumps=dumps)
+
+    async def history(self, request: Request) -> HTTPResponse:
+        """GET history: everything the window has shown, masked."""
+        sender_id = self._sender(request)
+        rows = await _db(self.outbox.history, sender_id)
+        return response.json({"messages": rows,
+                              "last_id": rows[-1]["id"] if rows else 0}, dumps=dumps)
+
+    async def message(self, request: Request) -> HTTPResponse:
+        """POST message: the customer's message to the bot; the answers in the response."""
+        sender_id = self._sender(request)
+        await self.limits.check_sender(sender_id)
+        body = json_body(request.body)
+        typed = customer_message(body, self.max_message_chars)
+        metadata = metadata_of(body, sender_id)
+        # After a reload the window shows what was typed with its secrets masked (138****5678).
+        shown = await asyncio.to_thread(self._masked, typed.shown)
+        user_row = await _db(self.outbox.append, sender_id, "user", shown, client_id_of(body))
+        collector = OutboxOutputChannel(self.outbox)
+        if self._on_new_message is None:
+            raise RuntimeError("web chat channel used before Rasa mounted it")
+        try:
+            await self._on_new_message(UserMessage(typed.text, collector, sender_id,
+                                                   input_channel=self.name(), metadata=metadata))
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the customer's text is not logged (PII)
+            logger.exception("web chat: handling a message for %s failed", sender_id)
+            return _error(500, "bot_failed", self.texts.render("bot_failed"))
+        return response.json({"user": user_row, "messages": collector.rows}, dumps=dumps)
+
+    async def greeting_turn(self, request: Request) -> HTTPResponse:
+        """POST greeting: the greeting of a new window (see `_greet`)."""
+        sender_id = self._sender(request)
+        await self.limits.check_sender(sender_id)
+        if not self.greeting:
+            return response.json({"messages": []})
+        try:
+            rows = await self._greet(request.app.ctx.agent, sender_id)
+        except (asyncio.CancelledError, ApiError):
+            raise
+        except Exception:  # the window still works: the customer can type
+            logger.exception("web chat: greeting %s failed", sender_id)
+            raise ApiError(503, "unavailable") from None
+        return response.json({"messages": rows}, dumps=dumps)
+
+    async def events(self, request: Request) -> None:
+        """GET events: Server-Sent Events of the outbox rows after ``Last-Event-ID``."""
+        sender_id = self._sender(request)
+        last_id = resume_after(request.headers.get("last-event-id") or request.args.get("after"))
+        if last_id is None:  # no position: only what comes from now on
+            rows = await _db(self.outbox.history, sender_id, 1)
+            last_id = rows[-1]["id"] if rows else 0
+        with self.limits.stream(sender_id):
+            await self._stream(request, sender_id, last_id)
 
     async def _pause(self, waiter: Waiter, timeout: float) -> None:
         """Until the outbox has a new row for the stream, the server closes, or ``timeout``."""

@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from bot.rasa_ext.channels.limits import ClientLimits, RateLimited
 from bot.rasa_ext.channels.startup import tune_after_start
 from bot.rasa_ext.channels.wechat.service import HttpReply, WeChatService
-from bot.settings import Settings
+from bot.settings import process_settings
 from bot.wechat.api import WeChatApi
 from bot.wechat.config import WeChatSettings
 
@@ -44,7 +44,7 @@ class WeChatInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        settings = Settings.from_env()
+        settings = process_settings()
         wechat = WeChatSettings.from_credentials(credentials, settings.wechat_environment(), settings.support_dir)
         return cls(wechat, ClientLimits.from_settings(settings, cls.name()), redis_url=settings.redis_url)
 
