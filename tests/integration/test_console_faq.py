@@ -2,7 +2,7 @@
 change a version, bad input refused with a Chinese reason (4xx) and the input kept.
 
 The console reads a copy of data/faq (FAQ_DIR) and a database of its own; the bot's
-side (publish, the running bot answering, rollback) is tests/browser/test_console_faq.py."""
+side (publish, the running bot answering, rollback) is tests/browser/test_console_faq_publish.py."""
 import re
 import shutil
 
