@@ -30,6 +30,7 @@ def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
     from bot.console import (
         admin_canned,
+        admin_faq,
         admin_staff,
         api,
         auth,
@@ -51,6 +52,7 @@ def _register_routes(app: Sanic) -> None:
     corrections.register(app)
     reports.register(app)
     live.register(app)
+    admin_faq.register(app)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

@@ -7,6 +7,7 @@
 - ``corrections``: staff's corrections of the bot's intents and answers (teaching the bot).
 - ``ticket_reads`` and ``ticket_presence``: the live inbox (how far each person read a
   ticket; who has it open or is typing on it, for a few seconds).
+- ``faq_versions`` and ``faq_publications``: the knowledge base edited in the console, and what is published.
 """
 from __future__ import annotations
 
@@ -262,3 +263,33 @@ class TicketPresence(Base):
     username = Column(String(100), nullable=False)
     seen_at = Column(UtcDateTime, nullable=False, index=True)
     typing_at = Column(UtcDateTime)
+
+
+class FaqVersion(Base):
+    """One version of the FAQ knowledge base's entries (the exchange format of
+    bot.faq.exchange, as JSON), written by the console's editor or imported.
+
+    Versions form one line: each has at most one successor (``parent_id`` is unique;
+    the first version's is 0), so two admins saving at once cannot fork the history."""
+
+    __tablename__ = "faq_versions"
+    __table_args__ = (UniqueConstraint("parent_id", name="uq_faq_versions_parent_id"),)
+
+    id = Column(Integer, primary_key=True)  # the version number staff see
+    parent_id = Column(Integer, nullable=False)
+    entries = Column(Text, nullable=False)  # JSON list of entries
+    summary = Column(String(500), nullable=False)
+    author = Column(String(100), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class FaqPublication(Base):
+    """A version was published (a rollback too): the newest row names the version the
+    bot answers from, so exactly one is published and the change is one insert."""
+
+    __tablename__ = "faq_publications"
+
+    id = Column(Integer, primary_key=True)
+    version_id = Column(Integer, ForeignKey("faq_versions.id"), nullable=False)
+    published_by = Column(String(100), nullable=False)
+    published_at = Column(UtcDateTime, nullable=False)
