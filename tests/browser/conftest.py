@@ -1,10 +1,15 @@
 """Debian's Chromium driven by Playwright against the session's real Rasa server."""
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 from typing import Iterator, List
 
 import pytest
+from sqlalchemy import text
+
+from bot.storage.engine import make_engine
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -89,3 +94,28 @@ def cleared_queue(tickets_db) -> None:
     for ticket in TicketStore(engine).list(limit=10_000):
         if ticket.status in OPEN_STATUSES:
             desk.close(ticket.number, "resolved", actor="test")
+
+
+@pytest.fixture
+def no_published_faq(tickets_db):
+    """The session's other tests edit data/faq files: afterwards the bot answers from them again."""
+    yield
+    engine = make_engine(f"sqlite:///{tickets_db}")
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM faq_publications"))
+        connection.execute(text("DELETE FROM faq_versions"))
+    engine.dispose()
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """``screenshot(page, "name.png")``: a picture of the page kept with the test's files,
+    and copied into docs/ for the README when ``UPDATE_SCREENSHOT`` is set (make screenshot)."""
+    def take(page, name: str, full_page: bool = True) -> None:
+        page.screenshot(path=str(tmp_path / name), full_page=full_page)
+        if os.environ.get("UPDATE_SCREENSHOT"):
+            shutil.copy(tmp_path / name, DOCS / name)
+    return take

@@ -20,7 +20,7 @@ def say(page, text):
     page.get_by_role("button", name="发送").click()
 
 
-def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server, takeover_console):
+def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server, takeover_console, screenshot):
     customer = page
     customer.goto(f"{rasa_server}/chat")
     customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
@@ -84,6 +84,7 @@ def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server
     expect(suggestions.first).to_contain_text("知识库")
     expect(suggestions.first).to_contain_text("语音验证码")
     expect(panel.locator("li.suggestion.kind-canned")).not_to_have_count(0)
+    screenshot(agent, "console-suggestions.png")
     answer = suggestions.first.locator("p.text").inner_text()
 
     box.fill("")

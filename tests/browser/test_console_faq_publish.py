@@ -8,9 +8,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
 
-from bot.storage.engine import make_engine
 from tests.support.console import start_console
 from tests.support.rest import reply_text, send
 from tests.support.servers import RASA_API_TOKEN
@@ -32,17 +30,6 @@ def faq_console(tmp_path_factory, rasa_server, rasa_process, tickets_db, rasa_tr
            "RASA_API_TOKEN": RASA_API_TOKEN}
     with start_console(workdir, env=env, database_url=f"sqlite:///{tickets_db}") as server:
         yield server
-
-
-@pytest.fixture
-def no_published_faq(tickets_db):
-    """The session's other tests edit data/faq files: afterwards the bot answers from them again."""
-    yield
-    engine = make_engine(f"sqlite:///{tickets_db}")
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM faq_publications"))
-        connection.execute(text("DELETE FROM faq_versions"))
-    engine.dispose()
 
 
 def bot_answers(rasa_server, expected, timeout=SLOW):
@@ -73,7 +60,7 @@ def no_files_mentioned(page):
     assert not STAFF_WORDS_ABOUT_FILES.search(page.locator("body").inner_text()), page.url
 
 
-def test_edit_try_publish_and_roll_back(agent_page, faq_console, rasa_server, no_published_faq):
+def test_edit_try_publish_and_roll_back(agent_page, faq_console, rasa_server, no_published_faq, screenshot):
     login = faq_console.new_staff("admin", display_name="知识库管理员")
     admin = agent_page
     admin.goto(f"{faq_console.url}/login")
@@ -99,6 +86,7 @@ def test_edit_try_publish_and_roll_back(agent_page, faq_console, rasa_server, no
     expect(result).to_contain_text(f"会回答：{QUESTION}")
     expect(result).to_contain_text(NEW)
     expect(result).not_to_contain_text("未连接机器人")  # the intent came from the bot's own NLU
+    screenshot(admin, "console-faq-editor.png")
     # not published yet: the running bot does not use the draft
     assert NEW not in reply_text(send(rasa_server, f"kb-{uuid.uuid4().hex[:8]}", QUESTION))
 

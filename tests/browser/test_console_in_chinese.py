@@ -25,7 +25,8 @@ def no_code(page, where):
     assert found == [], f"{where} shows codes: {found}"
 
 
-def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server, takeover_console):
+def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server, takeover_console, screenshot,
+                                                 no_published_faq):
     customer = page
     customer.goto(f"{rasa_server}/chat")
     customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
@@ -66,6 +67,7 @@ def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server,
     expect(transcript).to_contain_text("机器人执行：转账问题诊断问答")
     expect(staff.locator("#history-title")).to_be_visible()
     expect(staff.locator(".customer-history")).to_contain_text("本工单所在对话")
+    screenshot(staff, "console-history.png")
     no_code(staff, "ticket (open, taken, corrected)")
 
     staff.get_by_label("处理结果（内部记录）").fill("银行退票，已告知客户到账时间")
@@ -94,7 +96,8 @@ def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server,
     staff.get_by_label(re.compile("名称")).fill(token_name)
     staff.get_by_role("button", name="新建令牌").click()
     expect(staff.locator("table")).to_contain_text(token_name)
-    for path in ("/reports", "/canned", "/admin/staff", "/admin/tokens", "/admin/canned", "/tickets/T00000000-0000"):
+    for path in ("/reports", "/canned", "/admin/staff", "/admin/tokens", "/admin/canned", "/admin/faq",
+                 "/admin/faq/new", "/admin/faq/versions", "/tickets/T00000000-0000"):
         staff.goto(f"{takeover_console.url}{path}")
         no_code(staff, path)
     staff.goto(f"{takeover_console.url}/reports")

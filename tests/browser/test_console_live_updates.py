@@ -33,7 +33,7 @@ def alerts(page, kind):
     return page.evaluate(f"window.consoleLive.alerts.filter(a => a.kind === '{kind}').map(a => a.text)")
 
 
-def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, rasa_server, takeover_console,
+def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, rasa_server, takeover_console, screenshot,
                                             cleared_queue):
     customer, wang, li = page, agent_page, colleague_page
     sign_in(wang, takeover_console, takeover_console.new_staff("agent", display_name="小王", prefix="wang"))
@@ -54,6 +54,7 @@ def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, ra
     assert wang.evaluate("window.consoleLive.sounds") >= 1
     expect(wang.locator("#live-announce")).to_have_text(f"新工单 {number}")
     expect(wang.locator("nav.tabs a").nth(1)).to_contain_text(re.compile(r"未分配（[1-9]\d*）"))
+    screenshot(wang, "console-live-inbox.png")
 
     # 小王 takes it from the queue; the customer is told a person joined.
     row.get_by_role("button", name=f"把 {number} 分配给我").click()
@@ -91,6 +92,7 @@ def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, ra
     question = li.get_by_role("dialog")
     expect(question).to_be_visible()
     expect(question).to_contain_text("这张工单正由 小王 处理")
+    screenshot(li, "console-one-owner.png", full_page=False)
     question.get_by_role("button", name="取消").click()
     expect(question).to_be_hidden()
     li.wait_for_timeout(500)
