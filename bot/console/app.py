@@ -28,6 +28,7 @@ SECURITY_HEADERS = {
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
     from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, reports, suggestions, tickets
+    from bot.console import admin_models, model_server
 
     auth.register(app)
     admin_staff.register(app)
@@ -38,6 +39,8 @@ def _register_routes(app: Sanic) -> None:
     api.register(app)
     corrections.register(app)
     reports.register(app)
+    admin_models.register(app)
+    model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

@@ -5,6 +5,8 @@
 - ``webchat_outbox``: every message shown in a web chat window;
 - ``staff``, ``staff_sessions``, ``login_failures``, ``integration_tokens``: the console's accounts.
 - ``corrections``: staff's corrections of the bot's intents and answers (teaching the bot).
+- ``model_registry`` and ``model_activations``: models trained in the console, their figures,
+  and who activated which (with the reason when the gate was overridden).
 """
 from __future__ import annotations
 
@@ -230,3 +232,40 @@ class Correction(Base):
     corrected_intent = Column(String(100))  # an intent or NEW_FAQ_QUESTION; empty for answers
     author = Column(String(100), nullable=False)
     created_at = Column(UtcDateTime, nullable=False, index=True)
+
+
+# training -> ready | failed; ready -> active -> retired (another one was activated) -> active ...
+MODEL_STATUSES = ("training", "ready", "failed", "active", "retired")
+
+
+class ModelRecord(Base):
+    """A model the console trained (or the project's own, registered when first replaced):
+    who trained it, from which data (``data_version``: a digest of the training data with
+    the approved examples, and their count), its figures and its gate result."""
+
+    __tablename__ = "model_registry"
+
+    id = Column(Integer, primary_key=True)
+    file_name = Column(String(200))  # in var/models/ (candidates) or models/; empty until trained
+    trained_by = Column(String(100), nullable=False)
+    started_at = Column(UtcDateTime, nullable=False)
+    finished_at = Column(UtcDateTime)
+    data_version = Column(String(64), nullable=False, default="")
+    approved_examples = Column(Integer, nullable=False, default=0)
+    figures = Column(JSON, nullable=False, default=dict)  # bot.teaching.gate: per evaluation set
+    status = Column(String(10), nullable=False, default="training", index=True)
+    gate_passed = Column(Integer)  # 1 / 0; empty while training or for the project's model
+    override_reason = Column(Text)  # of its latest activation despite a failed gate
+    error = Column(Text)  # why a training failed (no customer text)
+
+
+class ModelActivation(Base):
+    """Every activation (and rollback): the audit of which model served when, and why."""
+
+    __tablename__ = "model_activations"
+
+    id = Column(Integer, primary_key=True)
+    model_id = Column(Integer, ForeignKey("model_registry.id", ondelete="CASCADE"), nullable=False, index=True)
+    activated_by = Column(String(100), nullable=False)
+    activated_at = Column(UtcDateTime, nullable=False)
+    override_reason = Column(Text)  # written by an admin who activated despite a failed gate
