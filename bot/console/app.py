@@ -28,7 +28,6 @@ SECURITY_HEADERS = {
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
     from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, reports, suggestions, tickets
-    from bot.console import admin_models, model_server
 
     auth.register(app)
     admin_staff.register(app)
@@ -39,6 +38,8 @@ def _register_routes(app: Sanic) -> None:
     api.register(app)
     corrections.register(app)
     reports.register(app)
+    from bot.console import admin_models, model_server  # teaching the bot: training, activation
+
     admin_models.register(app)
     model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
 
