@@ -23,8 +23,6 @@ from playwright.sync_api import expect
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
-from tests.browser.conftest import LAPTOP
-from tests.browser.test_console_reports import sign_in
 from tests.conftest import ROOT, WEBCHAT_SECRET
 from tests.support.console import ConsoleServer, start_console
 from tests.support.processes import free_port, running
@@ -99,60 +97,63 @@ def ticket_with_the_misread_messages(rasa: str, console: ConsoleServer) -> str:
     return str(tickets[0].number)
 
 
+def sign_in(page, console: ConsoleServer, role: str, name: str) -> None:
+    login = console.new_staff(role, display_name=name)
+    page.goto(f"{console.url}/login")
+    page.get_by_label("用户名").fill(login.username)
+    page.get_by_label("密码").fill(login.password)
+    page.get_by_role("button", name="登录").click()
+
+
 def no_files_git_or_make(page) -> None:
     text = page.locator("main").inner_text()
     for word in (".tar.gz", ".yml", "data/nlu", "models/", "git", "make "):
         assert word not in text, word
 
 
-def test_a_support_lead_teaches_the_bot_and_rolls_back(browser, stack):
+def test_a_support_lead_teaches_the_bot_and_rolls_back(agent_page, stack):
     rasa, console = stack
     before = intents_read(rasa)
     assert all(intent != RIGHT for intent in before.values()), before
     number = ticket_with_the_misread_messages(rasa, console)
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    try:
-        sign_in(page, console, "admin", "李主管")
-        page.goto(f"{console.url}/tickets/{number}")
-        for text in MISREAD:
-            turn = page.locator("#transcript li.msg.user", has_text=text)
-            turn.get_by_text("意图不对？").click()
-            turn.get_by_label("正确的意图").select_option(label=RIGHT_LABEL)
-            turn.get_by_role("button", name="保存更正").click()
-            expect(page.locator(".flash")).to_contain_text("更正已保存")
+    page = agent_page
+    sign_in(page, console, "admin", "李主管")
+    page.goto(f"{console.url}/tickets/{number}")
+    for text in MISREAD:
+        turn = page.locator("#transcript li.msg.user", has_text=text)
+        turn.get_by_text("意图不对？").click()
+        turn.get_by_label("正确的意图").select_option(label=RIGHT_LABEL)
+        turn.get_by_role("button", name="保存更正").click()
+        expect(page.locator(".flash")).to_contain_text("更正已保存")
 
-        page.get_by_role("link", name="模型训练").click()
-        expect(page.get_by_role("heading", name="模型训练与启用")).to_be_visible()
-        expect(page.locator("#active-model")).to_contain_text("初始模型")
-        page.get_by_role("button", name="训练候选模型").click()
-        expect(page.locator("#training-status")).to_contain_text(re.compile("准备数据|训练|评估"))
-        expect(page.get_by_role("button", name="训练候选模型")).to_be_disabled()
-        verdict = page.locator("#gate-verdict")
-        expect(verdict).to_be_visible(timeout=TRAINING_MINUTES * 60_000)
-        report = page.locator("#gate-report")
-        expect(report).to_contain_text("新批准的例句 3 条")
-        approved_row = report.locator("tr", has_text="新批准的例句")
-        expect(approved_row.locator("td").nth(2)).to_have_text("100.0%")  # the candidate reads all three right
-        expect(report.locator("tr", has_text="留出测试集")).to_be_visible()
-        expect(report).to_contain_text("真实客户开发集")  # aggregate figures only
-        no_files_git_or_make(page)
+    page.get_by_role("link", name="模型训练").click()
+    expect(page.get_by_role("heading", name="模型训练与启用")).to_be_visible()
+    expect(page.locator("#active-model")).to_contain_text("初始模型")
+    page.get_by_role("button", name="训练候选模型").click()
+    expect(page.locator("#training-status")).to_contain_text(re.compile("准备数据|训练|评估"))
+    expect(page.get_by_role("button", name="训练候选模型")).to_be_disabled()
+    verdict = page.locator("#gate-verdict")
+    expect(verdict).to_be_visible(timeout=TRAINING_MINUTES * 60_000)
+    report = page.locator("#gate-report")
+    expect(report).to_contain_text("新批准的例句 3 条")
+    approved_row = report.locator("tr", has_text="新批准的例句")
+    expect(approved_row.locator("td").nth(2)).to_have_text("100.0%")  # the candidate reads all three right
+    expect(report.locator("tr", has_text="留出测试集")).to_be_visible()
+    expect(report).to_contain_text("真实客户开发集")  # aggregate figures only
+    no_files_git_or_make(page)
 
-        if "未通过" in verdict.inner_text():  # an admin may still activate, with a written reason
-            page.get_by_label("仍要启用的理由（必填，会被记录）").fill("三条更正均已人工复核")
-            page.get_by_role("button", name=re.compile("仍然启用候选模型")).click()
-        else:
-            page.get_by_role("button", name=re.compile("启用候选模型")).click()
-        expect(page.locator(".flash")).to_contain_text("已启用该模型")
-        expect(page.locator("#active-model")).to_contain_text("模型 #")
-        after = wait_until_read(rasa, {text: RIGHT for text in MISREAD})
-        assert after == {text: RIGHT for text in MISREAD}
+    if "未通过" in verdict.inner_text():  # an admin may still activate, with a written reason
+        page.get_by_label("仍要启用的理由（必填，会被记录）").fill("三条更正均已人工复核")
+        page.get_by_role("button", name=re.compile("仍然启用候选模型")).click()
+    else:
+        page.get_by_role("button", name=re.compile("启用候选模型")).click()
+    expect(page.locator(".flash")).to_contain_text("已启用该模型")
+    expect(page.locator("#active-model")).to_contain_text("模型 #")
+    after = wait_until_read(rasa, {text: RIGHT for text in MISREAD})
+    assert after == {text: RIGHT for text in MISREAD}
 
-        page.get_by_role("button", name=re.compile("回滚到上一个模型")).click()
-        expect(page.locator(".flash")).to_contain_text("已回滚")
-        expect(page.locator("#active-model")).to_contain_text("初始模型")
-        no_files_git_or_make(page)
-        assert wait_until_read(rasa, before) == before
-    finally:
-        context.close()
+    page.get_by_role("button", name=re.compile("回滚到上一个模型")).click()
+    expect(page.locator(".flash")).to_contain_text("已回滚")
+    expect(page.locator("#active-model")).to_contain_text("初始模型")
+    no_files_git_or_make(page)
+    assert wait_until_read(rasa, before) == before
