@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -71,10 +72,40 @@ def evaluation_sets(root: Path, holdout: Path, real_dev: Optional[Path], approve
     return sets
 
 
-async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]]) -> Dict[str, Dict[str, object]]:
+def set_digest(examples: List[Example]) -> str:
+    return hashlib.sha256("\n".join(f"{e.intent}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
+
+
+class FigureCache:
+    """A model's figures per set, beside the candidates (``<model>.figures.json``: digests
+    and counts, no sentence): the active model is measured on the held-out and real
+    development sets once, not at every candidate."""
+
+    def __init__(self, folder: Path, model: Path) -> None:
+        self.path = folder / f"{model.name}.figures.json"
+        try:
+            self.known: Dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def get(self, name: str, digest: str) -> Optional[Dict[str, Any]]:
+        entry = self.known.get(name) or {}
+        return entry.get("figures") if entry.get("digest") == digest else None
+
+    def put(self, name: str, digest: str, found: Dict[str, Any]) -> None:
+        self.known[name] = {"digest": digest, "figures": found}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+
+
+async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]], cache_dir: Path
+                   ) -> Dict[str, Dict[str, Any]]:
     """Figures per model ("active", "candidate") and set; one model in memory at a time."""
     say("stage", "evaluate")
-    total = sum(len(examples) for examples in sets.values()) * len(models)
+    digests = {name: set_digest(examples) for name, examples in sets.items()}
+    caches = {role: FigureCache(cache_dir, model) for role, model in models.items()}
+    todo = {role: [name for name in sets if caches[role].get(name, digests[name]) is None] for role in models}
+    total = sum(len(sets[name]) for names in todo.values() for name in names)
     done = 0
 
     def step() -> None:
@@ -83,13 +114,16 @@ async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]]) -> D
         if done % 20 == 0 or done == total:
             say("progress", "evaluate", done, total)
 
-    found: Dict[str, Dict[str, object]] = {}
+    found: Dict[str, Dict[str, Any]] = {}
     for role, model in models.items():
+        found[role] = {name: caches[role].get(name, digests[name]) for name in sets if name not in todo[role]}
+        if not todo[role]:
+            continue
         agent = load_agent(model)
-        found[role] = {}
-        for name, examples in sets.items():
-            given = await intents_of(agent, [e.text for e in examples], step)
-            found[role][name] = figures(examples, given, RULES[name])
+        for name in todo[role]:
+            given = await intents_of(agent, [e.text for e in sets[name]], step)
+            found[role][name] = figures(sets[name], given, RULES[name])
+            caches[role].put(name, digests[name], found[role][name])
         del agent
     return found
 
@@ -112,7 +146,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.active is not None and args.active.is_file():
             models = {"active": args.active, **models}
         sets = evaluation_sets(args.root, args.holdout, args.real_dev, args.approved)
-        result = asyncio.run(evaluate(models, sets))
+        result = asyncio.run(evaluate(models, sets, args.out))
     except Exception as error:  # noqa: BLE001 - reported to the console, which marks the training failed
         say("error", str(error).replace("\n", " ")[:500])
         return 1
