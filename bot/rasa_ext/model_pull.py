@@ -8,6 +8,11 @@ adds that endpoint, with the console's token (``MODEL_SERVER_TOKEN``, sent as
 ``?token=``), when the settings name a URL and the endpoints file has no
 ``models:`` of its own; ``make run`` and ``run-prod`` set it.
 
+Rasa loads a pulled model inside its event loop: every customer of that worker
+waits while it loads (17 s and more on a busy two-core machine, both workers at
+once). Here it is loaded in a thread: the worker keeps answering with the model
+it has, and swaps in the new one when it is ready (`_load_pulled_models_in_a_thread`).
+
 Rasa alone starts without any model when the model server does not answer at
 start (the console starts beside it). Here the server's ``--model`` (the newest
 file of ``models/``) is loaded instead, with the fingerprint the console gives
@@ -30,6 +35,7 @@ def install(settings: Settings) -> None:
     if not settings.model_server_url:
         return
     _add_model_endpoint(settings)
+    _load_pulled_models_in_a_thread()
     _fall_back_to_local_model()
 
 
@@ -49,6 +55,32 @@ def _add_model_endpoint(settings: Settings) -> None:
         return endpoints
 
     AvailableEndpoints.read_endpoints = classmethod(read_endpoints)
+
+
+def _load_pulled_models_in_a_thread() -> None:
+    """Rasa 3.6's ``_update_model_from_server`` with the loading moved out of the event loop."""
+    import asyncio
+
+    import aiohttp
+    import rasa.core.agent
+    from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
+    from rasa.utils.endpoints import EndpointConfig
+
+    pull = rasa.core.agent._pull_model_and_fingerprint
+
+    async def update_model_from_server(model_server: EndpointConfig, agent: Any) -> None:
+        if not rasa.core.agent.is_url(model_server.url):
+            raise aiohttp.InvalidURL(model_server.url)
+        with TempDirectoryPath(get_temp_dir_name()) as directory:
+            try:
+                fingerprint = await pull(model_server, agent.fingerprint, directory)
+                if fingerprint:
+                    await asyncio.to_thread(agent.load_model, directory, fingerprint)
+                    logger.info("now serving the model %s", fingerprint)
+            except Exception:  # noqa: BLE001 - as Rasa: the model it has stays loaded
+                logger.exception("Failed to update model. The previous model will stay loaded instead.")
+
+    rasa.core.agent._update_model_from_server = update_model_from_server
 
 
 def _fall_back_to_local_model() -> None:

@@ -62,3 +62,34 @@ def test_the_local_model_serves_until_the_model_server_answers(tmp_path, restore
     (tmp_path / "models" / "20261206-1.tar.gz").write_bytes(b"model")
     assert asyncio.run(rasa.core.agent.load_agent(model_path=str(tmp_path / "models"))) is agent
     assert loaded["path"].name == "20261206-1.tar.gz" and loaded["fingerprint"] == '"20261206-1.tar.gz"'
+
+
+def test_a_pulled_model_is_loaded_outside_the_event_loop(tmp_path, restored, monkeypatch):
+    import threading
+
+    import rasa.core.agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(rasa.core.agent, "_update_model_from_server", rasa.core.agent._update_model_from_server)
+    loads = []
+
+    async def pulled(model_server, fingerprint, directory):
+        return '"console-2.tar.gz"' if fingerprint != '"console-2.tar.gz"' else None
+
+    monkeypatch.setattr(rasa.core.agent, "_pull_model_and_fingerprint", pulled)
+    model_pull.install(settings(tmp_path, MODEL_SERVER_URL=URL, MODEL_SERVER_TOKEN="t" * 32))
+    agent = SimpleNamespace(fingerprint='"project.tar.gz"')
+
+    def load_model(directory, fingerprint):
+        loads.append(threading.get_ident())
+        agent.fingerprint = fingerprint
+
+    agent.load_model = load_model
+
+    async def twice():
+        await rasa.core.agent._update_model_from_server(EndpointConfig(URL), agent)
+        await rasa.core.agent._update_model_from_server(EndpointConfig(URL), agent)  # 304: nothing to load
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(twice())
+    assert len(loads) == 1 and loads[0] != loop_thread and agent.fingerprint == '"console-2.tar.gz"'
