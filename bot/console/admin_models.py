@@ -31,6 +31,7 @@ from bot.storage.models_registry import (
     RegistryRefused,
     RegistryUnavailable,
 )
+from bot.storage.retrying import StoreUnavailable
 from bot.teaching.candidate import CandidateTrainer, Progress
 from bot.teaching.gate import GateReport, report_of
 
@@ -74,21 +75,24 @@ def _progress_json(progress: Progress) -> Dict[str, Any]:
 
 async def _page(request: Request, status: int = 200, error: str = "", reason: str = "") -> HTTPResponse:
     registry = model_registry(request.app)
+    staff = request.app.ctx.console.stores.staff
     try:
-        entries, active, previous = await asyncio.gather(asyncio.to_thread(registry.recent, 20),
-                                                         asyncio.to_thread(registry.active),
-                                                         asyncio.to_thread(registry.previous))
-    except RegistryUnavailable:
+        entries, active, previous, members = await asyncio.gather(
+            asyncio.to_thread(registry.recent, 20), asyncio.to_thread(registry.active),
+            asyncio.to_thread(registry.previous), asyncio.to_thread(staff.list_staff))
+    except StoreUnavailable:  # the registry's or the staff accounts' database
         return render(request, "admin_models.html", status=503, entries=[], latest=None, active=None,
                       previous=None, progress=_progress_json(trainer(request.app).progress), labels=_labels(request),
-                      flash="数据库暂时不可用，请稍后重试。", flash_kind="error", reason="", max_reason=MAX_REASON)
+                      flash="数据库暂时不可用，请稍后重试。", flash_kind="error", reason="", max_reason=MAX_REASON,
+                      names={})
     shown = [_shown(e) for e in entries if not e.from_project]
     latest = next((s for s in shown if s.entry.status in ("ready", "failed", "training")), None)
     notice = error or DONE.get(request.args.get("done", ""), "")
     return render(request, "admin_models.html", status=status, entries=shown, latest=latest,
                   active=_shown(active) if active else None, previous=previous,
                   progress=_progress_json(trainer(request.app).progress), labels=_labels(request),
-                  flash=notice, flash_kind="error" if error else "ok", reason=reason, max_reason=MAX_REASON)
+                  flash=notice, flash_kind="error" if error else "ok", reason=reason, max_reason=MAX_REASON,
+                  names={m.username: m.display_name for m in members})
 
 
 def _labels(request: Request) -> Dict[str, Any]:
@@ -145,13 +149,13 @@ async def activate(request: Request, model_id: int) -> HTTPResponse:
 
 @admin_required
 async def rollback(request: Request) -> HTTPResponse:
-    previous = await asyncio.to_thread(_previous_or_project, request.app)
+    previous = await asyncio.to_thread(_previous, request.app)
     if previous is None:
         return await _page(request, 400, REFUSED["no_previous"])
     return await _activate(request, previous.id, "rolled_back", None)
 
 
-def _previous_or_project(app: Sanic) -> Optional[ModelEntry]:
+def _previous(app: Sanic) -> Optional[ModelEntry]:
     return model_registry(app).previous()
 
 

@@ -49,9 +49,9 @@ def pull(console: ConsoleServer, token: Optional[str] = TOKEN, etag: Optional[st
         return error.code, dict(error.headers), error.read()
 
 
-def candidate(console: ConsoleServer, figures: Dict, passed: bool) -> int:
+def candidate(console: ConsoleServer, figures: Dict, passed: bool, by: str = "lead") -> int:
     registry = ModelRegistry(make_engine(console.database_url))
-    entry = registry.start("lead", "0123456789abcdef", 2)
+    entry = registry.start(by, "0123456789abcdef", 2)
     name = f"console-{entry.id}-test.tar.gz"
     folder = Path(console.process.env["VAR_DIR"]) / "models"
     folder.mkdir(parents=True, exist_ok=True)
@@ -87,8 +87,9 @@ def test_the_page_is_for_admins_and_forms_need_their_token(console):
 
 def test_a_failed_gate_needs_a_reason_then_activation_and_rollback_reach_the_model_route(console):
     admin, login = console.signed_in("admin")
-    model_id = candidate(console, WORSE, passed=False)
+    model_id = candidate(console, WORSE, passed=False, by=login.username)
     page = admin.get("/admin/models")
+    assert f"{login.member.display_name} 于" in page.body and login.username not in page.body.split("<main")[1]
     assert "门槛：未通过" in page.body and "超出容差" in page.body
     assert "账单/扣费" in page.body and "补充信息" in page.body  # intents in the console's words
     assert "应为“补充信息”却认成“账单/扣费”：0 次 → 1 次" in page.body
