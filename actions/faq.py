@@ -11,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.secrets import warn_about_secrets
+from actions.transcript import user_events
+from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up, repeats_last
 from bot.faq.knowledge_base import FaqEntry
-from bot.faq.lookup import URGENT, FaqUnavailable
+from bot.faq.lookup import URGENT, FaqUnavailable, LookupResult
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 
@@ -21,6 +23,41 @@ logger = logging.getLogger(__name__)
 ANSWERED = "answered"
 URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person offered at once
 NOT_FOUND = "not_found"
+NOTED = "noted"  # a detail of the problem at hand: noted, a person offered (data/rules)
+URGENT_TURNS = 2  # customer turns after the urgent answer that still continue its story
+
+
+def urgent_recently(tracker: Tracker) -> bool:
+    """The urgent answer was given within the customer's last `URGENT_TURNS` messages."""
+    turns = 0
+    for event in reversed(tracker.applied_events()):
+        if event.get("event") == "user":
+            turns += 1
+            if turns > URGENT_TURNS:
+                return False
+        elif event.get("event") == "slot" and event.get("name") == "faq_outcome":
+            if turns > 0:  # set in an earlier turn, not by this one
+                return event.get("value") == URGENT_ANSWER
+    return False
+
+
+def conversation_context(tracker: Tracker) -> Context:
+    """What the conversation says before the latest message (see bot.faq.follow_up)."""
+    typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
+    previous = next((text for text in reversed(typed) if text and not text.startswith("/")), None)
+    return Context(previous_text=previous, problem=tracker.get_slot("problem"),
+                   last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker))
+
+
+def _utter_answer(dispatcher: CollectingDispatcher, result: LookupResult, see_also: str) -> None:
+    if result.answer is None:
+        return
+    dispatcher.utter_message(text=result.answer.answer)
+    if result.suggestions:
+        dispatcher.utter_message(
+            text=see_also,
+            buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
+        )
 
 
 def choice_payload(entry: FaqEntry) -> str:
@@ -28,7 +65,8 @@ def choice_payload(entry: FaqEntry) -> str:
     return "/general_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
 
 
-def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[str, Optional[str]]:
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    continues: bool = False) -> Tuple[str, Optional[str]]:
     """Utter the best entry for the latest message, if any; return the outcome and its id.
 
     Blocking (may refit the index after an edit): run in a worker thread. With
@@ -42,21 +80,35 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple
             dispatcher.utter_message(text=chosen.answer)
             return ANSWERED, chosen.id
         message = tracker.latest_message or {}
-        result = service.lookup(message.get("text") or "",
-                                tracker.get_intent_of_latest_message(skip_fallback_intent=False),
-                                carried_vector(message, DIMENSION))
+        text = message.get("text") or ""
+        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
+        result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
+        context = conversation_context(tracker) if continues else Context()
+        if continues and (result.answer is None
+                          or (intent in DETAIL_INTENTS and repeats_last(result, context))):
+            embeddings = services.embeddings()
+
+            def search(joined: str, as_intent: Optional[str]) -> LookupResult:
+                vector = embeddings.message(joined) if embeddings is not None else None
+                return service.lookup(joined, as_intent, vector)
+
+            continued = follow_up(intent, text, context, search)
+            if continued.kind == REMIND_URGENT:
+                dispatcher.utter_message(text=services.replies().render("urgent_reminder"))
+                return URGENT_ANSWER, context.last_entry
+            if continued.kind == NOTE_DETAIL:
+                return NOTED, context.last_entry
+            if continued.kind == ANSWER and continued.result is not None:
+                result = continued.result
+            elif result.answer is None or intent in DETAIL_INTENTS:
+                return NOT_FOUND, None
     except FaqUnavailable as error:
         logger.error("FAQ lookup skipped: %s", error)
         return NOT_FOUND, None
     if result.answer is None:
         return NOT_FOUND, None
-    dispatcher.utter_message(text=result.answer.answer)
-    if result.suggestions:
-        dispatcher.utter_message(
-            text=see_also,
-            buttons=[{"title": e.title, "payload": choice_payload(e)} for e in result.suggestions],
-        )
+    _utter_answer(dispatcher, result, see_also)
     return URGENT_ANSWER if result.reason == URGENT else ANSWERED, result.answer.id
 
 
@@ -68,7 +120,7 @@ class ActionLookupFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         events = await services.blocking(warn_about_secrets, dispatcher, tracker)
-        outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker)
+        outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker, True)
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 def ticket_builder() -> TicketBuilder:
     return TicketBuilder(services.diagnostics(), services.priority_rules(), services.sla_clock(),
-                         services.redactor(), intent_names(services.texts()))
+                         services.redactor(), intent_names(services.names()))
 
 
 def conversation_of(tracker: Tracker) -> Conversation:

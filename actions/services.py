@@ -21,6 +21,7 @@ from bot.faq.lookup import FaqService
 from bot.handoff.phrases import HandoffPhrases
 from bot.handoff.priority import PriorityRules
 from bot.handoff.sla import ServiceHours, SlaClock
+from bot.names import Names
 from bot.pii import Redactor, default_redactor
 from bot.semantics import shared_encoder
 from bot.semantics.embeddings import Embeddings
@@ -28,6 +29,7 @@ from bot.semantics.engine import EncoderUnavailable
 from bot.settings import Settings, process_settings
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
+from bot.storage.faq_versions import FaqVersionStore
 from bot.storage.migrate import SchemaNotCurrent, require_current
 from bot.storage.tickets import TicketStore, TicketStoreUnavailable
 from bot.text.catalogue import Catalogue
@@ -54,6 +56,12 @@ def texts() -> Texts:
 
 
 @lru_cache(maxsize=1)
+def names() -> Names:
+    """The Chinese names of intents, actions ... (a pressed button described in a transcript)."""
+    return Names.load(settings().support_dir)
+
+
+@lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     return Catalogue.load(settings().catalogue_file)
 
@@ -69,12 +77,25 @@ def embeddings() -> Optional[Embeddings]:
     return Embeddings(settings().embedding_cache_file)
 
 
+class PublishedFaq:
+    """The version of the entries the console published (bot.storage.faq_versions), read
+    through the ticket database as it is reachable (raises while it is down)."""
+
+    def published_id(self) -> Optional[int]:
+        return faq_versions().published_id()
+
+    def entries_of(self, version_id: int) -> List[Dict[str, Any]]:
+        return faq_versions().entries_of(version_id)
+
+
 @lru_cache(maxsize=1)
 def faq_service() -> FaqService:
     """Theft and fraud reach the urgent answers through the detector the P1 rule uses;
-    entries are found by meaning beside their words."""
+    entries are found by meaning beside their words; the console's published version,
+    once there is one, replaces the files' entries."""
     load_dictionary(settings().dictionary_dir)
-    return FaqService(settings().faq_dir, catalogue().fill, priority_rules().urgency, embeddings())
+    return FaqService(settings().faq_dir, catalogue().fill, priority_rules().urgency, embeddings(),
+                      published=PublishedFaq())
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +113,11 @@ def _ticket_engine() -> Engine:
 @lru_cache(maxsize=1)
 def ticket_store() -> TicketStore:
     return TicketStore(_ticket_engine())
+
+
+@lru_cache(maxsize=1)
+def faq_versions() -> FaqVersionStore:
+    return FaqVersionStore(_ticket_engine())
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +193,7 @@ def warm_up() -> None:
     """
     parts: Dict[str, Callable[[], object]] = {
         "FAQ index": lambda: faq_service().index,
+        "FAQ publications watch": _watch_faq,
         "ticket database": ticket_store,
         "PII redactor": lambda: redactor().redact("13800000000"),
         "texts": replies,
@@ -182,10 +209,16 @@ def warm_up() -> None:
             logger.error("Could not prepare the %s at start (will retry on first use): %s", name, error)
 
 
+@lru_cache(maxsize=1)
+def _watch_faq() -> object:
+    """Once per process: a publish reaches this worker even while no customer talks to it."""
+    return faq_service().watch()
+
+
 def reset() -> None:
     """Forget every shared object (tests point the settings elsewhere)."""
-    cached: List[Any] = [process_settings, texts, catalogue, embeddings, faq_service, _ticket_engine, ticket_store, desk,
-                         handoff_phrases, sla_clock, meaning_urgency, priority_rules, complaint_words, replies,
-                         diagnostics]
+    cached: List[Any] = [process_settings, texts, names, catalogue, embeddings, faq_service, _ticket_engine,
+                         ticket_store, desk, faq_versions, handoff_phrases, sla_clock, meaning_urgency,
+                         priority_rules, complaint_words, replies, diagnostics]
     for built in cached:
         built.cache_clear()

@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from bot.processes import ProcessGroup, Service, run_services
 from bot.settings import Settings
@@ -319,6 +319,64 @@ def cmd_export_nlu(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _faq_store(settings: Settings) -> Any:
+    from bot.storage.engine import make_engine
+    from bot.storage.faq_versions import FaqVersionStore
+    from bot.storage.migrate import require_current
+
+    require_current(settings.database_url)
+    return FaqVersionStore(make_engine(settings.database_url))
+
+
+def cmd_export_faq(args: argparse.Namespace, settings: Settings) -> int:
+    """The published knowledge base (the console's) back into data/faq/<area>.yml, for git."""
+    from bot.faq.exchange import write_entries
+    from bot.storage.migrate import SchemaNotCurrent
+
+    try:
+        published = _faq_store(settings).published()
+    except SchemaNotCurrent as error:
+        print(f"export-faq: {error}", file=sys.stderr)
+        return 2
+    if published is None:
+        print("export-faq: nothing published yet (the files are the knowledge base)", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else settings.faq_dir
+    written = write_entries(published.entries, out)
+    print(json.dumps({"version": published.number, "entries": len(published.entries),
+                      "files": [str(p) for p in written]}, ensure_ascii=False))
+    return 0
+
+
+def cmd_import_faq(args: argparse.Namespace, settings: Settings) -> int:
+    """data/faq/<area>.yml as a new version of the console's knowledge base, published."""
+    from bot.console.faq_editing import FaqEditor
+    from bot.faq.changes import describe, diff_entries
+    from bot.faq.exchange import read_entries
+    from bot.faq.knowledge_base import KnowledgeBaseError
+    from bot.storage.migrate import SchemaNotCurrent
+
+    source = Path(args.source) if args.source else settings.faq_dir
+    try:
+        store = _faq_store(settings)
+        editor = FaqEditor(store, settings.faq_dir)
+        entries = read_entries(source)
+        editor.validate(entries)
+        head = store.head()
+        if head is not None and head.entries == entries:
+            version = head
+        else:
+            summary = f"导入：{describe(diff_entries(head.entries if head else [], entries))}"
+            version = store.save(entries, args.author, summary, head.number if head else 0)
+        if store.published_id() != version.number:
+            store.publish(version.number, args.author)
+    except (SchemaNotCurrent, KnowledgeBaseError) as error:
+        print(f"import-faq: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps({"version": version.number, "entries": len(entries)}, ensure_ascii=False))
+    return 0
+
+
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -393,6 +451,16 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     export.add_argument("--out", help="the NLU file (default: var/exports/corrections_nlu.yml)")
     export.add_argument("--faq-out", help="the FAQ drafts (default: beside --out, *_faq_drafts.yml)")
     export.set_defaults(func=cmd_export_nlu)
+
+    export_faq = sub.add_parser("export-faq", help="write the knowledge base published in the console "
+                                                    "into data/faq/<area>.yml (same format)")
+    export_faq.add_argument("--out", help="directory (default: FAQ_DIR, i.e. data/faq)")
+    export_faq.set_defaults(func=cmd_export_faq)
+    import_faq = sub.add_parser("import-faq", help="data/faq/<area>.yml as a new published version of "
+                                                    "the console's knowledge base")
+    import_faq.add_argument("--from", dest="source", help="directory (default: FAQ_DIR, i.e. data/faq)")
+    import_faq.add_argument("--author", default="导入", help="recorded as the version's author")
+    import_faq.set_defaults(func=cmd_import_faq)
 
     staff = sub.add_parser("staff", help="staff console accounts and integration tokens")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)

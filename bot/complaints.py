@@ -4,7 +4,8 @@
 to a person with the area and priority of a failed transfer (the complaint
 raises it one level, data/support/priorities.yml). "客服态度太差" is about
 us: the feedback channel's answer, and a person offered. A bare "我要投诉"
-says neither and goes to a person, as it always did.
+says neither and goes to a person, as it always did; "垃圾app" asks for nothing
+(no complaint word): an apology, and what happened, with a person one click away.
 
 The area comes from the NLU's own ranking (the complaint examples tell of
 problems, so a problem area is usually the runner-up) and, failing that, from
@@ -26,6 +27,7 @@ PROBLEM_INTENTS = ("transfer_failed", "billing_issue", "account_locked", "sms_co
 PROBLEM = "problem"          # a problem (money lost or taken, a locked account): hand off with its area
 SERVICE = "service"          # about our service or staff: the feedback answer, a person offered
 UNSPECIFIED = "unspecified"  # "我要投诉" alone: hand off
+VENTING = "venting"          # "垃圾app": anger with no complaint asked for; sorry, and what happened?
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ComplaintWords:
 
     money: Tuple[str, ...]
     service: Tuple[str, ...]
+    requests: Tuple[str, ...] = ()  # words that ask for a complaint to be taken (投诉, 举报)
     money_area: str = "transfer_failed"  # the area of money lost when nothing names another
     min_share: float = 0.05              # a problem intent's share of the ranking that names the area
     feedback_entry: str = "general_feedback_complaint"  # the FAQ entry a service complaint gets
@@ -48,6 +51,7 @@ class ComplaintWords:
     def from_mapping(cls, raw: Mapping) -> "ComplaintWords":
         return cls(money=tuple(normalize(str(w)) for w in raw.get("money") or ()),
                    service=tuple(normalize(str(w)) for w in raw.get("service") or ()),
+                   requests=tuple(normalize(str(w)) for w in raw.get("requests") or ()),
                    money_area=str(raw.get("money_area", "transfer_failed")),
                    min_share=float(raw.get("min_share", 0.05)),
                    feedback_entry=str(raw.get("feedback_entry", "general_feedback_complaint")))
@@ -70,8 +74,10 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
         return Complaint(PROBLEM, area or words.money_area)
     if any(w in normalized for w in words.service):
         return Complaint(SERVICE)
+    if words.requests and not any(w in normalized for w in words.requests):
+        return Complaint(VENTING)
     return Complaint(UNSPECIFIED)
 
 
-__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED",
+__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED", "VENTING",
            "read_complaint"]

@@ -25,8 +25,9 @@ phone number: a ticket carries ``phone_last4`` only.
 ``GET /api/tickets/<number>``
     One ticket (the fields above plus intent_confidence, diagnostics,
     resolution_note, assigned_at, first_response_at, closed_at), with
-    ``messages`` (position, role, text, intent, intent_label, confidence,
-    low_confidence, author, delivery, delivery_note, sent_at), ``notes``
+    ``messages`` (position, role, text, action, intent, intent_label, confidence,
+    low_confidence, author, delivery, delivery_note, sent_at; an action line's
+    ``text`` is its Chinese name, ``action`` its code), ``notes``
     (author, text, created_at) and ``audit`` (actor, action, detail, at).
     The customer's newest messages are copied from the conversation first.
     404 ``{"error": "not_found"}`` for an unknown number.

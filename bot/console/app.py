@@ -5,6 +5,7 @@ each registers a blueprint here. Static files are ours (no CDN).
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.context import Console, ConsoleStores
+from bot.console.context import Console, ConsoleStores, warm_up
 from bot.console.rendering import STATIC, make_environment
 from bot.settings import Settings
 
@@ -27,7 +28,21 @@ SECURITY_HEADERS = {
 
 def _register_routes(app: Sanic) -> None:
     """One line per route module (each has ``register(app)``)."""
-    from bot.console import admin_canned, admin_staff, api, auth, corrections, queue, reports, suggestions, tickets
+    from bot.console import (
+        admin_canned,
+        admin_faq,
+        admin_models,
+        admin_staff,
+        api,
+        auth,
+        corrections,
+        live,
+        model_server,
+        queue,
+        reports,
+        suggestions,
+        tickets,
+    )
 
     auth.register(app)
     admin_staff.register(app)
@@ -38,8 +53,8 @@ def _register_routes(app: Sanic) -> None:
     api.register(app)
     corrections.register(app)
     reports.register(app)
-    from bot.console import admin_models, model_server  # teaching the bot: training, activation
-
+    live.register(app)
+    admin_faq.register(app)
     admin_models.register(app)
     model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
 
@@ -60,6 +75,10 @@ def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    @app.after_server_start
+    async def load_redactor(app: Sanic, loop: object) -> None:
+        app.add_task(asyncio.to_thread(warm_up), name="warm_up")
 
     @app.after_server_stop
     async def close_clients(app: Sanic, loop: object) -> None:

@@ -10,16 +10,19 @@ import yaml
 
 from bot.console.delivery import Delivery
 from bot.console.rasa_api import RasaConversations
-from bot.console.takeover import Takeover
+from bot.console.takeover import HandoffNotices, Takeover
 from bot.handoff.sla import ServiceHours, SlaClock
 from bot.handoff.transcript import intent_names
 from bot.local_secrets import rasa_api_token
+from bot.names import Names
 from bot.pii import Redactor, default_redactor
 from bot.settings import Settings, expand_variable
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
+from bot.storage.live_inbox import LiveInbox
 from bot.storage.outbox import Outbox
 from bot.storage.outbox_wakeups import wakeups_for
+from bot.storage.presence import PresenceStore
 from bot.storage.ticket_queue import TicketQueue
 from bot.storage.tickets import TicketStore
 from bot.storage.tracker_events import TrackerEvents
@@ -40,6 +43,8 @@ class ConsoleStores:
     staff: "StaffStore"
     outbox: Outbox
     queue: TicketQueue
+    inbox: LiveInbox
+    presence: PresenceStore
 
     @classmethod
     def open(cls, database_url: str, redis_url: str = "") -> "ConsoleStores":
@@ -48,7 +53,8 @@ class ConsoleStores:
 
         engine = make_engine(database_url)
         return cls(TicketStore(engine), TicketDesk(engine), StaffStore(engine),
-                   Outbox(engine, wakeups_for(redis_url)), TicketQueue(engine))
+                   Outbox(engine, wakeups_for(redis_url)), TicketQueue(engine), LiveInbox(engine),
+                   PresenceStore(engine))
 
 
 def _wechat_api(settings: Settings, credentials_file: Path) -> Optional[WeChatApi]:
@@ -80,6 +86,12 @@ def masked(text: str) -> str:
     return _redactor().redact(text).text
 
 
+def warm_up() -> None:
+    """Blocking: load the PII redactor (spaCy, seconds) before a request needs it, so the
+    first transcript copy does not hold up the live inbox's polls for that long."""
+    _redactor()
+
+
 @dataclass
 class Console:
     """``app.ctx.console``: settings, stores and the services built from them."""
@@ -91,25 +103,31 @@ class Console:
     rasa: RasaConversations
     wechat: Optional[WeChatApi]
     takeover: Takeover
+    names: Names
 
     @classmethod
     def build(cls, settings: Settings, stores: ConsoleStores, credentials_file: Path) -> "Console":
         texts = Texts.load(settings.support_dir)
+        names = Names.load(settings.support_dir)
         rasa = RasaConversations(settings.rasa_url, rasa_api_token(settings))
         wechat = _wechat_api(settings, credentials_file)
         delivery = Delivery(stores.outbox, wechat, texts.replies("wechat").render("choose"))
         tracker = TrackerEvents(make_engine(settings.tracker_db_url))
-        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor, intent_names(texts))
+        takeover = Takeover(stores.desk, rasa, delivery, tracker, _redactor, intent_names(names),
+                            HandoffNotices(**texts.raw("handoff_notices")), stores.staff.display_name)
         clock = SlaClock(ServiceHours.load(settings.support_dir / "service_hours.yml"),
                          texts.replies("due_times"))
-        return cls(settings, stores, texts, clock, rasa, wechat, takeover)
+        return cls(settings, stores, texts, clock, rasa, wechat, takeover, names)
 
     async def close(self) -> None:
         await self.rasa.close()
         if self.wechat is not None:
             await self.wechat.close()
 
+    def redactor(self) -> Redactor:
+        """The console's one PII redactor (loaded on first use)."""
+        return _redactor()
+
     def label(self, kind: str, key: Optional[str]) -> str:
-        """The console's Chinese name of a status, channel, intent or detail (texts.yml ``console``)."""
-        names = self.texts.raw("console").get(kind) or {}
-        return str(names.get(key or "", key or ""))
+        """The Chinese name of a status, channel, intent, detail ... (data/support/names.yml)."""
+        return self.names.label(kind, key)

@@ -48,7 +48,7 @@ class Teaching:
     def build(cls, console: Console) -> "Teaching":
         settings = console.settings
         intents = domain_intents(settings.project_dir / "domain.yml")
-        labels = console.texts.raw("console").get("intents") or {}
+        labels = console.names.section("intents")
         choices = intent_choices(intents, labels, lambda name: console.label("intents", name))
         where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
         return cls(CorrectionStore(make_engine(settings.database_url)), choices, where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlencode
@@ -62,7 +62,7 @@ class QueueRow:
     status: str          # the code (waiting, assigned ...)
     status_label: str
     assignee: Optional[str]           # username
-    assignee_name: Optional[str]      # display name when the person is still active
+    assignee_name: Optional[str]      # display name
     created_at: datetime
     sla: Optional[SlaState]           # None for closed tickets
     unclaimed_minutes: Optional[int]  # waiting with nobody on it for longer than the alert
@@ -151,7 +151,8 @@ def read_queue(setup: QueueSetup, console: Console, queue_filter: QueueFilter, m
     page = setup.queue.page(queue_filter)
     counts = setup.queue.counts(me)
     colleagues = console.stores.staff.active_agents()
-    names = {member.username: member.display_name for member in colleagues}
+    # everyone who ever owned a ticket, by their display name (also those no longer active)
+    names = {member.username: member.display_name for member in console.stores.staff.list_staff()}
     return QueueView(page, [setup.rows.row(t, now, names) for t in page.rows], counts, colleagues)
 
 
@@ -171,6 +172,15 @@ def _tab(wanted: QueueFilter) -> Optional[str]:
     return None
 
 
+def searched(wanted: QueueFilter) -> QueueFilter:
+    """A search looks through every ticket, closed ones too, unless one status was picked:
+    the queue alone shows open tickets, and the filter form always sends its first
+    choice (全部待处理, ``open``) with the search box."""
+    if wanted.search and wanted.status == "open":
+        return replace(wanted, status="all")
+    return wanted
+
+
 def _choices(builder: RowBuilder) -> Dict[str, Sequence[Tuple[str, str]]]:
     label = builder.label
     return {
@@ -187,7 +197,7 @@ async def queue_page(request: Request) -> HTTPResponse:
     setup: QueueSetup = request.app.ctx.queue
     staff = current_staff(request)
     assert staff is not None  # staff_required ran first
-    wanted = QueueFilter.from_query(request.args, setup.rows.areas)
+    wanted = searched(QueueFilter.from_query(request.args, setup.rows.areas))
     try:
         view = await asyncio.to_thread(read_queue, setup, console, wanted.for_user(staff.username),
                                        staff.username, _now())

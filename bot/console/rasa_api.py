@@ -69,3 +69,9 @@ class RasaConversations:
         # As after any bot turn: the next customer message follows a listen.
         await self._post(f"{path}/tracker/events", [{"event": "action", "name": "action_listen"}])
         return list(reply.get("messages") or [])
+
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """The NLU's parse data of ``text`` (intent, entities, the carried embedding);
+        nothing is added to any conversation."""
+        reply = await self._post("/model/parse", {"text": text})
+        return reply if isinstance(reply, dict) else {}

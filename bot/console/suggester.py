@@ -34,11 +34,14 @@ Search = Tuple["FaqService", Optional["Embeddings"]]
 def faq_search(settings: Settings, fill: Callable[[str], str]) -> Search:
     """The FAQ search as the action server builds it (`actions.services.faq_service`),
     without the theft-and-fraud detector (agents read the message themselves), and the
-    encoder it reads meaning with (None: words only, where the encoder cannot run)."""
+    encoder it reads meaning with (None: words only, where the encoder cannot run).
+    Like the bot, it answers from the version published in the knowledge-base editor."""
     from bot.faq.lookup import FaqService
     from bot.semantics import shared_encoder
     from bot.semantics.embeddings import Embeddings
     from bot.semantics.engine import EncoderUnavailable
+    from bot.storage.engine import make_engine
+    from bot.storage.faq_versions import FaqVersionStore
     from bot.text.segment import load_dictionary
 
     load_dictionary(settings.dictionary_dir)
@@ -48,7 +51,8 @@ def faq_search(settings: Settings, fill: Callable[[str], str]) -> Search:
         embeddings = Embeddings(settings.embedding_cache_file)
     except EncoderUnavailable as error:
         logger.error("Suggestions read the FAQ's words only, and no canned replies: %s", error)
-    return FaqService(settings.faq_dir, fill, None, embeddings), embeddings
+    published = FaqVersionStore(make_engine(settings.database_url))
+    return FaqService(settings.faq_dir, fill, None, embeddings, published=published), embeddings
 
 
 def canned_text(reply: CannedReply) -> str:

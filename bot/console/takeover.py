@@ -13,6 +13,11 @@ conversation holds what the customer was shown; the ticket has it already, with
 its delivery, and the sync leaves it out. A closed ticket still takes the rest of
 its own span (`bot.handoff.ticket.rest_of_closed_ticket`): its closing, and the
 customer's rating of the help, never what the customer says after.
+
+One owner at a time: a person's reply on a ticket someone else owns is refused
+(`TicketOwnedByOther`) unless they take it over, which is audited. The customer
+is told when a person joins (客服小王已接入) and when the bot has them back
+(已转回机器人): `HandoffNotices`, worded in data/support/texts.yml.
 """
 from __future__ import annotations
 
@@ -20,14 +25,15 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, List, Mapping, Optional
+from enum import Enum
+from typing import Callable, List, Mapping, Optional, Union
 
 from bot.console.delivery import Delivery, DeliveryResult, text_messages
 from bot.console.rasa_api import RasaConversations, RasaUnavailable
 from bot.handoff.ticket import rest_of_closed_ticket
 from bot.handoff.transcript import masked_messages, newest_time, staff_author, staff_reply_event
 from bot.pii import Redactor
-from bot.storage.desk import TicketClosed, TicketDesk, TicketView
+from bot.storage.desk import ANYONE, AnyOwner, TicketClosed, TicketDesk, TicketOwnedByOther, TicketView
 from bot.storage.models import CLOSED_STATUSES, Ticket, TranscriptMessage
 from bot.storage.tracker_events import TrackerEvents
 
@@ -39,6 +45,26 @@ RETURNED_ACTION = "action_handoff_returned"
 
 class EmptyMessage(ValueError):
     pass
+
+
+class Ownership(Enum):
+    """How a reply treats a ticket that someone else owns."""
+
+    SHARED = "shared"        # the JSON API: an integration's desk decides who answers
+    EXCLUSIVE = "exclusive"  # the console: refused (`TicketOwnedByOther`), the page asks to take over
+    TAKE_OVER = "take_over"  # the console, after the person said yes: taken over (audited), then sent
+
+
+@dataclass(frozen=True)
+class HandoffNotices:
+    """What the customer is told when a person joins or leaves (texts.yml ``handoff_notices``)."""
+
+    joined: str = "客服{name}已接入"
+    joined_unnamed: str = "人工客服已接入"
+    returned: str = "已转回机器人"
+
+    def joined_by(self, name: Optional[str]) -> str:
+        return self.joined.format(name=name) if name else self.joined_unnamed
 
 
 @dataclass(frozen=True)
@@ -62,7 +88,13 @@ def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[dateti
 class Takeover:
     def __init__(self, desk: TicketDesk, rasa: RasaConversations, delivery: Delivery,
                  tracker: TrackerEvents, redactor: Callable[[], Redactor],
-                 intent_names: Optional[Mapping[str, str]] = None) -> None:
+                 intent_names: Optional[Mapping[str, str]] = None,
+                 notices: Optional[HandoffNotices] = None,
+                 display_name: Callable[[str], Optional[str]] = lambda username: None) -> None:
+        """``display_name``: a staff member's name as the customer may see it (None for an
+        integration's ``api:...`` author, who joins unnamed)."""
+        self._notices = notices or HandoffNotices()
+        self._display_name = display_name
         self._desk = desk
         self._rasa = rasa
         self._delivery = delivery
@@ -103,21 +135,45 @@ class Takeover:
 
     # -- ownership ------------------------------------------------------------
 
-    async def assign(self, number: str, agent: str, actor: str) -> Ticket:
-        """``agent`` owns the conversation: the bot is paused first."""
-        ticket = _open(await asyncio.to_thread(self._desk.ticket, number))
-        await self._rasa.pause(ticket.sender_id)
-        return await asyncio.to_thread(self._desk.assign, number, agent, actor)
+    async def assign(self, number: str, agent: str, actor: str,
+                     expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Ticket:
+        """``agent`` owns the conversation: the bot is paused first. A new person on the
+        conversation is announced to the customer."""
+        before = _open(await asyncio.to_thread(self._desk.ticket, number))
+        await self._rasa.pause(before.sender_id)
+        ticket = await asyncio.to_thread(self._desk.assign, number, agent, actor, expected_owner)
+        if before.assigned_agent != agent:
+            name = await asyncio.to_thread(self._display_name, agent)
+            await self._notify(ticket, actor, self._notices.joined_by(name))
+        return ticket
 
-    async def reply(self, number: str, author: str, text: str) -> DeliveryResult:
-        """Send ``text`` to the customer; a waiting ticket is taken by its first replier."""
+    async def _notify(self, ticket: Ticket, actor: str, text: str) -> None:
+        """A line about the conversation itself to the customer; on WeChat it needs the
+        48-hour window like any message, and a notice that could not go is only audited."""
+        result = await self._delivery.send(ticket.channel, ticket.sender_id, text_messages(text), role="notice")
+        if not result.delivered and ticket.channel != "rest":
+            await asyncio.to_thread(self._desk.record, ticket.number, actor, f"notice_{result.status}",
+                                    result.note)
+
+    async def reply(self, number: str, author: str, text: str,
+                    ownership: Ownership = Ownership.SHARED) -> DeliveryResult:
+        """Send ``text`` to the customer; a waiting ticket is taken by its first replier.
+        A ticket someone else owns: see `Ownership`."""
         text = (text or "").strip()
         if not text:
             raise EmptyMessage("empty reply")
         view = await self.view(number)
         _open(view.ticket)
-        if view.ticket.status == "waiting" or not view.ticket.assigned_agent:
-            await self.assign(number, author, author)
+        owner = view.ticket.assigned_agent
+        if ownership is Ownership.SHARED:
+            if view.ticket.status == "waiting" or not owner:
+                await self.assign(number, author, author)
+        elif owner and owner != author:
+            if ownership is not Ownership.TAKE_OVER:
+                raise TicketOwnedByOther(number, owner)
+            await self.assign(number, author, author, expected_owner=owner)
+        elif not owner or view.ticket.status == "waiting":
+            await self.assign(number, author, author, expected_owner=owner)
         result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id,
                                            text_messages(text), role="staff",
                                            last_customer_message=_last_customer_message(view.messages))
@@ -156,6 +212,8 @@ class Takeover:
         messages = await self._rasa.give_back(view.ticket.sender_id, action)
         masked_note = await asyncio.to_thread(lambda: self._redactor().redact(note).text) if note else ""
         ticket = await asyncio.to_thread(self._desk.close, number, status, actor, masked_note)
+        if status == "handed_back":
+            await self._notify(ticket, actor, self._notices.returned)
         result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id, messages, role="bot",
                                            last_customer_message=_last_customer_message(view.messages))
         if not result.delivered:

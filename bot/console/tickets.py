@@ -15,17 +15,23 @@ from urllib.parse import quote
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console.auth import safe_next, staff_required
 from bot.console.context import Console
 from bot.console.corrections import page_context
+from bot.console.customer_history import CustomerHistory, HistoryReader
+from bot.console.live import mark_read
 from bot.console.notices import MAX_TEXT, notice
 from bot.console.rasa_api import RasaUnavailable
 from bot.console.rendering import render
-from bot.console.takeover import EmptyMessage
-from bot.storage.desk import TicketClosed, TicketNotFound
-from bot.storage.models import TranscriptMessage
+from bot.console.takeover import EmptyMessage, Ownership
+from bot.storage.desk import TicketClosed, TicketNotFound, TicketOwnedByOther
+from bot.storage.engine import make_engine
+from bot.storage.models import Ticket, TicketAudit, TranscriptMessage
+from bot.storage.retrying import StoreUnavailable
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +59,30 @@ def _shown(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def shown_text(console: Console, message: TranscriptMessage) -> str:
+    """A message as staff read it: an action's Chinese name, a button's payload (a
+    transcript written before payloads were shown as titles) as its description."""
+    if message.role == "action":
+        return console.names.step(message.text)
+    if message.role == "user":
+        return console.names.payload(message.text) or message.text
+    return message.text
+
+
+def audit_detail(entry: TicketAudit, names: Dict[str, str]) -> str:
+    """An audit row's detail: an assignment names people by their display names."""
+    if entry.action == "assigned":
+        return " → ".join(names.get(who.strip(), who.strip()) for who in entry.detail.split("→"))
+    return entry.detail
+
+
 def message_json(console: Console, message: TranscriptMessage,
                  names: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    """One transcript message for the page and the JSON feeds (``action``: the code
+    of an action line, whose ``text`` is its Chinese name)."""
     return {
-        "position": message.position, "role": message.role, "text": message.text,
+        "position": message.position, "role": message.role, "text": shown_text(console, message),
+        "action": message.text if message.role == "action" else None,
         "intent": message.intent, "intent_label": console.label("intents", message.intent) if message.intent else "",
         "confidence": message.confidence,
         "low_confidence": message.confidence is not None and message.confidence < LOW_CONFIDENCE,
@@ -79,16 +105,29 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
     kind, text = notice(request.args.get("notice"))
     now = datetime.now(timezone.utc)
     ticket = view.ticket
+    history = await _history(request, ticket)
+    if view.messages:
+        await mark_read(request, number, view.messages[-1].position)
     return render(
         request, "ticket.html", view=view, ticket=ticket, flash=text, flash_kind=kind,
         messages=[message_json(console, m, names) for m in view.messages], names=names,
-        diagnostics=[(console.label("diagnostics", key), _shown(value))
+        diagnostics=[(console.label("slots", key), _shown(value))
                      for key, value in (ticket.diagnostics or {}).items()],
         colleagues=colleagues, label=console.label, low_confidence=LOW_CONFIDENCE,
+        audit_detail=lambda entry: audit_detail(entry, names),
         due=console.sla_clock.describe(ticket.sla_due_at, now), overdue=ticket.sla_due_at < now,
-        is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT,
+        is_open=ticket.status in ("waiting", "assigned"), max_text=MAX_TEXT, history=history,
         **(await page_context(request, number, names)),
     )
+
+
+async def _history(request: Request, ticket: Ticket) -> Optional[CustomerHistory]:
+    """The customer's other tickets and conversations; None when they cannot be read now."""
+    try:
+        return await asyncio.to_thread(request.app.ctx.customer_history.read, ticket)
+    except (StoreUnavailable, SQLAlchemyError) as error:
+        logger.warning("ticket %s: the customer's history is unavailable: %s", ticket.number, error)
+        return None
 
 
 async def live_messages(request: Request, number: str) -> HTTPResponse:
@@ -116,6 +155,8 @@ async def _guarded(request: Request, number: str, work: Any, done: str) -> HTTPR
         return response.text("没有这张工单", status=404)
     except TicketClosed:
         outcome = "closed"
+    except TicketOwnedByOther:
+        outcome = "owned_by_other"
     except EmptyMessage:
         outcome = "empty"
     except RasaUnavailable as error:
@@ -135,8 +176,12 @@ async def assign(request: Request, number: str) -> HTTPResponse:
         return _back(number, "no_such_agent", request)
 
     async def work() -> Optional[str]:
+        before = await asyncio.to_thread(console.stores.desk.ticket, number)
         await console.takeover.assign(number, agent, me.username)
-        return "taken" if agent == me.username else "assigned"
+        if agent != me.username:
+            return "assigned"
+        taken_from = before.assigned_agent
+        return "taken_over" if taken_from and taken_from != me.username else "taken"
 
     return await _guarded(request, number, work, "assigned")
 
@@ -155,8 +200,12 @@ async def _with_text(request: Request, number: str, field: str, act: Outcome, do
 async def reply(request: Request, number: str) -> HTTPResponse:
     console, me = _console(request), request.ctx.staff
 
+    # Someone else's ticket is answered only after the person said they take it over
+    # (the page asks; the form then carries takeover=1).
+    ownership = Ownership.TAKE_OVER if _form_text(request, "takeover") == "1" else Ownership.EXCLUSIVE
+
     async def act(text: str) -> Optional[str]:
-        result = await console.takeover.reply(number, me.username, text)
+        result = await console.takeover.reply(number, me.username, text, ownership)
         return "replied" if result.delivered else f"reply_{result.status}"
 
     return await _with_text(request, number, "text", act, "replied")
@@ -193,6 +242,11 @@ async def hand_back(request: Request, number: str) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
+    console: Console = app.ctx.console
+    tracker_url = console.settings.tracker_db_url
+    app.ctx.customer_history = HistoryReader(console.stores.tickets,
+                                             TrackerEvents(make_engine(tracker_url)) if tracker_url else None,
+                                             console.names, console.redactor)
     routes: List[Any] = [
         (ticket_page, "/tickets/<number>", ["GET"]),
         (live_messages, "/tickets/<number>/messages", ["GET"]),

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
 SYNONYMS_FILE = "synonyms.yml"
 SETTINGS_FILE = "search.yml"
 NOT_COVERED_FILE = "not_covered.yml"
+RESERVED_FILES = (SYNONYMS_FILE, SETTINGS_FILE, NOT_COVERED_FILE)
+MIN_QUESTIONS = 3
 
 
 class KnowledgeBaseError(ValueError):
-    """The FAQ files are malformed (missing fields, duplicate ids)."""
+    """The knowledge base is malformed (missing fields, duplicate ids or questions, an
+    unknown area): the one validator for the YAML files and the console's editor, its
+    message in Chinese for the people who fix it."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class SearchSettings:
     # How much the sentence embedding weighs beside the words (bot.faq.index).
     meaning_weight: float = 1.0
 
+    @property
+    def areas(self) -> Tuple[str, ...]:
+        """The problem areas an entry may belong to: those the intents route to."""
+        return tuple(dict.fromkeys(r.area for r in self.intents.values() if r.area))
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -90,22 +99,37 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _parse_entry(raw: dict, area: str, path: Path, fill: Callable[[str], str]) -> FaqEntry:
+def _parse_entry(raw: Mapping[str, Any], area: str, where: str, fill: Callable[[str], str]) -> FaqEntry:
+    if not isinstance(raw, Mapping):
+        raise KnowledgeBaseError(f"{where}：条目格式不对（应为包含 id、questions、answer 的映射）")
     try:
-        questions = tuple(fill(str(q).strip()) for q in raw["questions"])
+        questions = tuple(fill(str(q).strip()) for q in raw["questions"] if str(q).strip())
         entry = FaqEntry(
             id=str(raw["id"]),
-            area=str(raw.get("area", area)),
+            area=str(raw.get("area") or area),
             questions=questions,
-            answer=fill(str(raw["answer"]).strip()),
+            answer=fill(str(raw["answer"] or "").strip()),
             urgent=bool(raw.get("urgent", False)),
             handled_by=raw.get("handled_by"),
         )
     except (KeyError, TypeError) as error:
-        raise KnowledgeBaseError(f"{path}: entry {raw!r} lacks {error}") from error
-    if len(entry.questions) < 3 or not entry.answer:
-        raise KnowledgeBaseError(f"{path}: entry {entry.id} needs 3+ questions and an answer")
+        raise KnowledgeBaseError(f"{where}：条目 {raw.get('id', '')} 缺少字段 {error}") from error
+    if not entry.answer:
+        raise KnowledgeBaseError(f"{where}：条目“{_name(entry)}”的答案不能为空")
+    if len(entry.questions) < MIN_QUESTIONS:
+        raise KnowledgeBaseError(f"{where}：条目“{_name(entry)}”至少需要 {MIN_QUESTIONS} 个问法")
     return entry
+
+
+def _name(entry: FaqEntry) -> str:
+    return entry.questions[0] if entry.questions else entry.id
+
+
+def parse_entries(raw_entries: Iterable[Mapping[str, Any]], where: str = "知识库",
+                  fill: Callable[[str], str] = str, area: str = "") -> List[FaqEntry]:
+    """Entries in the exchange format (``id``, ``area``, ``questions``, ``answer``,
+    ``urgent``, ``handled_by``), as an area file or the console's editor holds them."""
+    return [_parse_entry(raw, area, where, fill) for raw in raw_entries]
 
 
 def _parse_route(raw: dict) -> IntentRoute:
@@ -145,12 +169,19 @@ def knowledge_base_files(directory: Path) -> List[Path]:
     return sorted(directory.glob("*.yml"))
 
 
-def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str) -> KnowledgeBase:
+def area_files(directory: Path) -> List[Path]:
+    """The files that hold entries (one per area), in the order they are read."""
+    return [p for p in knowledge_base_files(directory) if p.name not in RESERVED_FILES]
+
+
+def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str,
+                        entries: Optional[Sequence[Mapping[str, Any]]] = None) -> KnowledgeBase:
     """Read every area file, the synonyms, the settings and the not-covered topics in ``directory``.
 
     ``fill`` writes the company's names into questions and answers (``{app}`` ->
-    星汇钱包, `bot.text.catalogue.Catalogue.fill`)."""
-    entries: List[FaqEntry] = []
+    星汇钱包, `bot.text.catalogue.Catalogue.fill`). ``entries`` (the exchange format,
+    e.g. the version the console published) replace the area files' entries."""
+    parsed: List[FaqEntry] = []
     topics: List[NotCoveredTopic] = []
     synonyms: Tuple[Tuple[str, ...], ...] = ()
     settings: Optional[SearchSettings] = None
@@ -162,19 +193,42 @@ def load_knowledge_base(directory: Path, fill: Callable[[str], str] = str) -> Kn
             settings = _parse_settings(data)
         elif path.name == NOT_COVERED_FILE:
             topics = _parse_topics(data, path, fill)
-        else:
-            area = str(data.get("area", path.stem))
-            entries.extend(_parse_entry(raw, area, path, fill) for raw in data.get("entries", []))
+        elif entries is None:
+            parsed.extend(parse_entries(data.get("entries") or [], str(path), fill, str(data.get("area", path.stem))))
+    if entries is not None:
+        parsed = parse_entries(entries, fill=fill)
     if settings is None:
         raise KnowledgeBaseError(f"{directory}: {SETTINGS_FILE} is missing")
+    check_entries(parsed, settings, topics)
+    return KnowledgeBase(entries=tuple(parsed), synonyms=synonyms, settings=settings,
+                         not_covered=tuple(topics))
+
+
+def check_entries(entries: Sequence[FaqEntry], settings: SearchSettings,
+                  topics: Sequence[NotCoveredTopic] = ()) -> None:
+    """What holds across entries: unique ids, each question in one entry only, known
+    areas, the urgent entries search.yml names present."""
     ids = [e.id for e in entries] + [t.id for t in topics]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise KnowledgeBaseError(f"duplicate FAQ ids: {', '.join(duplicates)}")
+        raise KnowledgeBaseError(f"FAQ 条目编号重复：{', '.join(duplicates)}")
     if not entries:
-        raise KnowledgeBaseError(f"{directory}: no FAQ entries")
+        raise KnowledgeBaseError("知识库里没有任何条目")
+    owners: Dict[str, FaqEntry] = {}
+    for entry in entries:
+        if entry.area not in settings.areas:
+            raise KnowledgeBaseError(f"条目“{_name(entry)}”的问题类别无效：{entry.area}")
+        for question in entry.questions:
+            key = _question_key(question)
+            other = owners.setdefault(key, entry)
+            if other is not entry:
+                where = "同一条目里写了两次" if other.id == entry.id else f"已经属于条目“{_name(other)}”"
+                raise KnowledgeBaseError(f"问法“{question}”{where}：每个问法只能出现一次")
     unknown = sorted(set(settings.emergency.values()) - {e.id for e in entries})
     if unknown:
-        raise KnowledgeBaseError(f"{SETTINGS_FILE}: emergency names no entry {', '.join(unknown)}")
-    return KnowledgeBase(entries=tuple(entries), synonyms=synonyms, settings=settings,
-                         not_covered=tuple(topics))
+        raise KnowledgeBaseError(f"盗号、诈骗时回答的紧急条目不能删除：{', '.join(unknown)}")
+
+
+def _question_key(question: str) -> str:
+    """Questions compared without case, spaces and punctuation."""
+    return "".join(ch for ch in question.lower() if ch.isalnum())

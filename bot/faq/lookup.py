@@ -9,17 +9,19 @@ intent's area) and no topic the knowledge base does not cover (not_covered.yml)
 comes close to it. Nothing else guesses: the rules then give a known problem its first aid.
 
 ``FaqService`` rebuilds its index when a file under the FAQ directory changes,
-so editing an answer needs no retraining and no restart; the rebuild runs in the
-background while the last index keeps answering. A file that cannot be read (a
-half-saved edit) is logged and the last good index keeps answering.
+or when the console publishes another version of the entries (``PublishedEntries``,
+polled: one cheap query), so editing an answer needs no retraining and no restart;
+the rebuild runs in the background while the last index keeps answering. A file
+that cannot be read (a half-saved edit) is logged and the last good index keeps answering.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Protocol, Sequence, Tuple
 
 import numpy as np
 
@@ -61,6 +63,16 @@ class LookupResult:
     not_covered: Optional[str] = None  # the not-covered topic that kept the answer back
 
 
+class PublishedEntries(Protocol):
+    """Where the console publishes versions of the entries (bot.storage.faq_versions)."""
+
+    def published_id(self) -> Optional[int]:
+        """The published version's number (None: none yet, the files answer); cheap."""
+
+    def entries_of(self, version_id: int) -> Sequence[Mapping[str, Any]]:
+        """That version's entries in the exchange format."""
+
+
 # How long a lookup waits for the index of an edited knowledge base before answering
 # from the last one (a rebuild fits a classifier: seconds, more under load).
 FRESH_WAIT_S = 3.0
@@ -75,8 +87,11 @@ class FaqService:
 
     def __init__(self, directory: Path, fill: Callable[[str], str] = str,
                  urgency: Optional[UrgencyDetector] = None, embeddings: Optional[Embeddings] = None,
-                 fresh_wait: float = FRESH_WAIT_S) -> None:
+                 fresh_wait: float = FRESH_WAIT_S, published: Optional[PublishedEntries] = None) -> None:
         self._directory = directory
+        self._published = published
+        self._published_id: Optional[int] = None  # the last version the poll saw
+        self._poll_failed_at = 0.0
         self._fill = fill
         self._urgency = urgency
         self._embeddings = embeddings
@@ -92,9 +107,29 @@ class FaqService:
         stats = ((p.name, p.stat()) for p in knowledge_base_files(self._directory))
         return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
 
-    def _rebuild(self, number: int) -> None:
+    def _poll_published(self) -> Optional[int]:
+        """The published version; while the database cannot be read, the last one seen
+        (an outage never switches the answers back to the files)."""
+        if self._published is None:
+            return None
         try:
-            index = FaqIndex(load_knowledge_base(self._directory, self._fill), self._embeddings)
+            self._published_id = self._published.published_id()
+        except Exception as error:  # noqa: BLE001 - the last index keeps answering
+            if time.monotonic() - self._poll_failed_at > 60:
+                self._poll_failed_at = time.monotonic()
+                logger.error("FAQ: the published version could not be read, answering from the last one: %s",
+                             error)
+        return self._published_id
+
+    def _load(self, version: Optional[int]) -> KnowledgeBase:
+        entries = None
+        if version is not None and self._published is not None:
+            entries = self._published.entries_of(version)
+        return load_knowledge_base(self._directory, self._fill, entries)
+
+    def _rebuild(self, number: int, version: Optional[int]) -> None:
+        try:
+            index = FaqIndex(self._load(version), self._embeddings)
         except KnowledgeBaseError as error:
             logger.error("FAQ not reloaded, %s: %s", "no index yet" if self._index is None
                          else "answering from the last good version", error)
@@ -112,15 +147,7 @@ class FaqService:
 
         Blocking (reads files; waits for the first build, and briefly for a rebuild):
         async callers run it in a thread."""
-        signature = self._files_signature()
-        with self._lock:
-            if signature != self._signature:
-                self._signature = signature  # a broken edit is reported once, not per call
-                self._started += 1
-                self._build = threading.Thread(target=self._rebuild, args=(self._started,),
-                                               name="faq-index", daemon=True)
-                self._build.start()
-            build, waiting_for_first = self._build, self._index is None
+        build, waiting_for_first = self._refresh()
         if build is not None and build.is_alive():
             build.join(None if waiting_for_first else self._fresh_wait)
         with self._lock:
@@ -128,36 +155,70 @@ class FaqService:
                 raise FaqUnavailable(f"no usable knowledge base in {self._directory}")
             return self._index
 
+    def _refresh(self) -> Tuple[Optional[threading.Thread], bool]:
+        """Start a rebuild when the files or the published version changed; the build
+        in progress (if any), and whether there is no index yet."""
+        version = self._poll_published()
+        signature = (self._files_signature(), version)
+        with self._lock:
+            if signature != self._signature:
+                self._signature = signature  # a broken edit is reported once, not per call
+                self._started += 1
+                self._build = threading.Thread(target=self._rebuild, args=(self._started, version),
+                                               name="faq-index", daemon=True)
+                self._build.start()
+            return self._build, self._index is None
+
+    def watch(self, every: float = 1.0) -> threading.Thread:
+        """Poll in the background, so that a worker no customer is talking to has the
+        published version's index ready before its next lookup."""
+        def poll() -> None:
+            while True:
+                try:
+                    self._refresh()
+                except Exception:  # noqa: BLE001 - the poller must outlive a bad moment
+                    logger.exception("FAQ: checking for a new version failed")
+                time.sleep(every)
+
+        watcher = threading.Thread(target=poll, name="faq-watch", daemon=True)
+        watcher.start()
+        return watcher
+
     def entry(self, entry_id: str) -> Optional[FaqEntry]:
         return self.index.kb.by_id.get(entry_id)
 
     def lookup(self, text: str, intent: Optional[str], vector: Optional[np.ndarray] = None) -> LookupResult:
         """``vector``: the message's sentence embedding, when the NLU carried it."""
-        index = self.index
-        settings = index.kb.settings
-        route = settings.intents.get(intent or "", IntentRoute())
-        signals = self._urgency.signals(text, vector) if self._urgency is not None else []
-        if any(s.kind in settings.emergency for s in signals):
-            return _emergency(index.kb, index.rank(text, route.area, settings.area_boost, vector), signals)
-        if intent is not None and intent not in settings.intents:
-            # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
-            return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
-        ranking = index.rank(text, route.area, settings.area_boost, vector)
-        if not ranking.matches:
-            return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
-        best = ranking.matches[0]
-        threshold = route.threshold if route.threshold is not None else settings.answer_threshold
-        if route.area is not None and best.entry.area != route.area:
-            threshold = max(threshold, settings.other_area_threshold)
-        if best.score < threshold:
-            return LookupResult(None, best.score, (), BELOW_THRESHOLD)
-        topic = ranking.not_covered
-        if topic is not None and topic.score >= best.score * settings.not_covered_ratio:
-            return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
-        close: List[Match] = [
-            m for m in ranking.matches[1:] if m.score >= best.score * settings.suggest_ratio
-        ][: settings.max_suggestions]
-        return LookupResult(best.entry, best.score, tuple(m.entry for m in close))
+        return decide(self.index, self._urgency, text, intent, vector)
+
+
+def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, intent: Optional[str],
+           vector: Optional[np.ndarray] = None) -> LookupResult:
+    """The bot's answer decision on ``index`` (also run by the console on a draft)."""
+    settings = index.kb.settings
+    route = settings.intents.get(intent or "", IntentRoute())
+    signals = urgency.signals(text, vector) if urgency is not None else []
+    if any(s.kind in settings.emergency for s in signals):
+        return _emergency(index.kb, index.rank(text, route.area, settings.area_boost, vector), signals)
+    if intent is not None and intent not in settings.intents:
+        # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
+        return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
+    ranking = index.rank(text, route.area, settings.area_boost, vector)
+    if not ranking.matches:
+        return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
+    best = ranking.matches[0]
+    threshold = route.threshold if route.threshold is not None else settings.answer_threshold
+    if route.area is not None and best.entry.area != route.area:
+        threshold = max(threshold, settings.other_area_threshold)
+    if best.score < threshold:
+        return LookupResult(None, best.score, (), BELOW_THRESHOLD)
+    topic = ranking.not_covered
+    if topic is not None and topic.score >= best.score * settings.not_covered_ratio:
+        return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
+    close: List[Match] = [
+        m for m in ranking.matches[1:] if m.score >= best.score * settings.suggest_ratio
+    ][: settings.max_suggestions]
+    return LookupResult(best.entry, best.score, tuple(m.entry for m in close))
 
 
 def _emergency(kb: KnowledgeBase, ranking: Ranking, signals: List[Signal]) -> LookupResult:

@@ -18,9 +18,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from bot.names import Names
 from bot.pii import Redactor
 from bot.storage.tickets import NewMessage
-from bot.texts import Texts
 
 HIDDEN_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start",
                   "action_ask_handoff_note"}
@@ -36,11 +36,10 @@ def event_time(event: Mapping[str, Any]) -> Optional[datetime]:
     return datetime.fromtimestamp(stamp, timezone.utc) if stamp else None
 
 
-def intent_names(texts: Texts) -> Dict[str, str]:
-    """The console's Chinese names of intents (texts.yml ``console.intents``): a pressed
-    button whose title is not among the events is described by them."""
-    names = texts.raw("console").get("intents") or {}
-    return {str(intent): str(name) for intent, name in names.items()}
+def intent_names(names: Names) -> Dict[str, str]:
+    """The Chinese names of intents (data/support/names.yml): a pressed button whose
+    title is not among the events is described by them."""
+    return names.section("intents")
 
 
 def staff_reply_event(text: str, author: str) -> Dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Union
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -33,6 +33,21 @@ class TicketNotFound(LookupError):
 
 class TicketClosed(RuntimeError):
     """The ticket was already resolved, handed back or cancelled."""
+
+
+class TicketOwnedByOther(RuntimeError):
+    """Someone else owns the ticket: taking it from them is a take-over, said out loud."""
+
+    def __init__(self, number: str, owner: Optional[str]) -> None:
+        super().__init__(f"{number} is owned by {owner}")
+        self.owner = owner
+
+
+class AnyOwner:
+    """`TicketDesk.assign`'s default: whoever owns the ticket now."""
+
+
+ANYONE = AnyOwner()
 
 
 def _now() -> datetime:
@@ -100,16 +115,33 @@ class TicketDesk(RetryingStore):
 
     # -- ownership ------------------------------------------------------------
 
-    def assign(self, number: str, agent: str, actor: str) -> Ticket:
-        """``agent`` owns the ticket from now on (the caller pauses the bot first)."""
+    def assign(self, number: str, agent: str, actor: str,
+               expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Ticket:
+        """``agent`` owns the ticket from now on (the caller pauses the bot first).
+
+        With ``expected_owner`` (a username, or None for nobody) the change happens only
+        if that is still the owner, checked and written in one statement, so two people
+        answering one waiting ticket at once cannot both take it: the second gets
+        `TicketOwnedByOther`. Taking a ticket from someone else is audited as ``taken_over``."""
         def work(session: Session) -> Ticket:
             ticket = self._open_ticket(session, number)
             now = self._clock()
             previous = ticket.assigned_agent
+            if not isinstance(expected_owner, AnyOwner):
+                owner_is = (Ticket.assigned_agent.is_(None) if expected_owner is None
+                            else Ticket.assigned_agent == expected_owner)
+                claimed = session.execute(update(Ticket).where(Ticket.id == ticket.id, owner_is)
+                                          .values(assigned_agent=agent)
+                                          .execution_options(synchronize_session=False)).rowcount
+                if not claimed:
+                    session.rollback()
+                    raise TicketOwnedByOther(number, self._ticket(session, number).assigned_agent)
+                previous = expected_owner
             ticket.status, ticket.assigned_agent, ticket.updated_at = "assigned", agent, now
             ticket.assigned_at = ticket.assigned_at or now
             detail = agent if not previous or previous == agent else f"{previous} → {agent}"
-            self._audit(session, ticket, actor, "assigned", detail)
+            taken = bool(previous) and previous != agent and actor == agent
+            self._audit(session, ticket, actor, "taken_over" if taken else "assigned", detail)
             session.commit()
             return ticket
 

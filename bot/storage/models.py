@@ -5,6 +5,9 @@
 - ``webchat_outbox``: every message shown in a web chat window;
 - ``staff``, ``staff_sessions``, ``login_failures``, ``integration_tokens``: the console's accounts.
 - ``corrections``: staff's corrections of the bot's intents and answers (teaching the bot).
+- ``ticket_reads`` and ``ticket_presence``: the live inbox (how far each person read a
+  ticket; who has it open or is typing on it, for a few seconds).
+- ``faq_versions`` and ``faq_publications``: the knowledge base edited in the console, and what is published.
 - ``model_registry`` and ``model_activations``: models trained in the console, their figures,
   and who activated which (with the reason when the gate was overridden).
 """
@@ -119,7 +122,8 @@ class TranscriptMessage(Base):
     ticket = relationship("Ticket", back_populates="messages")
 
 
-OUTBOX_ROLES = ("user", "bot", "staff")
+# notice: a line about the conversation itself ("客服小王已接入"), neither bot nor person.
+OUTBOX_ROLES = ("user", "bot", "staff", "notice")
 
 
 class OutboxMessage(Base):
@@ -232,6 +236,65 @@ class Correction(Base):
     corrected_intent = Column(String(100))  # an intent or NEW_FAQ_QUESTION; empty for answers
     author = Column(String(100), nullable=False)
     created_at = Column(UtcDateTime, nullable=False, index=True)
+
+
+class TicketRead(Base):
+    """How far a staff member has read a ticket's transcript (the newest position shown to
+    them): the queue counts the customer's messages after the owner's mark as unread."""
+
+    __tablename__ = "ticket_reads"
+    __table_args__ = (UniqueConstraint("ticket_id", "username"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    username = Column(String(100), nullable=False)
+    position = Column(Integer, nullable=False)
+    read_at = Column(UtcDateTime, nullable=False)
+
+
+class TicketPresence(Base):
+    """A staff member with a ticket's page open (``seen_at``, renewed every few seconds) and
+    typing a reply (``typing_at``). Rows older than a few seconds mean nothing; they are kept
+    in the database so that every console worker sees the same people."""
+
+    __tablename__ = "ticket_presence"
+    __table_args__ = (UniqueConstraint("ticket_id", "username"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    username = Column(String(100), nullable=False)
+    seen_at = Column(UtcDateTime, nullable=False, index=True)
+    typing_at = Column(UtcDateTime)
+
+
+class FaqVersion(Base):
+    """One version of the FAQ knowledge base's entries (the exchange format of
+    bot.faq.exchange, as JSON), written by the console's editor or imported.
+
+    Versions form one line: each has at most one successor (``parent_id`` is unique;
+    the first version's is 0), so two admins saving at once cannot fork the history."""
+
+    __tablename__ = "faq_versions"
+    __table_args__ = (UniqueConstraint("parent_id", name="uq_faq_versions_parent_id"),)
+
+    id = Column(Integer, primary_key=True)  # the version number staff see
+    parent_id = Column(Integer, nullable=False)
+    entries = Column(Text, nullable=False)  # JSON list of entries
+    summary = Column(String(500), nullable=False)
+    author = Column(String(100), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class FaqPublication(Base):
+    """A version was published (a rollback too): the newest row names the version the
+    bot answers from, so exactly one is published and the change is one insert."""
+
+    __tablename__ = "faq_publications"
+
+    id = Column(Integer, primary_key=True)
+    version_id = Column(Integer, ForeignKey("faq_versions.id"), nullable=False)
+    published_by = Column(String(100), nullable=False)
+    published_at = Column(UtcDateTime, nullable=False)
 
 
 # training -> ready | failed; ready -> active -> retired (another one was activated) -> active ...

@@ -163,6 +163,11 @@ class StaffStore(RetryingStore):
         return self._retrying(lambda session: [
             _member(row) for row in session.execute(select(Staff).order_by(Staff.username)).scalars()])
 
+    def display_name(self, username: str) -> Optional[str]:
+        """The name colleagues and customers see, or None for no such account."""
+        return self._retrying(lambda session: session.execute(
+            select(Staff.display_name).where(Staff.username == username)).scalar_one_or_none())
+
     def active_agents(self) -> List[StaffMember]:
         """Everyone who can take a ticket now: active staff of either role."""
         return self._retrying(lambda session: [

@@ -8,7 +8,6 @@ it does not know is dropped, a page number out of range is clamped.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -21,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.storage.models import OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
 from bot.storage.retrying import RetryingStore
 from bot.storage.staff import USERNAME
+from bot.storage.ticket_search import MAX_SEARCH, matching, search_kind
 from bot.storage.tickets import TicketStoreUnavailable
 
 ZONE = "Asia/Shanghai"  # the dates staff filter by are Shanghai dates
@@ -32,9 +32,6 @@ NONE = "none"    # assignee=none: nobody owns the ticket
 ME = "me"        # assignee=me: the signed-in staff member (`QueueFilter.for_user`)
 OTHER = "other"  # intent=other: any ticket outside the problem areas, or without an intent
 MAX_PER_PAGE = 100
-MAX_SEARCH = 40
-PHONE_LAST4 = re.compile(r"\d{4}")
-TICKET_NUMBER = re.compile(r"T?[0-9][0-9-]*")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
@@ -77,7 +74,7 @@ class QueueFilter:
     assignee: Optional[str] = None       # a username, NONE or ME
     created_from: Optional[date] = None  # Shanghai dates, both ends included
     created_to: Optional[date] = None
-    search: str = ""                     # a ticket number (or its start), or a phone's last 4 digits
+    search: str = ""                     # bot.storage.ticket_search: a number, a phone's tail, words
     page: int = 1
     per_page: int = 25
     areas: Tuple[str, ...] = field(default=(), compare=False)  # the problem areas OTHER excludes
@@ -115,13 +112,8 @@ class QueueFilter:
 
     @property
     def search_kind(self) -> Optional[str]:
-        """"phone" (exactly 4 digits), "number" (a ticket number or its start), "invalid", or None."""
-        text = self.search.strip()
-        if not text:
-            return None
-        if PHONE_LAST4.fullmatch(text):
-            return "phone"
-        return "number" if TICKET_NUMBER.fullmatch(text.upper()) else "invalid"
+        """"phone", "number", "text", "invalid", or None (`bot.storage.ticket_search.search_kind`)."""
+        return search_kind(self.search)
 
     def query_args(self, **changes: Any) -> Dict[str, str]:
         """The query string of this filter (for links), defaults left out; ``changes``
@@ -189,16 +181,8 @@ def conditions(queue_filter: QueueFilter) -> List[ColumnElement]:
         where.append(Ticket.created_at >= _shanghai_midnight(f.created_from))
     if f.created_to:
         where.append(Ticket.created_at < _shanghai_midnight(f.created_to + timedelta(days=1)))
-    kind = f.search_kind
-    if kind == "phone":
-        where.append(Ticket.phone_last4 == f.search.strip())
-    elif kind == "number":
-        text = f.search.strip().upper()
-        number = text if text.startswith("T") else f"T{text}"
-        # Only T, digits and dashes get here: nothing for LIKE to treat as a wildcard.
-        where.append(Ticket.number.like(f"{number}%"))
-    elif kind == "invalid":
-        where.append(Ticket.id.is_(None))  # neither a number nor 4 digits: nothing matches
+    if f.search.strip():
+        where.append(matching(f.search))
     return where
 
 

@@ -138,6 +138,15 @@ class TicketStore(RetryingStore):
 
         return self._retrying(work)
 
+    def of_sender(self, sender_id: str, limit: int = 20) -> List[Ticket]:
+        """One customer's tickets, any status, newest first (the ticket page's history)."""
+        def work(session: Session) -> List[Ticket]:
+            return list(session.execute(
+                select(Ticket).where(Ticket.sender_id == sender_id)
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)).scalars())
+
+        return self._retrying(work)
+
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Ticket]:
         def work(session: Session) -> List[Ticket]:
             query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)

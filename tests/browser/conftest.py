@@ -54,10 +54,38 @@ def page(browser, dialogs) -> Iterator:
     context.close()
 
 
-@pytest.fixture
-def agent_page(browser) -> Iterator:
-    """A fresh laptop-sized window for a member of staff in the console."""
+def _laptop_page(browser):
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
     context.set_default_timeout(20_000)
-    yield context.new_page()
+    return context, context.new_page()
+
+
+@pytest.fixture
+def agent_page(browser) -> Iterator:
+    """A staff member's laptop-sized window."""
+    context, page = _laptop_page(browser)
+    yield page
     context.close()
+
+
+@pytest.fixture
+def colleague_page(browser) -> Iterator:
+    """A second staff member's window, in a browser context of its own (own cookies)."""
+    context, page = _laptop_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def cleared_queue(tickets_db) -> None:
+    """The team has worked through the queue of the session's other tests."""
+    from bot.storage.desk import TicketDesk
+    from bot.storage.engine import make_engine
+    from bot.storage.models import OPEN_STATUSES
+    from bot.storage.tickets import TicketStore
+
+    engine = make_engine(f"sqlite:///{tickets_db}")
+    desk = TicketDesk(engine)
+    for ticket in TicketStore(engine).list(limit=10_000):
+        if ticket.status in OPEN_STATUSES:
+            desk.close(ticket.number, "resolved", actor="test")

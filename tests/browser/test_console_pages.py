@@ -9,9 +9,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
-from bot.storage.models import OPEN_STATUSES
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT
 from tests.support.tickets import new_ticket
@@ -19,16 +17,6 @@ from tests.support.tickets import new_ticket
 pytestmark = pytest.mark.model
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
-
-
-@pytest.fixture
-def cleared_queue(tickets_db):
-    """The team has worked through the queue of the session's other tests."""
-    engine = make_engine(f"sqlite:///{tickets_db}")
-    desk = TicketDesk(engine)
-    for ticket in TicketStore(engine).list(limit=10_000):
-        if ticket.status in OPEN_STATUSES:
-            desk.close(ticket.number, "resolved", actor="test")
 
 
 def say(page, text):

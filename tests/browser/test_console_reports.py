@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_console_pages import LAPTOP
+from tests.browser.conftest import LAPTOP
 from tests.conftest import ROOT
 from tests.support import live_history
 from tests.support.webchat import send

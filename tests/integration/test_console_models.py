@@ -17,6 +17,7 @@ from bot.storage.models_registry import ModelRegistry
 from bot.teaching.active_model import model_etag
 from tests.support.console import ConsoleServer, start_console
 from tests.support.servers import ROOT
+from tests.support.staff_text import codes_in, page_text
 
 TOKEN = "module-model-server-token-0123456789"
 DROPPED = {"holdout": {"n": 10, "right": 9, "per_intent": {"billing_issue": [4, 5], "inform": [5, 5]},
@@ -96,6 +97,7 @@ def test_a_failed_gate_needs_a_reason_then_activation_and_rollback_reach_the_mod
     assert "真实客户开发集不可用" in page.body
     for word in (".tar.gz", "data/nlu", "git", "make "):
         assert word not in page.body
+    assert codes_in(page_text(page.body)) == []  # no snake_case name, no payload: Chinese only
     refused = admin.post_form(f"/admin/models/{model_id}/activate", {"reason": "  "})
     assert refused.status == 400 and "请填写理由" in refused.body
     assert pull(console)[1]["ETag"] == model_etag(newest_project_model().name)

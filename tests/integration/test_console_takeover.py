@@ -220,3 +220,46 @@ def test_a_second_ticket_after_a_resolved_one_has_only_its_own_span(rasa_server,
     # The conversation itself holds the reply, marked as staff's.
     recorded = TrackerEvents(make_engine(f"sqlite:///{rasa_tracker_db}")).after(ticket.sender_id, 0.0)
     assert [e["text"] for e in recorded if staff_author(e) == login.username] == ["您好，这笔转账银行已经退回，请查收"]
+
+
+def test_one_owner_at_a_time_and_the_customer_is_told_who_is_there(rasa_server, takeover_console, stores):
+    """A second person's reply on an owned ticket is refused until they take it over
+    (audited); the customer's window says who joined, and that the bot is back."""
+    tickets, _ = stores
+    token, number = handed_over(rasa_server)
+    owner = takeover_console.new_staff("agent", display_name="小王", prefix="owner")
+    other = takeover_console.new_staff("admin", display_name="老李", prefix="other")
+    wang, li = takeover_console.client(), takeover_console.client()
+    assert wang.login(owner.username, owner.password).status == 302
+    assert li.login(other.username, other.password).status == 302
+
+    wang.get(f"/tickets/{number}")
+    wang.post_form(f"/tickets/{number}/assign", {"assignee": "me"})
+    notices = [m["text"] for m in window(rasa_server, token) if m["role"] == "notice"]
+    assert notices == ["客服小王已接入"]
+
+    li.get(f"/tickets/{number}")
+    refused = li.post_form(f"/tickets/{number}/reply", {"text": "我是管理员，我来回复"})
+    assert "notice=owned_by_other" in refused.headers["Location"]
+    assert all("我来回复" not in m["text"] for m in window(rasa_server, token))
+    assert tickets.get(number).assigned_agent == owner.username
+
+    li.get(f"/tickets/{number}")
+    taken = li.post_form(f"/tickets/{number}/reply", {"text": "我是管理员，我来回复", "takeover": "1"})
+    assert "notice=replied" in taken.headers["Location"]
+    shown = window(rasa_server, token)
+    assert [m["text"] for m in shown if m["role"] == "notice"] == ["客服小王已接入", "客服老李已接入"]
+    assert shown[-1]["role"] == "staff" and "我来回复" in shown[-1]["text"]
+    assert tickets.get(number).assigned_agent == other.username
+    page = li.get(f"/tickets/{number}")
+    assert f"接管工单：{owner.username} → {other.username}" in page.body
+
+    wang.get(f"/tickets/{number}")
+    back = wang.post_form(f"/tickets/{number}/reply", {"text": "我这边继续"})  # the first owner is refused now
+    assert "notice=owned_by_other" in back.headers["Location"]
+
+    li.get(f"/tickets/{number}")
+    assert "notice=handed_back" in li.post_form(f"/tickets/{number}/hand-back", {}).headers["Location"]
+    shown = window(rasa_server, token)
+    assert [m["role"] for m in shown[-2:]] == ["notice", "bot"]
+    assert shown[-2]["text"] == "已转回机器人" and "交还给智能助手" in shown[-1]["text"]

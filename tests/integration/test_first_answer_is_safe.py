@@ -126,3 +126,33 @@ def test_a_question_at_the_order_number_is_answered_and_the_order_number_asked_a
     assert turn.actions == ["action_answer_during_form", "billing_form"], turn.actions
     assert answered_with(turn, "billing_cancel_auto_renewal") and turn.texts[-1] == asked
     assert turn.slots["transaction_id"] is None
+
+
+def test_a_scam_story_continued_gets_the_warning_again_and_a_person(rasa_server):
+    """After the urgent answer the customer argues for the caller: never "which problem?"."""
+    customer = sender()
+    turn = say(rasa_server, customer, "有个自称法院的人说我的卡涉案了 要我把钱转到他给的账户里配合调查")
+    assert turn.actions[-1] == "utter_offer_person_urgent", turn.actions
+    turn = say(rasa_server, customer, "可他还发了盖章的文件给我看")
+    assert REPLIES.render("urgent_reminder") in turn.texts, turn.texts
+    assert turn.actions[-1] == "utter_offer_person_urgent" and not set(turn.actions) & set(BRUSH_OFFS)
+
+
+def test_details_after_an_answer_are_noted_and_a_person_offered(rasa_server, ticket_store):
+    """"1500 农业银行 前天" after the transfer answer continues that problem."""
+    customer = sender()
+    turn = say(rasa_server, customer, "转账失败了 钱也扣了")
+    assert turn.actions[-1] == "utter_ask_solved", turn.actions
+    turn = say(rasa_server, customer, "1500 农业银行 前天")
+    assert turn.actions[-1] == "utter_offer_person_for_detail", (turn.actions, turn.texts)
+    assert "utter_ask_problem" not in turn.actions
+    turn = say(rasa_server, customer, "/affirm")  # 转人工
+    assert turn.actions[0] == "action_handoff_to_human", turn.actions
+
+
+def test_anger_that_asks_for_nothing_gets_an_apology_and_a_question_not_a_ticket(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "你们这什么烂东西")
+    assert turn.actions[-1] == "utter_complaint_ask_what", turn.actions
+    assert "/request_human" in {b["payload"] for b in turn.messages[-1]["buttons"]}
+    assert not tickets_of(ticket_store, customer)

@@ -30,7 +30,10 @@
 
   fetch(box.dataset.canned || "/canned.json", { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : { replies: [] }; })
-    .then(function (data) { replies = Array.isArray(data) ? data : (data.replies || []); })
+    .then(function (data) {
+      replies = Array.isArray(data) ? data : (data.replies || []);
+      if (document.activeElement === box) { update(); } // "/…" typed before the replies arrived
+    })
     .catch(function () { replies = []; });
 
   function plain(text) { return String(text || "").toLowerCase(); }

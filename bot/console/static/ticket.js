@@ -25,6 +25,8 @@
     copy.querySelector('input[name="position"]').value = m.position;
     var select = copy.querySelector("select");
     if (select) {
+      // the intent the bot predicted is the one to start from
+      if (m.intent && select.querySelector('option[value="' + m.intent + '"]')) { select.value = m.intent; }
       select.id = "intent-" + m.position;
       copy.querySelector("label").htmlFor = select.id;
     }

@@ -102,13 +102,14 @@
     if (last < source.length) parent.appendChild(document.createTextNode(source.slice(last)));
   }
 
-  var WHO = { user: "我", bot: "智能客服", staff: "人工客服" };
+  // notice: a line about the conversation itself ("客服小王已接入", "已转回机器人"), shown centred.
+  var WHO = { user: "我", bot: "智能客服", staff: "人工客服", notice: "提示" };
 
   function messageElement(role, text) {
     var el = document.createElement("div");
     el.className = "msg " + role;
     var who = document.createElement("span");
-    who.className = role === "user" ? "who sr-only" : "who";
+    who.className = role === "user" || role === "notice" ? "who sr-only" : "who";
     who.textContent = WHO[role] || "";
     var body = document.createElement("div");
     body.className = "body";

@@ -215,3 +215,65 @@ def test_a_slow_rebuild_never_holds_customers_up(tmp_path):
     while service.lookup("怎么关闭自动续费", "billing_issue").answer.answer != "新的答案":
         assert time.time() < deadline, "the rebuilt index never answered"
         time.sleep(0.05)
+
+
+class Published:
+    """The console's published versions, as the action server polls them."""
+
+    def __init__(self):
+        self.versions = {}
+        self.current = None
+        self.down = False
+
+    def published_id(self):
+        if self.down:
+            raise ConnectionError("database down")
+        return self.current
+
+    def entries_of(self, version_id):
+        return self.versions[version_id]
+
+    def publish(self, number, billing_answer):
+        entries = [{**e, "area": area} for area, es in SAMPLE_ENTRIES.items() for e in es]
+        self.versions[number] = [{**e, "answer": billing_answer} if e["id"] == "billing_cancel_renewal" else e
+                                 for e in entries]
+        self.current = number
+
+
+def _billing_answer(service):
+    return service.lookup("怎么关闭自动续费", "billing_issue").answer.answer
+
+
+def test_a_published_version_replaces_the_files_entries_and_a_rollback_brings_the_old_back(tmp_path):
+    published = Published()
+    service = FaqService(write_kb(tmp_path), published=published, fresh_wait=10)
+    assert _billing_answer(service).startswith("在「我的")  # nothing published: the files
+    published.publish(1, "第一版答案")
+    assert _billing_answer(service) == "第一版答案"
+    published.publish(2, "第二版答案")
+    assert _billing_answer(service) == "第二版答案"
+    published.current = 1  # rolled back
+    assert _billing_answer(service) == "第一版答案"
+
+
+def test_a_database_outage_keeps_the_published_version_answering(tmp_path):
+    published = Published()
+    published.publish(1, "已发布的答案")
+    service = FaqService(write_kb(tmp_path), published=published, fresh_wait=10)
+    assert _billing_answer(service) == "已发布的答案"
+    published.down = True
+    assert _billing_answer(service) == "已发布的答案"
+
+
+def test_the_watcher_rebuilds_before_anyone_asks(tmp_path):
+    embeddings = CountingEmbeddings()
+    published = Published()
+    service = FaqService(write_kb(tmp_path), embeddings=embeddings, published=published, fresh_wait=0)
+    assert service.index is not None  # the first build
+    service.watch(every=0.05)
+    published.publish(1, "后台换好的答案")
+    deadline = time.time() + 10
+    while service._index_build < 2:  # noqa: SLF001 - the second build finished, nobody asked
+        assert time.time() < deadline, "the watcher never rebuilt"
+        time.sleep(0.05)
+    assert _billing_answer(service) == "后台换好的答案"

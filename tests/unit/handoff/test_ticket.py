@@ -11,8 +11,8 @@ from bot.handoff.priority import PriorityRules
 from bot.handoff.ticket import Conversation as Handoff
 from bot.handoff.ticket import TicketBuilder, rest_of_closed_ticket, spans
 from bot.handoff.transcript import intent_names
+from bot.names import Names
 from bot.pii import default_redactor
-from bot.texts import Texts
 from tests.support.faq_kb import ROOT
 from tests.support.two_tickets import (
     FIRST_TICKET_WORDS,
@@ -31,9 +31,8 @@ NOW = datetime(2025, 12, 8, 2, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in Sha
 
 @pytest.fixture(scope="module")
 def builder(clock):
-    texts = Texts.load(SUPPORT)
     return TicketBuilder(SPEC, PriorityRules.load(SUPPORT / "priorities.yml"), clock, default_redactor(),
-                         intent_names(texts))
+                         intent_names(Names.load(SUPPORT)))
 
 
 def handoff(conversation: Conversation) -> Handoff:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.storage.desk import TicketClosed, TicketDesk, TicketNotFound
+from bot.storage.desk import TicketClosed, TicketDesk, TicketNotFound, TicketOwnedByOther
 from bot.storage.engine import make_engine
 from bot.storage.tickets import NewMessage, TicketStore
 from tests.support.tickets import NOW, new_ticket
@@ -80,3 +80,21 @@ def test_open_ticket_of_a_sender(desk, number):
     assert desk.open_for_sender("u1").number == number
     desk.close(number, "handed_back", actor="xiaowang")
     assert desk.open_for_sender("u1") is None
+
+
+def test_taking_a_ticket_from_someone_else_is_audited_as_a_take_over(desk, number):
+    desk.assign(number, "xiaowang", actor="xiaowang")
+    desk.assign(number, "laoli", actor="laoli")
+    assert [(a.actor, a.action, a.detail) for a in desk.view(number).audit] == [
+        ("xiaowang", "assigned", "xiaowang"), ("laoli", "taken_over", "xiaowang → laoli")]
+
+
+def test_an_expected_owner_lets_only_one_of_two_repliers_take_a_waiting_ticket(desk, number):
+    desk.assign(number, "xiaowang", actor="xiaowang", expected_owner=None)
+    with pytest.raises(TicketOwnedByOther) as refused:
+        desk.assign(number, "laoli", actor="laoli", expected_owner=None)
+    assert refused.value.owner == "xiaowang"
+    assert desk.ticket(number).assigned_agent == "xiaowang"
+    desk.assign(number, "laoli", actor="laoli", expected_owner="xiaowang")  # the take-over they agreed to
+    assert desk.ticket(number).assigned_agent == "laoli"
+    assert [a.action for a in desk.view(number).audit] == ["assigned", "taken_over"]

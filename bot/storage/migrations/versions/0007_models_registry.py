@@ -1,14 +1,14 @@
 """model registry: models trained in the console, their figures and activations
 
-Revision ID: 0005_models_registry
-Revises: 0004
+Revision ID: 0007_models_registry
+Revises: 0006_kb_faq_versions
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_models_registry"
-down_revision = "0004"
+revision = "0007_models_registry"
+down_revision = "0006_kb_faq_versions"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""A message the FAQ cannot place on its own, read with the conversation it continues.
+
+Customers answer in pieces: "2000 昨天下午 工商银行" after a transfer answer,
+"每个月19块那个" after a billing one, "可是他有警官证照片" after the urgent answer
+to a scam. Alone these find nothing, and asking "which kind of problem?" again
+tells the customer we forgot. Here such a message is searched again together
+with the customer's previous message; a detail of a known problem is noted and a
+person offered; right after the urgent answer, an unclear message gets the
+scam warning again and a person at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from bot.faq.lookup import LookupResult
+
+# Intents that carry a piece of the story rather than a question of their own.
+DETAIL_INTENTS = frozenset({"inform", "nlu_fallback"})
+
+ANSWER = "answer"  # the joined message found an entry not given yet
+REMIND_URGENT = "remind_urgent"  # still the urgent story: warn again, offer a person
+NOTE_DETAIL = "note_detail"  # a detail of the problem at hand: noted, a person offered
+NOTHING = "nothing"  # no context: the usual "not found" follows
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation says before this message."""
+
+    previous_text: Optional[str] = None  # the customer's previous message
+    problem: Optional[str] = None  # the problem raised (its intent), if any
+    last_entry: Optional[str] = None  # the FAQ entry answered last
+    urgent_recently: bool = False  # the urgent answer was given within the last turns
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    result: Optional[LookupResult] = None  # for ANSWER
+
+
+Search = Callable[[str, Optional[str]], LookupResult]  # (text, intent) -> result
+
+
+def repeats_last(result: LookupResult, context: Context) -> bool:
+    """The search found the answer the customer was just given."""
+    return result.answer is not None and result.answer.id == context.last_entry
+
+
+def follow_up(intent: Optional[str], text: str, context: Context, search: Search) -> FollowUp:
+    """What to do with a message whose own search found nothing new.
+
+    ``search`` runs the bot's FAQ search (blocking); it is called at most once, with
+    the previous message and this one joined, searched as the problem's intent."""
+    if context.urgent_recently:
+        return FollowUp(REMIND_URGENT)
+    if intent not in DETAIL_INTENTS:
+        return FollowUp(NOTHING)
+    if context.previous_text:
+        joined = search(f"{context.previous_text} {text}", context.problem or intent)
+        if joined.answer is not None and not repeats_last(joined, context):
+            return FollowUp(ANSWER, joined)
+    if context.problem or context.last_entry:
+        return FollowUp(NOTE_DETAIL)
+    return FollowUp(NOTHING)

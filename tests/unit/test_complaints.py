@@ -1,0 +1,30 @@
+"""What a complaint is about (bot/complaints.py)."""
+import pytest
+
+from bot.complaints import PROBLEM, SERVICE, UNSPECIFIED, VENTING, ComplaintWords, read_complaint
+from tests.conftest import ROOT
+
+WORDS = ComplaintWords.load(ROOT / "data" / "support" / "handoff.yml")
+NO_AREA = [("complain", 0.97), ("greet", 0.02)]
+
+
+@pytest.mark.parametrize("text, about", [
+    ("我要投诉", UNSPECIFIED),
+    ("你们领导呢 我要找你们经理", UNSPECIFIED),
+    ("什么破软件 垃圾", VENTING),
+    ("烦死了 真的无语", VENTING),
+    ("客服态度太差了", SERVICE),
+    ("我要投诉 转的钱一直没到", PROBLEM),
+])
+def test_what_a_complaint_asks_for(text, about):
+    assert read_complaint(text, NO_AREA, WORDS).about == about
+
+
+def test_anger_about_money_is_a_problem_even_without_a_complaint_word():
+    complaint = read_complaint("垃圾 又扣我钱", NO_AREA, WORDS)
+    assert (complaint.about, complaint.area) == (PROBLEM, "transfer_failed")
+
+
+def test_without_request_words_configured_a_bare_complaint_stays_unspecified():
+    words = ComplaintWords(money=WORDS.money, service=WORDS.service)
+    assert read_complaint("什么破软件 垃圾", NO_AREA, words).about == UNSPECIFIED
