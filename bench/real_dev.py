@@ -28,7 +28,7 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.tune_fallback import fallback_rule  # noqa: E402
-from bot.teaching.routing import FALLBACK, routed_right  # noqa: E402,F401 - the one copy of the rule
+from bot.teaching.routing import FALLBACK, routed_right  # noqa: E402 - the one copy of the rule
 
 REAL_DEV = ROOT.parent / "shared" / "nlu" / "real_dev.tsv"
 THRESHOLDS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]

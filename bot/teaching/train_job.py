@@ -37,9 +37,11 @@ def say(*words: object) -> None:
 
 
 def expected_components(root: Path) -> int:
-    """How many "Finished training component" lines a full training prints (about)."""
+    """About how many "Finished training component" lines a training prints: one per NLU
+    component (a retraining with new examples took the policies from Rasa's cache:
+    9 lines for 10 components and 2 policies)."""
     config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8")) or {}
-    return len(config.get("pipeline") or []) + len(config.get("policies") or []) + 1
+    return max(len(config.get("pipeline") or []), 1)
 
 
 def train(root: Path, data: Path, out: Path, name: str) -> Path:
