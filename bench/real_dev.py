@@ -4,7 +4,7 @@
 hand-labelled with our taxonomy. Measure on it; never train on it or copy from
 it (tests/unit/data/test_training_data.py guards the training data).
 
-"Routed right" (the README's rules; tests/unit/data/test_real_dev_scoring.py
+"Routed right" (the README's rules, bot/teaching/routing.py; tests/unit/data/test_real_dev_scoring.py
 checks that they agree with ../shared/nlu/score.py): an out-of-scope message
 is routed right by out_of_scope, general_question or nlu_fallback; between
 transfer_failed and billing_issue either side is right for money coming in or
@@ -20,7 +20,6 @@ import asyncio
 import collections
 import csv
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +28,9 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.tune_fallback import fallback_rule  # noqa: E402
+from bot.teaching.routing import FALLBACK, routed_right  # noqa: E402 - the one copy of the rule
 
 REAL_DEV = ROOT.parent / "shared" / "nlu" / "real_dev.tsv"
-FALLBACK = "nlu_fallback"
-OTHER = {"out_of_scope", "general_question", FALLBACK}
-MONEY_IN = re.compile(r"充值|还款|还钱|还不进|退款|退回|退还|话费|自动扣|扣款")
-CONTACT = re.compile(r"电话|热线|联系方式|号码")
 THRESHOLDS = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
 AMBIGUITIES = [0.0, 0.05, 0.1, 0.2]
 
@@ -57,18 +53,6 @@ class Parsed:
 def load_rows(path: Path = REAL_DEV) -> List[Row]:
     with path.open(encoding="utf-8") as handle:
         return [Row(r["intent"], r["text"], r.get("source") or "-") for r in csv.DictReader(handle, delimiter="\t")]
-
-
-def routed_right(want: str, got: str, text: str) -> bool:
-    if got == want:
-        return True
-    if want == "out_of_scope":
-        return got in OTHER
-    if {want, got} == {"transfer_failed", "billing_issue"}:
-        return bool(MONEY_IN.search(text))
-    if want == "request_human" and got == "general_question":
-        return bool(CONTACT.search(text))
-    return False
 
 
 def score(rows: Sequence[Row], predicted: Sequence[str]) -> Dict[str, Dict[str, float]]:

@@ -44,6 +44,16 @@ def _share_action_server_token(settings: Settings) -> None:
     inherit({"ACTION_SERVER_TOKEN": action_server_token(settings)})
 
 
+def _share_model_server(settings: Settings, console_port: int) -> None:
+    """Rasa pulls the active model from the console (bot.rasa_ext.model_pull), with a
+    token both read: from the environment, else generated once."""
+    from bot.local_secrets import model_server_token
+    from bot.processes import inherit
+
+    url = settings.model_server_url or f"http://127.0.0.1:{console_port}/models/active.tar.gz"
+    inherit({"MODEL_SERVER_URL": url, "MODEL_SERVER_TOKEN": model_server_token(settings)})
+
+
 def _rasa_server(args: argparse.Namespace) -> Service:
     return Service("rasa", rasa_command(
         "run", "--model", args.model, "--port", str(args.port),
@@ -73,6 +83,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
     _share_action_server_token(settings)
+    _share_model_server(settings, args.console_port)
     services = [_action_server(args.actions_port), _rasa_server(args), _console(args)]
     return run_services(services, line_filter=_redact_line)
 
@@ -107,6 +118,7 @@ def cmd_run_prod(args: argparse.Namespace, settings: Settings) -> int:
     settings.var_dir.mkdir(exist_ok=True)
     _migrate(settings)
     _share_action_server_token(settings)
+    _share_model_server(settings, settings.console_port)
     group = ProcessGroup(services, line_filter=_redact_line)
     group.start()
     threading.Thread(target=_report_when_ready, args=(group, args.ready_timeout), daemon=True).start()

@@ -49,3 +49,10 @@ def action_server_token(settings: "Settings") -> str:
     ``token: ${ACTION_SERVER_TOKEN}``); the action server refuses calls without it."""
     return secret_or_generated(settings.action_server_token, settings.action_server_token_file,
                                "ACTION_SERVER_TOKEN").decode("utf-8")
+
+
+def model_server_token(settings: "Settings") -> str:
+    """The secret Rasa sends with every pull of the active model from the console
+    (``?token=``); the console's model route refuses requests without it."""
+    return secret_or_generated(settings.model_server_token, settings.model_server_token_file,
+                               "MODEL_SERVER_TOKEN").decode("utf-8")

@@ -144,6 +144,13 @@ class Settings:
     # endpoints.prod.yml's tracker store (${TRACKER_DATABASE_URL}); by default the project's database
     tracker_database_url: str = ""
     proxies_count: int = 0  # reverse proxies in front of the Rasa server that add X-Forwarded-For
+    # Models trained in the console (bot/teaching): where Rasa pulls the active one, how often
+    model_server_url: str = ""  # the console's /models/active.tar.gz; "" = Rasa keeps its --model
+    model_server_token: Optional[str] = None
+    model_pull_seconds: int = 5
+    real_dev_file: Path = PROJECT_DIR.parent / "shared" / "nlu" / "real_dev.tsv"  # evaluated, never trained on
+    gate_tolerance_points: int = 1  # overall accuracy a candidate may lose per evaluation set
+    gate_intent_tolerance_points: int = 5  # one intent's accuracy likewise
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ,
@@ -194,6 +201,12 @@ class Settings:
             worker_base_port=_whole(env, "WORKER_BASE_PORT", 5100, 1, 65535 - 100),
             tracker_database_url=tracker_database_url,
             proxies_count=_whole(env, "PROXIES_COUNT", 0, 0, 10),
+            model_server_url=(env.get("MODEL_SERVER_URL") or "").strip(),
+            model_server_token=env.get("MODEL_SERVER_TOKEN") or None,
+            model_pull_seconds=_whole(env, "MODEL_PULL_SECONDS", 5, 1, 3600),
+            real_dev_file=_path(env, "REAL_DEV_FILE", "../shared/nlu/real_dev.tsv", root),
+            gate_tolerance_points=_whole(env, "MODEL_GATE_TOLERANCE", 1, 0, 100),
+            gate_intent_tolerance_points=_whole(env, "MODEL_GATE_INTENT_TOLERANCE", 5, 0, 100),
         )
 
     def with_endpoints(self, endpoints_file: Path, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -217,6 +230,15 @@ class Settings:
     @property
     def action_server_token_file(self) -> Path:
         return self.var_dir / "action_server_token"
+
+    @property
+    def model_server_token_file(self) -> Path:
+        return self.var_dir / "model_server_token"
+
+    @property
+    def candidates_dir(self) -> Path:
+        """Models trained in the console (``models/`` keeps the project's own)."""
+        return self.var_dir / "models"
 
     def wechat_environment(self) -> Dict[str, str]:
         """The WeChat secrets by their variable names (`bot.wechat.config.SECRETS`)."""

@@ -18,7 +18,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Sequence
 
 from bot.processes import training_environment
 
@@ -62,6 +62,20 @@ def fresh_model(root: Path) -> Optional[Path]:
     return None
 
 
+def train_command(rasa: Optional[str] = None, data: Sequence[Path] = (), out: Optional[Path] = None,
+                  name: Optional[str] = None) -> List[str]:
+    """`rasa train` as `ensure_model` and the console's candidates (bot.teaching.train_job) run it,
+    from the project directory with `training_environment`."""
+    command = [rasa or str(Path(sys.executable).with_name("rasa")), "train", "--num-threads", "2"]
+    if data:
+        command += ["--data", *(str(path) for path in data)]
+    if out is not None:
+        command += ["--out", str(out)]
+    if name:
+        command += ["--fixed-model-name", name]
+    return command
+
+
 def ensure_model(root: Path, rasa: Optional[str] = None) -> Path:
     """A model for the current inputs: the existing one, or a new training."""
     found = fresh_model(root)
@@ -69,8 +83,7 @@ def ensure_model(root: Path, rasa: Optional[str] = None) -> Path:
         return found
     fingerprint = inputs_fingerprint(root)
     before = set((root / "models").glob("*.tar.gz"))
-    rasa = rasa or str(Path(sys.executable).with_name("rasa"))
-    result = subprocess.run([rasa, "train", "--num-threads", "2"], cwd=root, env=training_environment())
+    result = subprocess.run(train_command(rasa), cwd=root, env=training_environment())
     new = sorted(set((root / "models").glob("*.tar.gz")) - before, key=lambda p: p.stat().st_mtime)
     if result.returncode != 0 or not new:
         raise RuntimeError(f"rasa train failed (exit code {result.returncode})")

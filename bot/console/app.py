@@ -31,11 +31,13 @@ def _register_routes(app: Sanic) -> None:
     from bot.console import (
         admin_canned,
         admin_faq,
+        admin_models,
         admin_staff,
         api,
         auth,
         corrections,
         live,
+        model_server,
         queue,
         reports,
         suggestions,
@@ -53,6 +55,8 @@ def _register_routes(app: Sanic) -> None:
     reports.register(app)
     live.register(app)
     admin_faq.register(app)
+    admin_models.register(app)
+    model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
 
 
 def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,

@@ -10,6 +10,8 @@ start-up steps:
 - the action server's shared secret (``ACTION_SERVER_TOKEN``, else generated
   into ``var/action_server_token``) becomes the action endpoint's ``token``
   when endpoints.yml gives none (the Helm chart renders the endpoint's url only);
+- the active model pulled from the staff console when ``MODEL_SERVER_URL`` is
+  set (`bot.rasa_ext.model_pull`; ``make run`` and ``run-prod`` set it);
 - CORS origins from ``CORS_ORIGINS`` (none by default: the chat page is
   same-origin); request size and timeouts on Rasa's Sanic app, and how many
   reverse proxies to trust for the client's address (``PROXIES_COUNT``).
@@ -96,6 +98,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     if args[1:2] != ["actions"]:
         _send_action_server_token(settings)
     if args[:1] == ["run"] and args[1:2] != ["actions"]:
+        from bot.rasa_ext import model_pull
+
+        model_pull.install(settings)
         args = server_arguments(args, settings)
         _harden_rasa_app(_value_after(args, "--auth-token"), settings)
     from rasa.__main__ import main as rasa_main

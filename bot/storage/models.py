@@ -8,6 +8,8 @@
 - ``ticket_reads`` and ``ticket_presence``: the live inbox (how far each person read a
   ticket; who has it open or is typing on it, for a few seconds).
 - ``faq_versions`` and ``faq_publications``: the knowledge base edited in the console, and what is published.
+- ``model_registry`` and ``model_activations``: models trained in the console, their figures,
+  and who activated which (with the reason when the gate was overridden).
 """
 from __future__ import annotations
 
@@ -293,3 +295,40 @@ class FaqPublication(Base):
     version_id = Column(Integer, ForeignKey("faq_versions.id"), nullable=False)
     published_by = Column(String(100), nullable=False)
     published_at = Column(UtcDateTime, nullable=False)
+
+
+# training -> ready | failed; ready -> active -> retired (another one was activated) -> active ...
+MODEL_STATUSES = ("training", "ready", "failed", "active", "retired")
+
+
+class ModelRecord(Base):
+    """A model the console trained (or the project's own, registered when first replaced):
+    who trained it, from which data (``data_version``: a digest of the training data with
+    the approved examples, and their count), its figures and its gate result."""
+
+    __tablename__ = "model_registry"
+
+    id = Column(Integer, primary_key=True)
+    file_name = Column(String(200))  # in var/models/ (candidates) or models/; empty until trained
+    trained_by = Column(String(100), nullable=False)
+    started_at = Column(UtcDateTime, nullable=False)
+    finished_at = Column(UtcDateTime)
+    data_version = Column(String(64), nullable=False, default="")
+    approved_examples = Column(Integer, nullable=False, default=0)
+    figures = Column(JSON, nullable=False, default=dict)  # bot.teaching.gate: per evaluation set
+    status = Column(String(10), nullable=False, default="training", index=True)
+    gate_passed = Column(Integer)  # 1 / 0; empty while training or for the project's model
+    override_reason = Column(Text)  # of its latest activation despite a failed gate
+    error = Column(Text)  # why a training failed (no customer text)
+
+
+class ModelActivation(Base):
+    """Every activation (and rollback): the audit of which model served when, and why."""
+
+    __tablename__ = "model_activations"
+
+    id = Column(Integer, primary_key=True)
+    model_id = Column(Integer, ForeignKey("model_registry.id", ondelete="CASCADE"), nullable=False, index=True)
+    activated_by = Column(String(100), nullable=False)
+    activated_at = Column(UtcDateTime, nullable=False)
+    override_reason = Column(Text)  # written by an admin who activated despite a failed gate

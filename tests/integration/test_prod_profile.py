@@ -6,11 +6,15 @@ it runs last."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import shutil
 import subprocess
 import time
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import aiohttp
@@ -21,9 +25,11 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.pii import redact
+from bot.storage.engine import make_engine
+from bot.storage.staff import StaffStore
 from tests.support.prod_profile import ProdProfile, start_profile
 from tests.support.secrets import MESSAGES, found_in
-from tests.support.servers import ROOT
+from tests.support.servers import ROOT, api
 from tests.support.services import in_ci, postgres_database
 from tests.support.webchat import new_session
 from tests.support.webchat import send as webchat_send
@@ -226,6 +232,84 @@ def test_no_secret_reaches_postgresql_redis_or_the_log(profile: ProdProfile, red
     stored = [key + b"=" + repr(redis_value(client, key)).encode() for key in client.scan_iter(count=1000)]
     assert found_in(b"\n".join(stored)) == []
     assert found_in(profile.log_text().encode()) == []
+
+
+def _model_file(base: str) -> str:
+    """The model a worker serves ("" when it does not answer within 10 s)."""
+    try:
+        with urllib.request.urlopen(base + api("/status"), timeout=10) as response:
+            return str(json.loads(response.read().decode("utf-8"))["model_file"])
+    except OSError:  # URLError, a timeout
+        return ""
+
+
+def _ready_candidate(profile: ProdProfile, model_path: Path) -> int:
+    """A model in the registry, ready to activate: the session's model under a console name
+    (the same figures, so no conversation changes course; a training is tested in
+    tests/browser/test_console_models.py)."""
+    from bot.storage.engine import make_engine
+    from bot.storage.models_registry import ModelRegistry
+
+    assert profile.var_dir is not None
+    registry = ModelRegistry(make_engine(profile.database_url))
+    entry = registry.start("prod-test", "v-prod", 0)
+    name = f"console-{entry.id}-prodtest.tar.gz"
+    (profile.var_dir / "models").mkdir(parents=True, exist_ok=True)
+    shutil.copy(model_path, profile.var_dir / "models" / name)
+    registry.finish(entry.id, name, {"candidate": {}}, True)
+    return entry.id
+
+
+def test_activation_under_load_reaches_every_worker_and_loses_no_message(profile: ProdProfile, model_path):
+    from tests.support.console import ConsoleClient
+
+    candidate = _ready_candidate(profile, model_path)
+    password = uuid.uuid4().hex
+    admin = f"lead-{uuid.uuid4().hex[:6]}"
+    StaffStore(make_engine(profile.database_url)).add(admin, "李主管", "admin", password)
+    lead = ConsoleClient(profile.console_url, timeout=30)
+    assert lead.login(admin, password).status == 302
+    assert "模型训练" in lead.get("/admin/models").body
+    before = {_model_file(profile.worker_url(i)) for i in range(2)}
+    assert before == {model_path.name}
+    all_scripts = scripts()
+    conversations: Dict[str, List[str]] = {}
+    turns: List[Turn] = []
+    reached: Dict[int, float] = {}
+
+    def activate_then_watch() -> float:
+        time.sleep(3)  # the load is under way
+        answer = lead.post_form(f"/admin/models/{candidate}/activate", {})
+        assert answer.status == 303, answer
+        activated = time.monotonic()
+        while len(reached) < 2 and time.monotonic() - activated < 60:
+            for i in range(2):
+                if i not in reached and _model_file(profile.worker_url(i)) == \
+                        f"console-{candidate}-prodtest.tar.gz":
+                    reached[i] = time.monotonic() - activated
+            time.sleep(0.5)
+        return activated
+
+    with ThreadPoolExecutor(1) as pool:
+        watcher = pool.submit(activate_then_watch)
+        while not watcher.done() or not conversations:  # ten customers talking until both workers swapped
+            customers = {f"swap-{i:02d}-{uuid.uuid4().hex[:6]}": all_scripts[i % len(all_scripts)] for i in range(10)}
+            conversations.update(customers)
+            turns += asyncio.run(load(profile.url, customers))
+        watcher.result()
+    assert [t for t in turns if t[2] != 200] == []
+    assert len(turns) == 10 * len(conversations)  # every message answered
+    for sender, texts in conversations.items():
+        assert user_texts(profile.tracker(sender)) == as_stored(texts), sender  # each once, in order
+    assert sorted(reached) == [0, 1] and max(reached.values()) <= 30, reached
+    rollback = lead.get("/admin/models")
+    assert "回滚到上一个模型" in rollback.body
+    assert lead.post_form("/admin/models/rollback", {}).status == 303  # back to the model the workers started with
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and any(_model_file(profile.worker_url(i)) not in before
+                                              for i in range(2)):
+        time.sleep(1)
+    assert all(_model_file(profile.worker_url(i)) in before for i in range(2))
 
 
 def test_a_worker_killed_under_load_loses_no_answered_message(profile: ProdProfile):

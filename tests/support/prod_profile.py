@@ -69,6 +69,8 @@ class ProdProfile:
     url: str  # the entry point
     rasa_ports: List[int]
     database_url: str
+    console_url: str = ""
+    var_dir: Optional[Path] = None
 
     def worker_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"
@@ -138,7 +140,8 @@ def start_profile(workdir: Path, model: Path, database_url: str, redis_url: str,
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     profile = ProdProfile(process, log, f"http://127.0.0.1:{rasa_port}",
-                          [base + 1 + i for i in range(workers)], database_url)
+                          [base + 1 + i for i in range(workers)], database_url,
+                          f"http://127.0.0.1:{console_port}", workdir / "var")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = profile.log_text()
