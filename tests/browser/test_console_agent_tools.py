@@ -8,16 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser_steps import say
+
 pytestmark = pytest.mark.model
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
 # The first request builds the console's FAQ index (a classifier fit; minutes under load).
 INDEX_BUILT_MS = 300_000
-
-
-def say(page, text):
-    page.get_by_label("输入您的问题").fill(text)
-    page.get_by_role("button", name="发送").click()
 
 
 def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server, takeover_console, screenshot):

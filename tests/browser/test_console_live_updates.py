@@ -9,22 +9,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser_steps import say
+from tests.support.browser_steps import sign_in as sign_in_as_staff
+
 pytestmark = pytest.mark.model
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
 LIVE = 3_000  # ms: what "without reload" must take at most
 
 
-def say(page, text):
-    page.get_by_label("输入您的问题").fill(text)
-    page.get_by_role("button", name="发送").click()
-
-
 def sign_in(page, console, login):
-    page.goto(f"{console.url}/login")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
+    """Signed in, on the queue, its live updates running."""
+    sign_in_as_staff(page, console, login)
     expect(page.locator("h1")).to_contain_text("工单队列")
     page.wait_for_function("() => window.consoleLive && window.consoleLive.polls > 0")
 

@@ -24,6 +24,7 @@ from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT, WEBCHAT_SECRET
+from tests.support.browser_steps import sign_in_as
 from tests.support.console import ConsoleServer, start_console
 from tests.support.processes import free_port, running
 from tests.support.rest import post_json
@@ -97,12 +98,6 @@ def ticket_with_the_misread_messages(rasa: str, console: ConsoleServer) -> str:
     return str(tickets[0].number)
 
 
-def sign_in(page, console: ConsoleServer, role: str, name: str) -> None:
-    login = console.new_staff(role, display_name=name)
-    page.goto(f"{console.url}/login")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
 
 
 def no_files_git_or_make(page) -> None:
@@ -117,7 +112,7 @@ def test_a_support_lead_teaches_the_bot_and_rolls_back(agent_page, stack):
     assert all(intent != RIGHT for intent in before.values()), before
     number = ticket_with_the_misread_messages(rasa, console)
     page = agent_page
-    sign_in(page, console, "admin", "李主管")
+    sign_in_as(page, console, "admin", "李主管")
     page.goto(f"{console.url}/tickets/{number}")
     for text in MISREAD:
         turn = page.locator("#transcript li.msg.user", has_text=text)

@@ -12,16 +12,12 @@ from playwright.sync_api import expect
 from bot.storage.engine import make_engine
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT
+from tests.support.browser_steps import say
 from tests.support.tickets import new_ticket
 
 pytestmark = pytest.mark.model
 
 NUMBER = re.compile(r"T\d{8}-\d{4}")
-
-
-def say(page, text):
-    page.get_by_label("输入您的问题").fill(text)
-    page.get_by_role("button", name="发送").click()
 
 
 def screenshot(page, tmp_path, name):

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LAPTOP
 from tests.conftest import ROOT
 from tests.support import live_history
+from tests.support.browser_steps import sign_in_as
 from tests.support.webchat import send
 
 pytestmark = pytest.mark.model
@@ -38,18 +39,9 @@ def screenshot_top(page, tmp_path, name):
         shutil.copy(tmp_path / name, ROOT / "docs" / name)
 
 
-def sign_in(page, console, role, name):
-    login = console.new_staff(role, display_name=name)
-    page.goto(f"{console.url}/login")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
-    return login
-
-
 def test_reports_dashboard(lead_page, takeover_console, history, tmp_path):
     page = lead_page
-    sign_in(page, takeover_console, "admin", "李主管")
+    sign_in_as(page, takeover_console, "admin", "李主管")
     page.get_by_role("link", name="运营报表").click()
     expect(page).to_have_url(re.compile("/reports"))
     expect(page.get_by_role("heading", name=re.compile("运营报表"))).to_be_visible()
@@ -69,7 +61,7 @@ def test_reports_dashboard(lead_page, takeover_console, history, tmp_path):
 
 def test_a_message_that_arrives_live_can_be_corrected(lead_page, takeover_console, rasa_server, history):
     page = lead_page
-    sign_in(page, takeover_console, "agent", "客服小刘")
+    sign_in_as(page, takeover_console, "agent", "客服小刘")
     number = history.unclear.ticket  # still waiting: the page follows the conversation
     page.goto(f"{takeover_console.url}/tickets/{number}")
     status, _ = send(rasa_server, history.unclear.token, live_history.MISREAD)

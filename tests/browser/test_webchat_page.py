@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from bot.push import push_to_customer
 from bot.webchat.tokens import TokenSigner
 from tests.conftest import ROOT, WEBCHAT_SECRET
+from tests.support.browser_steps import say
 from tests.support.servers import api
 
 pytestmark = pytest.mark.model
@@ -32,11 +33,6 @@ def open_chat(page, base_url, query="", greeted=True):
 
 def sender_of(page) -> str:
     return SIGNER.verify(page.evaluate("localStorage.getItem('webchat.token')"))
-
-
-def say(page, text):
-    page.get_by_label("输入您的问题").fill(text)
-    page.get_by_role("button", name="发送").click()
 
 
 def messages(page, role):
