@@ -6,14 +6,15 @@ to a scam. Alone these find nothing, and asking "which kind of problem?" again
 tells the customer we forgot. Here such a message is searched again together
 with the customer's previous message; a detail of a known problem is noted and a
 person offered; right after the urgent answer, an unclear message gets the
-scam warning again and a person at once.
+scam warning again and a person at once. The joined search never gives the
+urgent answer by itself: theft and fraud are read in one message of the customer's.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from bot.faq.lookup import LookupResult
+from bot.faq.lookup import URGENT, LookupResult
 
 # Intents that carry a piece of the story rather than a question of their own.
 DETAIL_INTENTS = frozenset({"inform", "nlu_fallback"})
@@ -59,7 +60,9 @@ def follow_up(intent: Optional[str], text: str, context: Context, search: Search
         return FollowUp(NOTHING)
     if context.previous_text:
         joined = search(f"{context.previous_text} {text}", context.problem or intent)
-        if joined.answer is not None and not repeats_last(joined, context):
+        # Theft and fraud are read in what the customer said in one message: two
+        # harmless ones joined ("我转错人了" + "两千五") must not start the urgent answer.
+        if joined.answer is not None and joined.reason != URGENT and not repeats_last(joined, context):
             return FollowUp(ANSWER, joined)
     if context.problem or context.last_entry:
         return FollowUp(NOTE_DETAIL)

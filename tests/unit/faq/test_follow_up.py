@@ -5,7 +5,7 @@ import pytest
 
 from bot.faq.follow_up import ANSWER, NOTE_DETAIL, NOTHING, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
-from bot.faq.lookup import LookupResult
+from bot.faq.lookup import URGENT, LookupResult
 
 REFUND = FaqEntry("transfer_refund", "transfer", ("转账失败钱什么时候退回",), "原路退回……")
 RENEWAL = FaqEntry("cancel_renewal", "billing", ("怎么取消自动续费",), "关闭自动续费……")
@@ -55,3 +55,14 @@ def test_a_question_of_its_own_is_not_joined_to_the_last_one(intent):
     context = Context(previous_text="转账失败了", problem="transfer_failed", last_entry="transfer_refund")
     assert follow_up(intent, "你们几点下班", context, search).kind == NOTHING
     assert search.asked == []
+
+
+def test_two_harmless_messages_joined_never_start_the_urgent_answer():
+    """"我转错人了" then "两千五": a wrong transfer and its amount, not theft."""
+    freeze = FaqEntry("account_stolen_suspected", "account", ("账户被盗了",), "立即冻结……", urgent=True)
+
+    def urgent_search(text, intent):
+        return LookupResult(freeze, 0.9, (), URGENT)
+
+    context = Context(previous_text="我转错人了", problem="transfer_failed", last_entry="transfer_wrong_payee")
+    assert follow_up("inform", "两千五", context, urgent_search).kind == NOTE_DETAIL
