@@ -8,23 +8,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser_steps import say
+from tests.support.browser_steps import handoff_number, open_chat, say
 
 pytestmark = pytest.mark.model
 
-NUMBER = re.compile(r"T\d{8}-\d{4}")
 # The first request builds the console's FAQ index (a classifier fit; minutes under load).
 INDEX_BUILT_MS = 300_000
 
 
 def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server, takeover_console, screenshot):
     customer = page
-    customer.goto(f"{rasa_server}/chat")
-    customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    open_chat(customer, rasa_server)
     say(customer, "你们什么垃圾服务 我要投诉 给招商银行转账2000一直失败")
-    handoff = customer.locator("#log .msg.bot").filter(has_text=NUMBER)
-    expect(handoff).to_have_count(1, timeout=30_000)
-    number = NUMBER.search(handoff.inner_text()).group(0)
+    number = handoff_number(customer)
 
     login = takeover_console.new_staff("agent", display_name="客服小周")
     agent = agent_page

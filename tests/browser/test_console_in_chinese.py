@@ -9,8 +9,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_console_pages import NUMBER, say
-from tests.browser.test_console_reports import sign_in
+from tests.support.browser_steps import handoff_number, open_chat, say, sign_in_as
 from tests.support.staff_text import BODY_TEXT, codes_in
 
 pytestmark = pytest.mark.model
@@ -28,21 +27,18 @@ def no_code(page, where):
 def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server, takeover_console, screenshot,
                                                  no_published_faq):
     customer = page
-    customer.goto(f"{rasa_server}/chat")
-    customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    open_chat(customer, rasa_server)
     say(customer, "给招商银行转账2000块 一直提示交易失败")
     expect(customer.locator("#log")).to_contain_text("问题解决了吗", timeout=30_000)
     customer.get_by_role("button", name="没解决").click()  # a button: its payload is /deny
     expect(customer.locator("#log .msg.bot").last).to_contain_text("什么时候", timeout=30_000)  # the form
     say(customer, "别问了 直接转人工")
-    handoff = customer.locator("#log .msg.bot").filter(has_text=NUMBER)
-    expect(handoff).to_have_count(1, timeout=30_000)
-    number = NUMBER.search(handoff.inner_text()).group(0)
+    number = handoff_number(customer)
 
     staff = agent_page
     staff.goto(f"{takeover_console.url}/login")
     no_code(staff, "login")
-    sign_in(staff, takeover_console, "admin", "周主管")
+    sign_in_as(staff, takeover_console, "admin", "周主管")
     for path in ("/", "/?assignee=none", "/?assignee=me", "/?status=all"):
         staff.goto(f"{takeover_console.url}{path}")
         no_code(staff, f"queue {path}")

@@ -9,12 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser_steps import say
+from tests.support.browser_steps import handoff_number, open_chat, say
 from tests.support.browser_steps import sign_in as sign_in_as_staff
 
 pytestmark = pytest.mark.model
 
-NUMBER = re.compile(r"T\d{8}-\d{4}")
 LIVE = 3_000  # ms: what "without reload" must take at most
 
 
@@ -37,12 +36,9 @@ def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, ra
 
 
     # A new ticket: on the queue without a reload, with its alert.
-    customer.goto(f"{rasa_server}/chat")
-    customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    open_chat(customer, rasa_server)
     say(customer, "你们什么垃圾服务 我要投诉 给招商银行转账2000一直失败")
-    handoff = customer.locator("#log .msg.bot").filter(has_text=NUMBER)
-    expect(handoff).to_have_count(1, timeout=30_000)
-    number = NUMBER.search(handoff.inner_text()).group(0)
+    number = handoff_number(customer)
     row = wang.locator("table.queue tbody tr").filter(has_text=number)
     expect(row).to_have_count(1, timeout=LIVE)
     expect(wang).to_have_title(re.compile("新提醒"), timeout=LIVE)

@@ -12,12 +12,10 @@ from playwright.sync_api import expect
 from bot.storage.engine import make_engine
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT
-from tests.support.browser_steps import say
+from tests.support.browser_steps import handoff_number, open_chat, say
 from tests.support.tickets import new_ticket
 
 pytestmark = pytest.mark.model
-
-NUMBER = re.compile(r"T\d{8}-\d{4}")
 
 
 def screenshot(page, tmp_path, name):
@@ -28,16 +26,13 @@ def screenshot(page, tmp_path, name):
 
 def test_customer_and_agent(page, agent_page, rasa_server, takeover_console, cleared_queue, tmp_path):
     customer = page
-    customer.goto(f"{rasa_server}/chat")
-    customer.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    open_chat(customer, rasa_server)
     say(customer, "给招商银行转账2000块 一直提示交易失败")
     expect(customer.locator("#log")).to_contain_text("问题解决了吗", timeout=30_000)
     customer.get_by_role("button", name="没解决").click()
     expect(customer.locator("#log .msg.bot").last).to_contain_text("什么时候", timeout=30_000)
     say(customer, "别问了 直接转人工")
-    handoff = customer.locator("#log .msg.bot").filter(has_text=NUMBER)
-    expect(handoff).to_have_count(1, timeout=30_000)
-    number = NUMBER.search(handoff.inner_text()).group(0)
+    number = handoff_number(customer)
 
     login = takeover_console.new_staff("agent", display_name="客服小王")
     agent = agent_page

@@ -3,7 +3,7 @@ the chat window, open a handoff, sign in to the console."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from playwright.sync_api import expect
 
@@ -22,12 +22,14 @@ def open_chat(page: Any, rasa_server: str) -> None:
     page.wait_for_function("localStorage.getItem('webchat.token') !== null")
 
 
-def handoff_number(page: Any, tickets_before: int = 0) -> str:
-    """The number of the ticket the bot just announced in the chat window (after
-    ``tickets_before`` earlier ones)."""
+def handoff_number(page: Any, earlier: Optional[str] = None) -> str:
+    """The number of the ticket the bot just announced in the chat window, once; with
+    ``earlier``, a new ticket's (messages about the earlier ticket do not count)."""
     announced = page.locator("#log .msg.bot").filter(has_text=TICKET_NUMBER)
-    expect(announced).to_have_count(tickets_before + 1, timeout=30_000)
-    found = TICKET_NUMBER.search(announced.last.inner_text())
+    if earlier is not None:
+        announced = announced.filter(has_not_text=earlier)
+    expect(announced).to_have_count(1, timeout=30_000)
+    found = TICKET_NUMBER.search(announced.inner_text())
     assert found is not None
     return found.group(0)
 
