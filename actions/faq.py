@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
-from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up, repeats_last
+from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqUnavailable, LookupResult
 from bot.semantics.carried import carried_vector
@@ -84,9 +84,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
-        context = conversation_context(tracker) if continues else Context()
-        if continues and (result.answer is None
-                          or (intent in DETAIL_INTENTS and repeats_last(result, context))):
+        repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
+        if continues and (result.answer is None or (intent in DETAIL_INTENTS and repeated)):
+            # Only here is the conversation read (a pass over its events): most
+            # lookups find their answer and never need it.
+            context = conversation_context(tracker)
             embeddings = services.embeddings()
 
             def search(joined: str, as_intent: Optional[str]) -> LookupResult:
