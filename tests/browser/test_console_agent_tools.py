@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser_steps import handoff_number, open_chat, say
+from tests.support.browser_steps import handoff_number, open_chat, say, sign_in
 
 pytestmark = pytest.mark.model
 
@@ -24,10 +24,7 @@ def test_picker_and_suggestions_reach_the_customer(page, agent_page, rasa_server
 
     login = takeover_console.new_staff("agent", display_name="客服小周")
     agent = agent_page
-    agent.goto(f"{takeover_console.url}/login")
-    agent.get_by_label("用户名").fill(login.username)
-    agent.get_by_label("密码").fill(login.password)
-    agent.get_by_role("button", name="登录").click()
+    sign_in(agent, takeover_console, login)
     agent.goto(f"{takeover_console.url}/tickets/{number}")  # the suggestions panel starts the index build
     agent.get_by_role("button", name="接手（机器人暂停）").click()
     expect(agent.locator(".flash")).to_contain_text("已接手")

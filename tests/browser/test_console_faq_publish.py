@@ -9,6 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser_steps import sign_in
 from tests.support.console import start_console
 from tests.support.rest import reply_text, send
 from tests.support.servers import RASA_API_TOKEN
@@ -63,10 +64,7 @@ def no_files_mentioned(page):
 def test_edit_try_publish_and_roll_back(agent_page, faq_console, rasa_server, no_published_faq, screenshot):
     login = faq_console.new_staff("admin", display_name="知识库管理员")
     admin = agent_page
-    admin.goto(f"{faq_console.url}/login")
-    admin.get_by_label("用户名").fill(login.username)
-    admin.get_by_label("密码").fill(login.password)
-    admin.get_by_role("button", name="登录").click()
+    sign_in(admin, faq_console, login)
     admin.get_by_role("navigation", name="主导航").get_by_role("link", name="知识库").click()
     expect(admin.get_by_role("heading", name="知识库", exact=True)).to_be_visible()
     expect(admin.locator("body")).to_contain_text("当前已发布：版本 1")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from bot.storage.engine import make_engine
 from bot.storage.tickets import TicketStore
 from tests.conftest import ROOT
-from tests.support.browser_steps import handoff_number, open_chat, say
+from tests.support.browser_steps import handoff_number, open_chat, say, sign_in
 from tests.support.tickets import new_ticket
 
 pytestmark = pytest.mark.model
@@ -84,10 +84,7 @@ def test_ctrl_enter_sends_the_reply_form(agent_page, console_server):
         new_ticket("ctrl-enter:1", sender_id="ctrl-enter-u1")).ticket.number
     login = console_server.new_staff("agent", display_name="客服小李")
     agent = agent_page
-    agent.goto(f"{console_server.url}/login")
-    agent.get_by_label("用户名").fill(login.username)
-    agent.get_by_label("密码").fill(login.password)
-    agent.get_by_role("button", name="登录").click()
+    sign_in(agent, console_server, login)
     agent.goto(f"{console_server.url}/tickets/{number}")
     expect(agent.locator("#reply-keys")).to_have_text("快捷键：Ctrl+Enter（Mac 上 ⌘+Enter）发送")
     reply_box = agent.get_by_label(re.compile("回复客户"))
