@@ -1,4 +1,4 @@
-"""Play the blind conversations (tests/blind/conversations.yml) through the product.
+"""Play the blind conversations (tests/blind/round2/conversations.yml, or ``--set``) through the product.
 
 A fresh action server and Rasa server (our launcher, SQLite, the REST channel) on
 free ports; each conversation with a new customer; every turn's replies (texts and
@@ -57,8 +57,10 @@ def main() -> int:
     parser.add_argument("model", type=Path)
     parser.add_argument("--half", choices=["dev", "sealed"], required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--set", type=Path, default=ROOT / "tests/blind/round2/conversations.yml",
+                        help="the blind conversations (round 1: tests/blind/conversations.yml)")
     args = parser.parse_args()
-    conversations = [c for c in yaml.safe_load((ROOT / "tests/blind/conversations.yml").read_text("utf-8"))
+    conversations = [c for c in yaml.safe_load(args.set.read_text("utf-8"))
                      ["conversations"] if c["half"] == args.half]
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "bot.db"

@@ -146,10 +146,13 @@ def test_no_training_example_copies_or_closely_paraphrases_a_real_development_me
 
 
 def _blind_sentences() -> List[str]:
-    blind = ROOT / "tests" / "blind"
-    stories = yaml.safe_load((blind / "stories.yml").read_text(encoding="utf-8"))["stories"]
-    conversations = yaml.safe_load((blind / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
-    return [s["text"] for s in stories] + [str(t["user"]) for c in conversations for t in c["turns"]]
+    """Every round's sets (tests/blind/stories.yml, tests/blind/round2/...)."""
+    sentences: List[str] = []
+    for path in sorted((ROOT / "tests" / "blind").rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        sentences += [str(s["text"]) for s in data.get("stories") or []]
+        sentences += [str(t["user"]) for c in data.get("conversations") or [] for t in c["turns"]]
+    return sentences
 
 
 def _faq_questions() -> List[str]:
