@@ -164,7 +164,9 @@ def _faq_questions() -> List[str]:
 # Written apart and the same anyway: the commonest way to ask (checked when tests/blind
 # was added, session 9; the data was older than the set).
 BLIND_COINCIDENCES = frozenset({"怎么取消自动续费", "怎么解绑银行卡", "帮我写个请假条", "一天最多能转多少",
-                                "一天最多能转多少钱", "怎么取消会员自动续费啊", "刚有人打电话说是你们客服 是真的吗"})
+                                "一天最多能转多少钱", "怎么取消会员自动续费啊", "刚有人打电话说是你们客服 是真的吗",
+                                # round 2 (session 12), the same way
+                                "转错人了怎么办", "转账限额是多少", "提现手续费怎么算"})
 
 
 def _urgency_examples() -> List[str]:
