@@ -98,8 +98,10 @@ def evaluate(
     queries: List[Query],
     parses: Optional[Sequence[Parsed]] = None,
     rules: Optional[PriorityRules] = None,
+    misses: Optional[List[str]] = None,
 ) -> Dict[str, float]:
-    """With ``rules``, an urgent story counts as reached only if its handoff would be P1."""
+    """With ``rules``, an urgent story counts as reached only if its handoff would be P1;
+    with ``misses``, each query answered wrongly is appended there, as a line."""
     hits = reciprocal = 0.0
     answerable = urgent = urgent_reached = urgent_p1_from_words = 0
     none_predicted = none_correct = none_expected = 0
@@ -120,16 +122,22 @@ def evaluate(
             p1 = rules is None or rules.priority_for(
                 [text], seen, "not_solved", faq_urgent=bool(reached and reached.urgent)) == "P1"
             urgent_reached += bool(reached and reached.urgent and p1)
+            if misses is not None and not (reached and reached.urgent and p1):
+                misses.append(f"urgent missed\t{intent}\t{predicted}\t{text}")
             urgent_p1_from_words += rules is not None and rules.priority_for([text], [], "other") == "P1"
         if predicted == NONE:
             none_predicted += 1
             none_correct += expected == NONE
         if expected == NONE:
             none_expected += 1
+            if misses is not None and predicted != NONE:
+                misses.append(f"not kept out\t{intent}\t{predicted}\t{text}")
             continue
         answerable += 1
         right = (expected, *also)
         hits += predicted in right
+        if misses is not None and predicted not in right:
+            misses.append(f"wrong entry\t{intent}\t{predicted} (want {'/'.join(right)})\t{text}")
         ranked = [m.entry.id for m in service.index.search(text, vector=vector)[:3]]
         found = [i for i, entry_id in enumerate(ranked) if entry_id in right]
         if found:
@@ -173,9 +181,13 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="trained Rasa model for the intents")
     parser.add_argument("--sweep", action="store_true", help="try thresholds 0.02-0.30")
     parser.add_argument("--half", choices=["dev", "sealed"], help="the half of a blind story set to score")
+    parser.add_argument("--failures", action="store_true",
+                        help="print each miss (refused for --half sealed: its failures stay unread)")
     parser.add_argument("--lexicon-only", action="store_true",
                         help="words only: theft and fraud by the lexicon, the FAQ by its words")
     args = parser.parse_args()
+    if args.failures and args.half == "sealed":
+        parser.error("a sealed half is scored without reading its failures")
     service, rules = build(Settings.from_env(), args.faq_dir, by_meaning=not args.lexicon_only)
     sets = args.queries or [ROOT / "tests/faq/queries.yml"]
     answered = [entry.id for entry in service.index.kb.entries]
@@ -184,7 +196,10 @@ def main() -> int:
     predicted = dict(zip(texts, predict_intents(args.model, texts))) if args.model else None
     for path, queries in loaded.items():
         parses = [predicted[q[0]] for q in queries] if predicted is not None else None
-        print(json.dumps({"set": path.name, **evaluate(service, queries, parses, rules)}))
+        misses: Optional[List[str]] = [] if args.failures else None
+        print(json.dumps({"set": path.name, **evaluate(service, queries, parses, rules, misses)}))
+        for line in misses or []:
+            print(line)
         if args.sweep:
             index = service.index
             base = index.kb.settings

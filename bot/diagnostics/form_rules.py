@@ -65,6 +65,12 @@ def rules_for_form(form: str, problem: str, spec: DiagnosticsSpec) -> List[dict]
         _rule(f"{form}: asking for a person about {problem} first collects the details",
               [{"intent": "request_human"}, {"action": "utter_diagnostics_before_handoff"}, *resume],
               condition=[{"slot_was_set": [{"problem": problem}]}, {"active_loop": None}]),
+        # A detail told after the answer ("500", "昨天下午 工行"): the answer did not
+        # settle it, so the details are collected (earlier messages prefill the form).
+        _rule(f"{form}: a detail of the {problem} problem after its answer starts the questions",
+              [{"action": "action_lookup_faq"}, {"slot_was_set": [{"faq_outcome": "noted"}]},
+               {"action": "utter_diagnostics_after_detail"}, *resume],
+              condition=[{"slot_was_set": [{"problem": problem}]}, {"active_loop": None}]),
         _rule(f"{form}: all details collected, hand over",
               [{"action": form}, {"active_loop": None},
                {"slot_was_set": [{"requested_slot": None}]}, {"action": "action_handoff_to_human"}],

@@ -138,16 +138,19 @@ def test_a_scam_story_continued_gets_the_warning_again_and_a_person(rasa_server)
     assert turn.actions[-1] == "utter_offer_person_urgent" and not set(turn.actions) & set(BRUSH_OFFS)
 
 
-def test_details_after_an_answer_are_noted_and_a_person_offered(rasa_server, ticket_store):
-    """"1500 农业银行 前天" after the transfer answer continues that problem."""
+def test_details_after_an_answer_start_that_problems_questions_with_them_filled_in(rasa_server, ticket_store):
+    """"1500 农业银行 前天" after the transfer answer continues that problem: the transfer
+    questions start with what the message told already filled in."""
     customer = sender()
     turn = say(rasa_server, customer, "转账失败了 钱也扣了")
     assert turn.actions[-1] == "utter_ask_solved", turn.actions
     turn = say(rasa_server, customer, "1500 农业银行 前天")
-    assert turn.actions[-1] == "utter_offer_person_for_detail", (turn.actions, turn.texts)
+    assert "utter_diagnostics_after_detail" in turn.actions and turn.actions[-1] == "transfer_form", turn.actions
     assert "utter_ask_problem" not in turn.actions
-    turn = say(rasa_server, customer, "/affirm")  # 转人工
-    assert turn.actions[0] == "action_handoff_to_human", turn.actions
+    assert turn.slots["payee"] and turn.slots["incident_time"], turn.slots
+    assert turn.slots["requested_slot"] == "amount", turn.slots  # a bare number is no amount until asked
+    turn = say(rasa_server, customer, "1500")
+    assert turn.slots["amount"] == 1500 and turn.slots["requested_slot"] == "transaction_id", turn.slots
 
 
 def test_anger_that_asks_for_nothing_gets_an_apology_and_a_question_not_a_ticket(rasa_server, ticket_store):
