@@ -18,7 +18,6 @@ from functools import lru_cache
 
 import opencc
 
-
 STICKER_CODE = re.compile(r"\[[\u4e00-\u9fffA-Za-z0-9]{1,4}\]")
 
 
