@@ -105,6 +105,13 @@ def test_secrets_come_from_documented_secret_keys_never_literal_values(path: Pat
     assert used <= documented_secrets(path), f"undocumented: {sorted(used - documented_secrets(path))}"
 
 
+def test_every_rasa_replica_pulls_the_active_model_from_the_console_with_the_secret_token() -> None:
+    by_name = {entry["name"]: entry for entry in env_list(RASA_VALUES)}
+    url = by_name["MODEL_SERVER_URL"]["value"]
+    assert url.startswith("http://") and url.endswith("/models/active.tar.gz"), url
+    assert by_name["MODEL_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "model-server-token"
+
+
 def test_rasa_and_the_action_server_share_one_action_server_token() -> None:
     refs = [{e["name"]: e for e in env_list(path)}["ACTION_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"]
             for path in (RASA_VALUES, ACTIONS_VALUES)]
