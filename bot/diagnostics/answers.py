@@ -278,9 +278,13 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
 def fits_elsewhere(open_slots: Sequence[SlotSpec], text: str, entities: List[Mapping[str, Any]],
                    spec: DiagnosticsSpec) -> Optional[Tuple[str, Any]]:
     """(slot, value) when an answer that does not fit the question asked clearly answers
-    another open question of the form ("3次" asked how long they waited)."""
+    another open question of the form ("3次" asked how long they waited; "昨天下午"
+    or "工商" asked the amount: the time, the bank)."""
     for slot in open_slots:
         if slot.kind not in STRICT_KINDS:
+            if slot.entity and entity_value(entities, slot.entity) is not None:
+                named = _answer_entity(text, entities, slot.entity)
+                return slot.name, named if named is not None else text[: spec.max_answer_chars]
             continue
         if slot.kind == "count":
             value = _read_count(text, with_unit=True)

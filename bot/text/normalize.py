@@ -13,6 +13,10 @@ import phonenumbers
 _AMOUNT_UNITS = re.compile(r"(块钱|块|塊錢|塊|元整|元|圆|人民币|rmb|RMB|CNY)$")
 _CURRENCY_SIGNS = re.compile(r"^[¥￥]\s*")
 _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3})")
+# "大概三千", "两百多", "3000左右": customers rarely know the exact amount; the
+# round figure they give is what a ticket needs.
+_APPROXIMATELY_BEFORE = re.compile(r"^(?:大概|大约|差不多|约莫|约|将近|快|估计|应该是|好像是|可能是|有)+")
+_APPROXIMATELY_AFTER = re.compile(r"(?:左右|上下|的样子|来|多)+$")
 
 
 def normalize_phone(text: str) -> Optional[str]:
@@ -36,12 +40,15 @@ def normalize_phone(text: str) -> Optional[str]:
 def parse_amount(text: str) -> Optional[float]:
     """Return the amount of money in ``text`` as a number of yuan, or None.
 
-    Handles ``5000块``, ``¥200``, ``两千元``, ``1.5万``, ``3,000元``. Chinese
+    Handles ``5000块``, ``¥200``, ``两千元``, ``1.5万``, ``3,000元``, and round
+    figures (``大概三千``, ``两百多块``, ``3000左右``: the figure given). Chinese
     numerals go through cn2an rather than hand-written parsing.
     """
     cleaned = _THOUSANDS_SEPARATOR.sub("", text.strip())
-    cleaned = _CURRENCY_SIGNS.sub("", cleaned)
+    cleaned = _APPROXIMATELY_BEFORE.sub("", _CURRENCY_SIGNS.sub("", cleaned))
+    cleaned = _APPROXIMATELY_AFTER.sub("", cleaned)
     cleaned = _AMOUNT_UNITS.sub("", cleaned).strip()
+    cleaned = _APPROXIMATELY_AFTER.sub("", cleaned).strip()
     if not cleaned:
         return None
     try:

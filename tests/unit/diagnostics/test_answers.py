@@ -34,6 +34,21 @@ def test_an_answer_to_another_open_question_is_recognised():
     assert fits_elsewhere(open_slots, "不知道", [], SPEC) is None
 
 
+def test_a_time_or_a_bank_given_when_the_amount_was_asked_fills_the_time_or_the_bank():
+    open_slots = [SPEC.slots[s] for s in ("incident_time", "payee", "transaction_id")]
+    time = [{"entity": "time_expression", "value": "昨天下午", "start": 0, "end": 4}]
+    bank = [{"entity": "bank_name", "value": "工商银行", "start": 0, "end": 2}]
+    assert fits_elsewhere(open_slots, "昨天下午", time, SPEC) == ("incident_time", "昨天下午")
+    assert fits_elsewhere(open_slots, "工商", bank, SPEC) == ("payee", "工商银行")
+    assert fits_elsewhere(open_slots, "挺多的", [], SPEC) is None
+
+
+@pytest.mark.parametrize("text, amount", [("大概三千", 3000.0), ("两百多", 200.0), ("3000左右", 3000.0),
+                                          ("差不多两千块", 2000.0)])
+def test_a_round_figure_is_an_amount(text, amount):
+    assert read("amount", text).value == amount
+
+
 @pytest.mark.parametrize("text, intent", [("转账限额是多少", "general_question"),
                                           ("请问你们几点下班", "general_question")])
 def test_a_question_at_a_free_text_question_is_an_interruption(text, intent):
