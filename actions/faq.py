@@ -23,8 +23,12 @@ logger = logging.getLogger(__name__)
 ANSWERED = "answered"
 URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person offered at once
 NOT_FOUND = "not_found"
-NOTED = "noted"  # a detail of the problem at hand: noted, a person offered (data/rules)
+NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
+# Theft or fraud told again while the offer of a person stands: no second offer,
+# the person at once (a P1 handoff, data/rules).
+URGENT_AGAIN = "urgent_again"
 URGENT_TURNS = 2  # customer turns after the urgent answer that still continue its story
+DECLINED = frozenset({"deny"})
 
 
 def urgent_recently(tracker: Tracker) -> bool:
@@ -38,6 +42,23 @@ def urgent_recently(tracker: Tracker) -> bool:
         elif event.get("event") == "slot" and event.get("name") == "faq_outcome":
             if turns > 0:  # set in an earlier turn, not by this one
                 return event.get("value") == URGENT_ANSWER
+    return False
+
+
+def urgent_offer_stands(tracker: Tracker) -> bool:
+    """The urgent answer (and its offer of a person) came within the customer's last
+    `URGENT_TURNS` messages, and none of them declined it."""
+    turns = 0
+    for event in reversed(tracker.applied_events()):
+        if event.get("event") == "user":
+            turns += 1
+            if turns > URGENT_TURNS:
+                return False
+            if turns > 1 and ((event.get("parse_data") or {}).get("intent") or {}).get("name") in DECLINED:
+                return False
+        elif event.get("event") == "slot" and event.get("name") == "faq_outcome":
+            if turns > 0:
+                return event.get("value") in (URGENT_ANSWER, URGENT_AGAIN)
     return False
 
 
@@ -98,7 +119,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
             continued = follow_up(intent, text, context, search)
             if continued.kind == REMIND_URGENT:
                 dispatcher.utter_message(text=services.replies().render("urgent_reminder"))
-                return URGENT_ANSWER, context.last_entry
+                return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), context.last_entry
             if continued.kind == NOTE_DETAIL:
                 return NOTED, context.last_entry
             if continued.kind == ANSWER and continued.result is not None:
@@ -111,7 +132,9 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
     if result.answer is None:
         return NOT_FOUND, None
     _utter_answer(dispatcher, result, see_also)
-    return URGENT_ANSWER if result.reason == URGENT else ANSWERED, result.answer.id
+    if result.reason == URGENT:
+        return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
+    return ANSWERED, result.answer.id
 
 
 class ActionLookupFaq(Action):

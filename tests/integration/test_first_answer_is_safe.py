@@ -128,14 +128,30 @@ def test_a_question_at_the_order_number_is_answered_and_the_order_number_asked_a
     assert turn.slots["transaction_id"] is None
 
 
-def test_a_scam_story_continued_gets_the_warning_again_and_a_person(rasa_server):
-    """After the urgent answer the customer argues for the caller: never "which problem?"."""
+def test_a_scam_story_continued_while_the_offer_stands_gets_the_warning_again_and_a_person_at_once(
+        rasa_server, ticket_store):
+    """After the urgent answer the customer argues for the caller: never "which problem?",
+    and no second offer: the person, at once, P1."""
     customer = sender()
     turn = say(rasa_server, customer, "有个自称法院的人说我的卡涉案了 要我把钱转到他给的账户里配合调查")
     assert turn.actions[-1] == "utter_offer_person_urgent", turn.actions
     turn = say(rasa_server, customer, "可他还发了盖章的文件给我看")
     assert REPLIES.render("urgent_reminder") in turn.texts, turn.texts
-    assert turn.actions[-1] == "utter_offer_person_urgent" and not set(turn.actions) & set(BRUSH_OFFS)
+    assert turn.actions[:2] == ["action_lookup_faq", "action_handoff_to_human"], turn.actions
+    assert "utter_offer_person_urgent" not in turn.actions and not set(turn.actions) & set(BRUSH_OFFS)
+    [ticket] = tickets_of(ticket_store, customer)
+    assert ticket.priority == "P1"
+
+
+def test_money_lost_told_after_the_offer_was_declined_gets_the_offer_again(rasa_server, ticket_store):
+    """"暂时不用" is respected: the next urgent message is answered and a person offered again."""
+    customer = sender()
+    turn = say(rasa_server, customer, "有人冒充客服让我开了屏幕共享 然后卡里的钱就没了")
+    assert turn.actions[-1] == "utter_offer_person_urgent", turn.actions
+    say(rasa_server, customer, "/deny")  # 暂时不用
+    turn = say(rasa_server, customer, "刚又看了一下 余额又少了三千 不是我转的")
+    assert turn.actions[-1] == "utter_offer_person_urgent", turn.actions
+    assert tickets_of(ticket_store, customer) == []
 
 
 def test_details_after_an_answer_start_that_problems_questions_with_them_filled_in(rasa_server, ticket_store):
