@@ -147,3 +147,9 @@ def test_the_period_is_the_last_days(inbox):
     inbox.sources.messages.append(message("t12-12", "很久以前的话", 24 * 20))
     assert "很久以前的话" not in [m.text for m in inbox.pending(7)]
     assert "很久以前的话" in [m.text for m in inbox.pending(30)]
+
+
+def test_the_inbox_never_loads_rasa_or_tensorflow():
+    from tests.unit.test_imports import loaded_after
+
+    assert loaded_after("import bot.console.inbox, bot.teaching.inbox, bot.teaching.inbox_vectors") == []
