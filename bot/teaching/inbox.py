@@ -14,6 +14,7 @@ like them come in again.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,12 +24,15 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from bot.semantics.engine import EncoderUnavailable
 from bot.storage.inbox import Approval, Handled, InboxStore
 from bot.teaching.approval import Refused, approve_examples, approved_intents, faq_questions
 from bot.teaching.examples import KnownExamples
 from bot.teaching.grouping import group_by_meaning
 from bot.teaching.inbox_sources import InboxMessage, InboxSources
 from bot.teaching.inbox_vectors import MessageVectors
+
+logger = logging.getLogger(__name__)
 
 # Chosen on bench/inbox_sample.yml (bench/inbox_grouping.py): at a centred cosine of 0.43
 # 92 % of the pairs put together mean the same and 40 % of such pairs are found (F0.5
@@ -136,6 +140,7 @@ class Inbox:
         self._clock = clock
         self._lock = threading.Lock()
         self._preparing: Optional[Preparing] = None
+        self._no_encoder = False  # the encoder cannot run here: only identical texts are grouped
 
     # -- reading --------------------------------------------------------------
 
@@ -150,10 +155,19 @@ class Inbox:
         being embedded in the background (the page says so and looks again)."""
         messages = self.pending(days)
         texts = list(dict.fromkeys(m.text for m in messages))
-        missing = self.vectors.missing(texts)
-        if len(missing) > INLINE:
-            return [], self._prepare(missing)
-        return build_groups(messages, self.vectors.matrix(texts), self.threshold), None
+        if not self._no_encoder:
+            missing = self.vectors.missing(texts)
+            if len(missing) > INLINE:
+                return [], self._prepare(missing)
+            try:
+                return build_groups(messages, self.vectors.matrix(texts), self.threshold), None
+            except EncoderUnavailable as error:
+                self._unavailable(error)
+        return build_groups(messages, np.eye(len(texts), dtype=np.float32), self.threshold), None
+
+    def _unavailable(self, error: Exception) -> None:
+        logger.error("inbox: messages are grouped by identical text only: %s", error)
+        self._no_encoder = True
 
     def _prepare(self, texts: List[str]) -> Preparing:
         with self._lock:
@@ -169,10 +183,10 @@ class Inbox:
 
         try:
             self.vectors.embed(texts, step)
+        except EncoderUnavailable as error:
+            self._unavailable(error)
         except Exception:  # noqa: BLE001 - the next page view starts again
-            import logging
-
-            logging.getLogger(__name__).exception("inbox: the messages could not be embedded")
+            logger.exception("inbox: the messages could not be embedded")
             progress.failed = True
             return
         with self._lock:

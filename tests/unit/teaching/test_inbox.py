@@ -153,3 +153,15 @@ def test_the_inbox_never_loads_rasa_or_tensorflow():
     from tests.unit.test_imports import loaded_after
 
     assert loaded_after("import bot.console.inbox, bot.teaching.inbox, bot.teaching.inbox_vectors") == []
+
+
+def test_without_the_encoder_only_identical_texts_are_grouped(migrated_db_url):
+    from bot.semantics.engine import EncoderUnavailable
+
+    def no_encoder(texts):
+        raise EncoderUnavailable("no AVX2 and no C compiler")
+
+    vectors = MessageVectors(no_encoder, lambda: np.zeros(8, dtype=np.float32), CATALOGUE)
+    inbox = Inbox(Sources(MESSAGES), InboxStore(make_engine(migrated_db_url)), vectors, known, str, clock=lambda: NOW)
+    groups, preparing = inbox.groups(7)
+    assert preparing is None and [g.count for g in groups] == [2, 1, 1, 1, 1, 1]
