@@ -12,9 +12,7 @@ from typing import List
 from sanic import Sanic
 
 from bot.security.stored_events import masked_text
-from bot.storage.corrections import CorrectionStore
 from bot.storage.engine import make_engine
-from bot.storage.inbox import InboxStore
 from bot.storage.tracker_events import TrackerEvents
 from bot.teaching.inbox import Inbox, known_examples
 from bot.teaching.inbox_sources import InboxSources
@@ -29,18 +27,17 @@ MAX_KEYS = 2000  # a group's keys in one form
 def inbox_of(app: Sanic) -> Inbox:
     found = getattr(app.ctx, "inbox", None)
     if found is None:
-        console = app.ctx.console
+        console, teaching = app.ctx.console, app.ctx.teaching  # bot.console.corrections: its stores
         settings = console.settings
-        engine = make_engine(settings.database_url)
 
         def redact(text: str) -> str:
             return str(masked_text(text, console.redactor()))
 
-        sources = InboxSources(TrackerEvents(make_engine(settings.tracker_db_url)), CorrectionStore(engine),
+        sources = InboxSources(TrackerEvents(make_engine(settings.tracker_db_url)), teaching.corrections,
                                Thresholds.from_config(settings.project_dir / "config.yml"), redact)
         vectors = for_project(settings.project_dir, Catalogue.load(settings.catalogue_file),
                               settings.embedding_cache_file)
-        found = Inbox(sources, InboxStore(engine), vectors,
+        found = Inbox(sources, teaching.approved, vectors,
                       known_examples(settings.project_dir, settings.catalogue_file, settings.real_dev_file), redact)
         app.ctx.inbox = found
     return found
