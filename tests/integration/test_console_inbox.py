@@ -39,7 +39,8 @@ def console(tmp_path_factory) -> Iterator[ConsoleServer]:
     said = [("alice", "月月少九块九", FALLBACK, None), ("bob", "九块九又没了", FALLBACK, None),
             ("carol", "年费发票可以开专票吗", FAQ_QUESTION, "not_found"),
             ("dave", HOLDOUT, FALLBACK, None), ("erin", "手机13812345678一直没收到那个", FALLBACK, None),
-            ("frank", "你们周末上不上班", FALLBACK, None)]
+            ("frank", "你们周末上不上班", FALLBACK, None), ("gina", "转账一直转不出去怎么回事", FALLBACK, None),
+            ("hank", "转账一直转不出去怎么回事", FALLBACK, None)]
     rows = []
     for hours, (sender, text, parse, outcome) in enumerate(said):
         at = NOW - timedelta(hours=len(said) - hours)
@@ -113,9 +114,12 @@ def test_groups_read_in_chinese_with_masked_texts_and_no_codes(console):
     assert codes_in(text) == []
     for word in (".yml", "data/nlu", "git", "make "):
         assert word not in text
-    # the two "九块九" messages mean the same: one group of two, first (largest)
-    first = groups(body)[0]
-    assert first.index("2 条") < 200 and "月月少九块九" in first and "九块九又没了" in first
+    # groups of two first (the one with the newer message before), then the single messages
+    sizes = [int(re.search(r'group-\d+-title">(\d+) 条', g).group(1)) for g in groups(body)]
+    assert sizes[:2] == [2, 2] and set(sizes[2:]) == {1}
+    first, second = groups(body)[:2]
+    assert "转账一直转不出去怎么回事" in first  # said last
+    assert "月月少九块九" in second and "九块九又没了" in second  # alike in meaning
 
 
 def test_approving_takes_the_messages_out_and_keeps_them_for_training(console):
@@ -179,3 +183,13 @@ def test_ignored_messages_no_longer_show(console):
                                                "days": "30"})
     assert answer.status == 303 and "days=30" in answer.headers["Location"]
     assert "138****5678" not in inbox_page(admin, "/inbox?days=30")
+
+
+def test_only_the_ticked_messages_are_decided(console):
+    admin, _ = console.signed_in("admin")
+    body = inbox_page(admin)
+    keys = keys_of(body, "转账一直转不出去怎么回事").split()
+    assert len(keys) == 2 and "×2" in next(g for g in groups(body) if "转账一直转不出去怎么回事" in g)
+    answer = admin.post_form("/inbox/groups", [("keys", " ".join(keys)), ("pick", keys[0]), ("action", "ignore")])
+    assert answer.status == 303 and "n=1" in answer.headers["Location"]
+    assert keys_of(inbox_page(admin), "转账一直转不出去怎么回事") == keys[1]
