@@ -42,7 +42,7 @@ train: install
 	$(BIN)/python -m bot train
 
 screenshot: install-dev train
-	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k "conversation_with_buttons or customer_and_agent or reports_dashboard or live_inbox or picker_and_suggestions or edit_try_publish or every_console_page"
+	UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/browser -k "conversation_with_buttons or customer_and_agent or reports_dashboard or live_inbox or picker_and_suggestions or edit_try_publish or every_console_page or teaches_the_bot"
 
 # The only place that migrates the database (run and shell call it first too).
 db-upgrade: install

@@ -285,13 +285,14 @@ def cmd_staff_token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export_nlu(args: argparse.Namespace, settings: Settings) -> int:
-    """Staff corrections as NLU training data and FAQ drafts, for review before `make train`."""
+    """Staff corrections and inbox approvals as NLU training data, and FAQ drafts, for review before `make train`."""
     from datetime import datetime, timezone
 
     from bot.handoff.sla import ServiceHours
     from bot.reports.period import BadPeriod, parse_day, start_of, zone
     from bot.storage.corrections import CorrectionStore
     from bot.storage.engine import make_engine
+    from bot.storage.inbox import InboxStore
     from bot.storage.migrate import SchemaNotCurrent, require_current
     from bot.teaching.exporter import export_corrections
 
@@ -304,15 +305,17 @@ def cmd_export_nlu(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     out = Path(args.out) if args.out else settings.var_dir / "exports" / "corrections_nlu.yml"
     faq_out = Path(args.faq_out) if args.faq_out else out.with_name(f"{out.stem}_faq_drafts.yml")
-    exports = export_corrections(settings, CorrectionStore(make_engine(settings.database_url)), since,
-                                 datetime.now(timezone.utc).astimezone(where))
+    engine = make_engine(settings.database_url)
+    exports = export_corrections(settings, CorrectionStore(engine), since,
+                                 datetime.now(timezone.utc).astimezone(where), InboxStore(engine))
     for path, text in ((out, exports.nlu.yaml), (faq_out, exports.faq.yaml)):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     skipped: dict = {}
     for item in exports.nlu.skipped:
         skipped[item.why] = skipped.get(item.why, 0) + 1
-    print(json.dumps({"corrections": exports.corrections, "examples": exports.nlu.count,
+    print(json.dumps({"corrections": exports.corrections, "approved": exports.approved,
+                      "examples": exports.nlu.count,
                       "skipped": skipped, "answers_marked_wrong": exports.nlu.answers_marked_wrong,
                       "faq_drafts": len(exports.faq.entries), "nlu_file": str(out), "faq_file": str(faq_out)},
                      ensure_ascii=False))
@@ -445,9 +448,10 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     push.add_argument("--url", help="SQLAlchemy URL (default: DATABASE_URL or var/bot.db)")
     push.set_defaults(func=cmd_push)
 
-    export = sub.add_parser("export-nlu", help="staff corrections as NLU training data (data/nlu format) "
-                                                "and FAQ drafts, for review")
-    export.add_argument("--since", help="corrections made on or after this day (YYYY-MM-DD, service hours' zone)")
+    export = sub.add_parser("export-nlu", help="staff corrections and examples approved in the inbox as NLU "
+                                                "training data (data/nlu format), and FAQ drafts, for review")
+    export.add_argument("--since", help="corrections made (examples approved) on or after this day "
+                                        "(YYYY-MM-DD, service hours' zone)")
     export.add_argument("--out", help="the NLU file (default: var/exports/corrections_nlu.yml)")
     export.add_argument("--faq-out", help="the FAQ drafts (default: beside --out, *_faq_drafts.yml)")
     export.set_defaults(func=cmd_export_nlu)

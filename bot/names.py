@@ -17,7 +17,8 @@ from typing import Any, Dict, Mapping, Optional
 import yaml
 
 NAMES_FILE = "names.yml"
-SECTIONS = ("statuses", "reasons", "channels", "intents", "actions", "forms", "slots", "events", "roles")
+SECTIONS = ("statuses", "reasons", "faq_areas", "channels", "intents", "actions", "forms", "slots", "events",
+            "roles")
 # Section names the console used before this catalogue (texts.yml ``console``).
 ALIASES = {"diagnostics": "slots", "audit": "events"}
 # A button's payload as Rasa reads it: /intent or /intent{"entity": "value"}.

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 PAGE = "/admin/faq"
 MAX_TRY = 500
 DONE = {"saved": "已保存为草稿，发布后机器人才会使用。", "added": "已新增条目（草稿）。",
+        "added_from_inbox": "已新增条目（草稿），相关消息已移出未理解消息；发布后机器人才会使用。",
         "deleted": "已删除条目（草稿）。", "published": "已发布，机器人现在按新版本回答。",
         "rolled_back": "已回滚并发布，机器人现在按该版本回答。"}
 CONFLICT = "有人在您编辑期间保存了新的版本。请刷新页面，在最新版本上重新修改。"
@@ -134,7 +135,7 @@ async def faq_page(request: Request) -> HTTPResponse:
 
 
 async def _entry_form(request: Request, entry_id: Optional[str], status: int = 200, error: str = "",
-                      typed: Optional[EntryInput] = None, note: str = "") -> HTTPResponse:
+                      typed: Optional[EntryInput] = None, note: str = "", inbox_keys: str = "") -> HTTPResponse:
     state = await _state(request)
     entry = None
     if entry_id is not None:
@@ -148,20 +149,37 @@ async def _entry_form(request: Request, entry_id: Optional[str], status: int = 2
     return render(request, "admin_faq_entry.html", status=status, entry=entry, typed=typed, note=note,
                   draft=state["draft"], areas=state["areas"], area_names=state["area_names"],
                   deletable=entry is not None and entry["id"] not in state["emergency"],
-                  flash=error, flash_kind="error" if error else "ok")
+                  flash=error, flash_kind="error" if error else "ok", inbox_keys=inbox_keys)
+
+
+async def new_entry_form(request: Request, questions: List[str], inbox_keys: str, note: str) -> HTTPResponse:
+    """The new-entry form with customers' questions filled in (drafted from the misunderstood
+    inbox); saved, the inbox messages ``inbox_keys`` leave the inbox."""
+    areas = await asyncio.to_thread(_editor(request).areas)
+    area = "general" if "general" in areas else (areas[0] if areas else "")
+    return await _entry_form(request, None, typed=EntryInput("\n".join(questions), "", area, False), note=note,
+                             inbox_keys=inbox_keys)
 
 
 async def _change(request: Request, entry_id: Optional[str], done: str,
                   work: Callable[..., Version], *args: Any) -> HTTPResponse:
+    inbox_keys = _field(request, "inbox_keys") if entry_id is None else ""
     try:
         version = await asyncio.to_thread(work, *args)
     except KnowledgeBaseError as error:
-        return await _entry_form(request, entry_id, 400, str(error), _typed(request), _field(request, "note"))
+        return await _entry_form(request, entry_id, 400, str(error), _typed(request), _field(request, "note"),
+                                 inbox_keys)
     except FaqVersionConflict:
-        return await _entry_form(request, entry_id, 409, CONFLICT, _typed(request), _field(request, "note"))
+        return await _entry_form(request, entry_id, 409, CONFLICT, _typed(request), _field(request, "note"),
+                                 inbox_keys)
     except (EntryNotFound, FaqVersionNotFound):
         return forbidden(request, NO_ENTRY, status=404)
     logger.info("console admin %s: FAQ %s, version %s", _author(request), done, version.number)
+    if inbox_keys:  # drafted from the misunderstood inbox: its messages are dealt with
+        from bot.console.inbox_state import faq_entry_saved
+
+        await faq_entry_saved(request.app, inbox_keys, _author(request))
+        return response.redirect(f"{PAGE}?done=added_from_inbox", status=303)
     return response.redirect(f"{PAGE}?done={done}", status=303)
 
 

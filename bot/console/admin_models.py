@@ -24,6 +24,7 @@ from bot.console.model_server import model_registry
 from bot.console.rendering import render
 from bot.storage.corrections import CorrectionStore
 from bot.storage.engine import make_engine
+from bot.storage.inbox import InboxStore
 from bot.storage.models_registry import (
     MAX_REASON,
     PROJECT_MODEL_AUTHOR,
@@ -176,8 +177,8 @@ def _activate_recorded(app: Sanic, model_id: int, by: str, reason: Optional[str]
 def register(app: Sanic) -> None:
     console = app.ctx.console
     registry = model_registry(app)
-    corrections = CorrectionStore(make_engine(console.settings.database_url))
-    app.ctx.model_trainer = CandidateTrainer(console.settings, registry, corrections)
+    engine = make_engine(console.settings.database_url)
+    app.ctx.model_trainer = CandidateTrainer(console.settings, registry, CorrectionStore(engine), InboxStore(engine))
     try:
         registry.fail_unfinished(STALE_TRAINING)
     except RegistryUnavailable:

@@ -36,6 +36,7 @@ def _register_routes(app: Sanic) -> None:
         api,
         auth,
         corrections,
+        inbox,
         live,
         model_server,
         queue,
@@ -56,6 +57,7 @@ def _register_routes(app: Sanic) -> None:
     live.register(app)
     admin_faq.register(app)
     admin_models.register(app)
+    inbox.register(app)  # uses the intents of corrections and the FAQ editor of admin_faq
     model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
 
 

@@ -1,6 +1,6 @@
 """Staff correct the bot on the ticket page: a customer turn's intent (the right
-one, or 新的FAQ问题) and a wrong bot answer; admins download the corrections as
-training data (``/admin/corrections/nlu.yml``) and FAQ drafts
+one, or 新的FAQ问题) and a wrong bot answer; admins download the corrections (with
+the examples approved in the misunderstood inbox) as training data (``/admin/corrections/nlu.yml``) and FAQ drafts
 (``/admin/corrections/faq-drafts.yml``), ``?since=YYYY-MM-DD``.
 
 ``POST /tickets/<number>/corrections`` (position, kind, intent) and
@@ -28,6 +28,7 @@ from bot.reports.period import BadPeriod, parse_day, start_of, zone
 from bot.storage.corrections import CorrectionRefused, CorrectionStore
 from bot.storage.desk import TicketNotFound
 from bot.storage.engine import make_engine
+from bot.storage.inbox import InboxStore
 from bot.storage.models import CORRECTION_KINDS, NEW_FAQ_QUESTION, Correction
 from bot.storage.tickets import TicketStoreUnavailable
 from bot.teaching.exporter import Exports, export_corrections
@@ -38,11 +39,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Teaching:
-    """``app.ctx.teaching``: the corrections store and the intents staff pick from."""
+    """``app.ctx.teaching``: the corrections store, the intents staff pick from, the
+    inbox's approved examples (exported with the corrections)."""
 
     corrections: CorrectionStore
     choices: Tuple[IntentChoice, ...]
     zone: tzinfo  # of the service hours: the day ``since`` begins
+    approved: InboxStore
 
     @classmethod
     def build(cls, console: Console) -> "Teaching":
@@ -51,7 +54,8 @@ class Teaching:
         labels = console.names.section("intents")
         choices = intent_choices(intents, labels, lambda name: console.label("intents", name))
         where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
-        return cls(CorrectionStore(make_engine(settings.database_url)), choices, where)
+        engine = make_engine(settings.database_url)
+        return cls(CorrectionStore(engine), choices, where, InboxStore(engine))
 
     def label(self, intent: Optional[str]) -> str:
         if intent == NEW_FAQ_QUESTION:
@@ -145,7 +149,8 @@ async def _exports(request: Request) -> Exports:
     raw = (request.args.get("since") or "").strip()
     since = start_of(parse_day(raw), where) if raw else None
     now = datetime.now(timezone.utc).astimezone(where)
-    return await asyncio.to_thread(export_corrections, settings, teaching(request).corrections, since, now)
+    return await asyncio.to_thread(export_corrections, settings, teaching(request).corrections, since, now,
+                                   teaching(request).approved)
 
 
 def _download(text: str, filename: str) -> HTTPResponse:

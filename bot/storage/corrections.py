@@ -49,6 +49,21 @@ class CorrectionRecord:
         return self.kind == "intent" and self.corrected_intent == NEW_FAQ_QUESTION
 
 
+@dataclass(frozen=True)
+class CorrectedTurn:
+    """A customer turn staff said the bot got wrong: its intent was corrected (``intent``),
+    or the bot's answer to it was marked wrong (``answer``: the turn before that answer)."""
+
+    correction_id: int
+    kind: str
+    sender_id: str
+    text: str  # the customer's message, masked
+    sent_at: Optional[datetime]  # when the customer wrote it
+    predicted_intent: Optional[str]
+    corrected_intent: Optional[str]
+    created_at: datetime  # of the correction
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -57,6 +72,14 @@ def _answered_intent(messages: List[TranscriptMessage], position: int) -> Option
     """The intent of the customer turn a bot message answered (the last one before it)."""
     earlier = [m for m in messages if m.role == "user" and m.position < position]
     return earlier[-1].intent if earlier else None
+
+
+def _customer_turn(messages: List[TranscriptMessage], correction: Correction) -> Optional[TranscriptMessage]:
+    """The customer message a correction is about: the corrected turn, or the one a wrong answer answered."""
+    if correction.kind == "intent":
+        return next((m for m in messages if m.position == correction.position and m.role == "user"), None)
+    earlier = [m for m in messages if m.role == "user" and m.position < correction.position]
+    return earlier[-1] if earlier else None
 
 
 def _agent_reply(messages: List[TranscriptMessage], position: int) -> Optional[str]:
@@ -136,6 +159,24 @@ class CorrectionStore(RetryingStore):
                     correction.predicted_intent, correction.corrected_intent, correction.author,
                     correction.created_at, ticket.intent, _agent_reply(list(ticket.messages), correction.position)))
             return records
+
+        return self._retrying(work)
+
+    def corrected_turns(self, start: Optional[datetime] = None) -> List[CorrectedTurn]:
+        """The customer turns behind the corrections made since ``start``, newest first."""
+        def work(session: Session) -> List[CorrectedTurn]:
+            query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
+            if start is not None:
+                query = query.where(Correction.created_at >= start)
+            found = []
+            for correction, ticket in session.execute(query.order_by(Correction.created_at.desc(),
+                                                                     Correction.id.desc())):
+                turn = _customer_turn(list(ticket.messages), correction)
+                if turn is not None:
+                    found.append(CorrectedTurn(correction.id, correction.kind, ticket.sender_id, str(turn.text),
+                                               turn.sent_at, correction.predicted_intent,
+                                               correction.corrected_intent, correction.created_at))
+            return found
 
         return self._retrying(work)
 

@@ -10,6 +10,8 @@
 - ``faq_versions`` and ``faq_publications``: the knowledge base edited in the console, and what is published.
 - ``model_registry`` and ``model_activations``: models trained in the console, their figures,
   and who activated which (with the reason when the gate was overridden).
+- ``approved_examples`` and ``inbox_handled``: the misunderstood inbox's training examples staff
+  approved, and which inbox messages were dealt with (approved, added to the FAQ, ignored).
 """
 from __future__ import annotations
 
@@ -332,3 +334,39 @@ class ModelActivation(Base):
     activated_by = Column(String(100), nullable=False)
     activated_at = Column(UtcDateTime, nullable=False)
     override_reason = Column(Text)  # written by an admin who activated despite a failed gate
+
+
+class ApprovedExample(Base):
+    """A customer's message approved in the misunderstood inbox as a training example of
+    ``intent``: the text as it is written into training data (masked again, product names
+    as placeholders, one line). Kept with its customer's id and the message's time for
+    retention (``purge``, ``forget``)."""
+
+    __tablename__ = "approved_examples"
+
+    id = Column(Integer, primary_key=True)
+    message_key = Column(String(100), nullable=False, unique=True)  # bot.teaching.inbox_sources
+    sender_id = Column(String(200), nullable=False, index=True)
+    text = Column(Text, nullable=False)  # masked
+    intent = Column(String(100), nullable=False)
+    approved_by = Column(String(100), nullable=False)
+    approved_at = Column(UtcDateTime, nullable=False, index=True)
+    message_at = Column(UtcDateTime, nullable=False)
+
+
+INBOX_OUTCOMES = ("approved", "faq", "ignored")
+
+
+class InboxHandled(Base):
+    """An inbox message staff dealt with: it is no longer shown (a new message like it is).
+    No text: the key names the message in the tracker store or the corrections."""
+
+    __tablename__ = "inbox_handled"
+
+    id = Column(Integer, primary_key=True)
+    message_key = Column(String(100), nullable=False, unique=True)
+    sender_id = Column(String(200), nullable=False, index=True)
+    outcome = Column(String(10), nullable=False)  # INBOX_OUTCOMES
+    handled_by = Column(String(100), nullable=False)
+    handled_at = Column(UtcDateTime, nullable=False)
+    message_at = Column(UtcDateTime, nullable=False, index=True)

@@ -4,7 +4,8 @@ Rows written before every secret was masked at the store boundary (or by an
 older redactor: a mistyped card number used to stay whole) are masked again in
 place: the tracker store's events (per conversation, as
 `bot.security.stored_events` masks a batch), web chat window messages, ticket
-transcripts, notes, audit details, diagnostics and staff corrections.
+transcripts, notes, audit details, diagnostics, staff corrections and the examples
+approved in the misunderstood inbox.
 Idempotent: a second run changes nothing. ``dry_run`` counts what would
 change and writes nothing.
 """
@@ -18,11 +19,19 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.pii import Redactor
 from bot.security.stored_events import masked_events, masked_text, masked_value
-from bot.storage.models import Correction, OutboxMessage, Ticket, TicketAudit, TicketNote, TranscriptMessage
+from bot.storage.models import (
+    ApprovedExample,
+    Correction,
+    OutboxMessage,
+    Ticket,
+    TicketAudit,
+    TicketNote,
+    TranscriptMessage,
+)
 from bot.storage.tracker_events import EVENTS
 
 TEXT_COLUMNS: List[Tuple[Any, str]] = [(OutboxMessage, "text"), (TranscriptMessage, "text"), (TicketNote, "text"),
-                (TicketAudit, "detail"), (Correction, "text")]
+                (TicketAudit, "detail"), (Correction, "text"), (ApprovedExample, "text")]
 
 
 def _remask_events(connection: Connection, redactor: Redactor, dry_run: bool) -> int:

@@ -6,6 +6,12 @@ Purging removes what is older than the policy allows; forgetting removes one
 customer's conversations, window messages and ticket transcripts, keeping each
 ticket's number, dates, status, priority and problem area for reports (its
 sender id and diagnostics are erased with the rest).
+
+The misunderstood inbox's rows go with them: an approved example (a customer's
+words) is kept as long as a transcript (``transcript_days`` after its approval:
+export it into data/nlu before then), the note that an inbox message was dealt
+with as long as the conversation it names (``tracker_days``); ``forget`` erases
+both for the customer.
 """
 from __future__ import annotations
 
@@ -17,7 +23,15 @@ from typing import Dict
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.storage.models import CLOSED_STATUSES, Correction, OutboxMessage, Ticket, TranscriptMessage
+from bot.storage.models import (
+    CLOSED_STATUSES,
+    ApprovedExample,
+    Correction,
+    InboxHandled,
+    OutboxMessage,
+    Ticket,
+    TranscriptMessage,
+)
 from bot.storage.tracker_events import EVENTS
 
 CLOSED = CLOSED_STATUSES
@@ -36,7 +50,8 @@ def _events_table_exists(engine: Engine) -> bool:
 
 def purge(database: Engine, tracker: Engine, policy: RetentionPolicy, now: datetime) -> Dict[str, int]:
     """Delete what the policy no longer keeps; returns the rows removed per kind."""
-    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0}
+    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "approved_examples": 0,
+               "inbox_handled": 0}
     if _events_table_exists(tracker):
         with tracker.begin() as connection:
             cutoff = (now - timedelta(days=policy.tracker_days)).timestamp()
@@ -52,6 +67,10 @@ def purge(database: Engine, tracker: Engine, policy: RetentionPolicy, now: datet
             sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(old_closed))).rowcount
         # corrections copy transcript texts: they go with them
         connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(old_closed)))
+        removed["approved_examples"] = connection.execute(sa.delete(ApprovedExample).where(
+            ApprovedExample.approved_at < now - timedelta(days=policy.transcript_days))).rowcount
+        removed["inbox_handled"] = connection.execute(sa.delete(InboxHandled).where(
+            InboxHandled.message_at < now - timedelta(days=policy.tracker_days))).rowcount
     return removed
 
 
@@ -62,8 +81,9 @@ def forgotten_id() -> str:
 
 
 def forget(database: Engine, tracker: Engine, sender_id: str) -> Dict[str, int]:
-    """Erase one customer's conversations, outbox rows and ticket transcripts."""
-    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "tickets_kept": 0}
+    """Erase one customer's conversations, outbox rows, ticket transcripts and inbox rows."""
+    removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "tickets_kept": 0,
+               "approved_examples": 0, "inbox_handled": 0}
     if _events_table_exists(tracker):
         with tracker.begin() as connection:
             removed["tracker_events"] = connection.execute(
@@ -75,6 +95,10 @@ def forget(database: Engine, tracker: Engine, sender_id: str) -> Dict[str, int]:
         removed["transcript_messages"] = connection.execute(
             sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(theirs))).rowcount
         connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(theirs)))
+        removed["approved_examples"] = connection.execute(
+            sa.delete(ApprovedExample).where(ApprovedExample.sender_id == sender_id)).rowcount
+        removed["inbox_handled"] = connection.execute(
+            sa.delete(InboxHandled).where(InboxHandled.sender_id == sender_id)).rowcount
         removed["tickets_kept"] = connection.execute(
             sa.update(Ticket).where(Ticket.sender_id == sender_id)
             .values(sender_id=forgotten_id(), diagnostics={},  # the key holds the sender id too

@@ -7,10 +7,14 @@ a person owns it), and retention deletes from here; only Rasa writes.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+# What tells how a customer's turn went: the message, the FAQ's outcome, a person taking over.
+TURN_EVENTS = ("user", "slot", "pause", "resume", "restart")
+TURN_SLOTS = ("faq_outcome",)
 
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"),
                   sa.column("timestamp"), sa.column("data"))
@@ -39,3 +43,29 @@ class TrackerEvents:
             except (TypeError, ValueError):
                 continue
         return events
+
+    def turns_since(self, timestamp: float) -> List[Tuple[int, str, Dict[str, Any]]]:
+        """(row id, sender id, event) of the turn events (`TURN_EVENTS`; slots only `TURN_SLOTS`)
+        of every customer who wrote since ``timestamp``: their messages since then, and every
+        pause and resume (a person may have taken over before), by sender and oldest first."""
+        if not self._table_seen:
+            if not sa.inspect(self._engine).has_table("events"):
+                return []
+            self._table_seen = True
+        wrote = (sa.select(EVENTS.c.sender_id).where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= timestamp)
+                 .distinct())
+        slots = sa.or_(*[EVENTS.c.data.like(f'%"{name}"%') for name in TURN_SLOTS])
+        query = (sa.select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.data)
+                 .where(EVENTS.c.sender_id.in_(wrote), EVENTS.c.type_name.in_(TURN_EVENTS),
+                        sa.or_(EVENTS.c.type_name.in_(("pause", "resume", "restart")),
+                               sa.and_(EVENTS.c.timestamp >= timestamp,
+                                       sa.or_(EVENTS.c.type_name == "user", slots))))
+                 .order_by(EVENTS.c.sender_id, EVENTS.c.id))
+        found = []
+        with self._engine.connect() as connection:
+            for row_id, sender_id, raw in connection.execute(query):
+                try:
+                    found.append((int(row_id), str(sender_id), json.loads(raw)))
+                except (TypeError, ValueError):
+                    continue
+        return found

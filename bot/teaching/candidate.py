@@ -2,8 +2,8 @@
 
 A candidate is trained from the project's training data (data/nlu, data/rules,
 data/stories) plus the examples staff approved in the console (`approved_examples`:
-today the intent corrections, passed through the NLU export's checks; the one
-place a later source of approved examples joins). Both are written into a
+the intent corrections and the examples approved in the misunderstood inbox, passed
+through the NLU export's checks). Both are written into a
 temporary folder; the training and the evaluation run in a background process
 (`bot.teaching.train_job`), never in the console's event loop; one at a time.
 Its output lines move the progress (准备数据 / 训练 / 评估); at the end the figures
@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.settings import Settings
 from bot.storage.corrections import CorrectionStore
+from bot.storage.inbox import InboxStore
 from bot.storage.models_registry import ModelEntry, ModelRegistry, RegistryRefused
 from bot.teaching.active_model import active_model
 from bot.teaching.evaluation import HOLDOUT
@@ -81,11 +82,12 @@ class TrainingData:
     version: str  # sha256 of what the training reads
 
 
-def approved_examples(settings: Settings, corrections: CorrectionStore) -> NluExport:
-    """Every example staff approved in the console, as one NLU file (blocking)."""
+def approved_examples(settings: Settings, corrections: CorrectionStore,
+                      inbox: Optional[InboxStore] = None) -> NluExport:
+    """Every example staff approved in the console (corrections, the inbox), as one NLU file (blocking)."""
     from bot.teaching.exporter import export_corrections
 
-    return export_corrections(settings, corrections, None, datetime.now(timezone.utc)).nlu
+    return export_corrections(settings, corrections, None, datetime.now(timezone.utc), inbox).nlu
 
 
 def data_version(project_dir: Path, folder: Path) -> str:
@@ -132,10 +134,12 @@ class CandidateTrainer:
     """One training at a time for the console (``app.ctx``): `start` returns at once,
     the work goes on in a task; `progress` says how far it is."""
 
-    def __init__(self, settings: Settings, registry: ModelRegistry, corrections: CorrectionStore) -> None:
+    def __init__(self, settings: Settings, registry: ModelRegistry, corrections: CorrectionStore,
+                 inbox: Optional[InboxStore] = None) -> None:
         self.settings = settings
         self.registry = registry
         self.corrections = corrections
+        self.inbox = inbox
         self.progress = Progress()
         self._task: Optional["asyncio.Task[None]"] = None
         self._compared_with: Optional[int] = None
@@ -157,7 +161,7 @@ class CandidateTrainer:
         return entry
 
     def _prepare(self, by: str, workdir: Path) -> tuple:
-        approved = approved_examples(self.settings, self.corrections)
+        approved = approved_examples(self.settings, self.corrections, self.inbox)
         data = write_training_data(self.settings.project_dir, approved, workdir)
         entry = self.registry.start(by, data.version, data.approved_count)
         current = self.registry.active()

@@ -1,6 +1,8 @@
-"""Staff's intent corrections as one Rasa NLU training file (data/nlu format).
+"""Staff's intent corrections and the examples approved in the misunderstood inbox as one
+Rasa NLU training file (data/nlu format).
 
-Each corrected customer turn becomes an example of the intent staff picked:
+Each corrected customer turn becomes an example of the intent staff picked, each
+approved message one of the intent it was approved as:
 on one line, passed through the PII redactor once more (the text was masked
 when the transcript was written; a second pass costs little and catches a
 recognizer added since), product names written as placeholders like the rest
@@ -52,7 +54,8 @@ def example_text(text: str, redact: Callable[[str], str], known: KnownExamples) 
 
 def _render(examples: Dict[str, List[str]], generated: datetime) -> str:
     lines = [f'version: "{RASA_VERSION}"',
-             f"# Staff corrections from the console (python -m bot export-nlu), {generated:%Y-%m-%d %H:%M %Z}.",
+             "# Staff corrections and examples approved in the console (python -m bot export-nlu), "
+             f"{generated:%Y-%m-%d %H:%M %Z}.",
              "# Review each example (the intent, entity annotations such as [2000块](amount)),",
              "# then move the file into data/nlu/ and run `make train`.",
              "nlu:"]
@@ -64,21 +67,24 @@ def _render(examples: Dict[str, List[str]], generated: datetime) -> str:
 
 
 def export_nlu(corrections: Sequence[CorrectionRecord], known: KnownExamples, intents: Sequence[str],
-               redact: Callable[[str], str], generated: datetime) -> NluExport:
+               redact: Callable[[str], str], generated: datetime,
+               approved: Sequence[Tuple[str, str]] = ()) -> NluExport:
     """The training file for ``corrections`` (oldest first: the newest correction of a turn
-    is the one in the store); ``intents``: the domain's, in the order to write them."""
-    picked: Dict[str, Tuple[str, str]] = {}  # normalised -> (intent, example)
-    conflicts: Dict[str, str] = {}
-    skipped: List[Skipped] = []
+    is the one in the store) and the examples ``approved`` in the inbox ((text, intent),
+    oldest first); ``intents``: the domain's, in the order to write them."""
+    labelled: List[Tuple[str, str]] = []
     answers = 0
     for correction in corrections:
         if correction.kind == "answer":
             answers += 1
-            continue
-        if correction.kind != "intent" or correction.new_faq_question:
-            continue
-        example = example_text(correction.text, redact, known)
-        intent = correction.corrected_intent or ""
+        elif correction.kind == "intent" and not correction.new_faq_question:
+            labelled.append((correction.text, correction.corrected_intent or ""))
+    labelled += list(approved)
+    picked: Dict[str, Tuple[str, str]] = {}  # normalised -> (intent, example)
+    conflicts: Dict[str, str] = {}
+    skipped: List[Skipped] = []
+    for text, intent in labelled:
+        example = example_text(text, redact, known)
         why = ("empty" if not example else "unknown_intent" if intent not in intents
                else known.where(example))
         if why:

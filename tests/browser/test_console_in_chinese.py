@@ -94,7 +94,7 @@ def test_every_console_page_in_chinese_and_search(page, agent_page, rasa_server,
     staff.get_by_role("button", name="新建令牌").click()
     expect(staff.locator("table")).to_contain_text(token_name)
     for path in ("/reports", "/canned", "/admin/staff", "/admin/tokens", "/admin/canned", "/admin/faq",
-                 "/admin/faq/new", "/admin/faq/versions", "/tickets/T00000000-0000"):
+                 "/admin/faq/new", "/admin/faq/versions", "/inbox", "/inbox?days=30", "/tickets/T00000000-0000"):
         staff.goto(f"{takeover_console.url}{path}")
         no_code(staff, path)
     staff.goto(f"{takeover_console.url}/reports")

@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 from bot.storage.engine import make_engine
+from bot.storage.inbox import Approval, Handled, InboxStore
 from bot.storage.outbox import Outbox
 from bot.storage.tickets import NewMessage, NewTicket, TicketStore
 from tests.support.servers import ROOT
@@ -44,6 +45,8 @@ def stores(tmp_path, migrated_db_url):
                                  sla_due_at=datetime.now(timezone.utc) + timedelta(hours=4),
                                  diagnostics={"phone_number": "13812345678"},
                                  messages=[NewMessage("user", f"{sender} 的转写")]))
+        inbox = Handled((f"t-{sender}-1",), sender, datetime.now(timezone.utc) - timedelta(days=1))
+        InboxStore(engine).approve([Approval(inbox, f"{sender} 的例句", "inform")], "lead")
     env = {"DATABASE_URL": migrated_db_url, "ENDPOINTS_FILE": str(endpoints), "PATH": ""}
     return tracker_db, migrated_db_url, env
 
@@ -69,7 +72,7 @@ def test_forget_erases_one_customer_and_keeps_their_ticket_for_reports(stores):
     tracker_db, url, env = stores
     report, log = bot_command(env, "forget", "alice")
     assert report["removed"] == {"tracker_events": 2, "outbox_messages": 1, "transcript_messages": 1,
-                                 "tickets_kept": 1}
+                                 "tickets_kept": 1, "approved_examples": 1, "inbox_handled": 1}
     database = url[len("sqlite:///"):]
     assert rows(tracker_db, "SELECT DISTINCT sender_id FROM events") == [("bob",)]
     assert rows(database, "SELECT sender_id FROM webchat_outbox") == [("bob",)]
@@ -79,6 +82,8 @@ def test_forget_erases_one_customer_and_keeps_their_ticket_for_reports(stores):
     assert "alice" not in alice_sender and "alice" not in key
     assert bob[1] == "bob" and "13812345678" in bob[3]
     assert rows(database, "SELECT text FROM transcript_messages") == [("bob 的转写",)]
+    assert rows(database, "SELECT text FROM approved_examples") == [("bob 的例句",)]
+    assert rows(database, "SELECT sender_id FROM inbox_handled") == [("bob",)]
     assert "forget ali…: removed" in log and "alice" not in log  # logged, the id shortened
 
 

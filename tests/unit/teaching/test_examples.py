@@ -38,3 +38,26 @@ def test_what_does_not_make_two_sentences_different(a, b):
 
 def test_a_new_sentence_is_not_known(known):
     assert known.where("这句话从来没有人写进训练数据里") == ""
+
+
+def test_a_close_paraphrase_of_an_evaluation_sentence_is_evaluation_too(known):
+    holdout = examples_by_intent([ROOT / "tests" / "nlu" / "holdout.yml"])
+    sentence = max((e for found in holdout.values() for e in found), key=len)
+    assert known.where(sentence[:-1] + "啊") == "evaluation"  # one character changed
+
+
+def test_the_blind_sets_are_evaluation_sentences(known):
+    from bot.teaching.examples import blind_sentences
+
+    sentences = blind_sentences(ROOT)
+    assert len(sentences) > 100
+    assert known.where(max(sentences, key=len)) == "evaluation"
+
+
+def test_the_real_development_set_is_read_when_given(tmp_path):
+    real_dev = tmp_path / "real_dev.tsv"
+    real_dev.write_text("intent\ttext\tsource\nbilling_issue\t这个月的年费怎么扣了两遍呀\tatec\n", encoding="utf-8")
+    with_it = KnownExamples.load(ROOT, CATALOGUE, real_dev)
+    assert with_it.where("这个月的年费怎么扣了两遍呀") == "evaluation"
+    assert with_it.where("这个月的年费怎么扣了两遍") == "evaluation"  # close
+    assert KnownExamples.load(ROOT, CATALOGUE, tmp_path / "absent.tsv").where("这个月的年费怎么扣了两遍呀") == ""

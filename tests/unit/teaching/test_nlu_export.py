@@ -106,3 +106,13 @@ def test_rasa_s_reader_reads_the_export(tmp_path, known):
     data = load_data(str(path))
     assert {m.get("text"): m.get("intent") for m in data.intent_examples} == texts
     assert all(not m.get("entities") for m in data.intent_examples)
+
+
+def test_examples_approved_in_the_inbox_join_the_corrections_through_the_same_checks(known):
+    holdout = examples_by_intent([ROOT / "tests" / "nlu" / "holdout.yml"])["billing_issue"][0]
+    export = export_nlu([correction("钱被扣了两次 到底怎么回事呢", "billing_issue")], known, INTENTS, keep, NOW,
+                        approved=[("月月少九块九", "billing_issue"),
+                                  ("钱被扣了两次，到底怎么回事呢", "transfer_failed"),
+                                  (holdout, "billing_issue"), ("每月自动少三十", "billing_issue")])
+    assert export.examples == {"billing_issue": ["月月少九块九", "每月自动少三十"]}
+    assert sorted(s.why for s in export.skipped) == ["conflict", "evaluation"]
