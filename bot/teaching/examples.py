@@ -57,14 +57,12 @@ def bigrams(text: str, catalogue: Catalogue) -> FrozenSet[str]:
 
 
 def blind_sentences(project_dir: Path) -> List[str]:
-    """The customer sentences of tests/blind (stories and conversation turns)."""
-    folder = project_dir / BLIND_DIR
+    """The customer sentences of every blind set under tests/blind (each round's stories
+    and conversation turns)."""
     found: List[str] = []
-    if (folder / "stories.yml").is_file():
-        raw = yaml.safe_load((folder / "stories.yml").read_text(encoding="utf-8")) or {}
+    for path in sorted((project_dir / BLIND_DIR).rglob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         found += [str(s["text"]) for s in raw.get("stories") or [] if s.get("text")]
-    if (folder / "conversations.yml").is_file():
-        raw = yaml.safe_load((folder / "conversations.yml").read_text(encoding="utf-8")) or {}
         found += [str(t["user"]) for c in raw.get("conversations") or [] for t in c.get("turns") or []
                   if t.get("user")]
     return found

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from bench.real_dev import REAL_DEV, load_rows
+from bot.teaching.examples import blind_sentences
 from bot.text.catalogue import Catalogue
 from tests.support.servers import ROOT
 
@@ -146,13 +147,7 @@ def test_no_training_example_copies_or_closely_paraphrases_a_real_development_me
 
 
 def _blind_sentences() -> List[str]:
-    """Every round's sets (tests/blind/stories.yml, tests/blind/round2/...)."""
-    sentences: List[str] = []
-    for path in sorted((ROOT / "tests" / "blind").rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        sentences += [str(s["text"]) for s in data.get("stories") or []]
-        sentences += [str(t["user"]) for c in data.get("conversations") or [] for t in c["turns"]]
-    return sentences
+    return blind_sentences(ROOT)
 
 
 def _faq_questions() -> List[str]:
