@@ -101,8 +101,11 @@ class MeaningUrgency:
         return [Signal(max((THEFT, FRAUD), key=lambda kind: found.get(kind, 0.0)), EVIDENCE)]
 
 
-# Shorter messages tell no story (好的, 谢谢, 转人工): the model is not asked.
-MIN_STORY_CHARS = 6
+# Shorter messages tell no story (好的, 谢谢, 转人工, 我从来没开过): the model is not
+# asked; the lexicon still reads them (卡被盗刷了). 8, not 6, since session 12: a
+# six-character reply to a billing answer read as theft, and no theft or scam story
+# of either blind round's dev half is shorter.
+MIN_STORY_CHARS = 8
 # Answers kept per message text: a handoff's priority asks again about every message
 # of the conversation, each already read when it was looked up.
 KEPT_ANSWERS = 4096
