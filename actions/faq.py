@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -31,35 +32,44 @@ URGENT_TURNS = 2  # customer turns after the urgent answer that still continue i
 DECLINED = frozenset({"deny"})
 
 
-def urgent_recently(tracker: Tracker) -> bool:
-    """The urgent answer was given within the customer's last `URGENT_TURNS` messages."""
+@dataclass(frozen=True)
+class RecentUrgent:
+    """The urgent outcome given within the customer's last `URGENT_TURNS` messages."""
+
+    outcome: str  # URGENT_ANSWER or URGENT_AGAIN
+    declined: bool  # a later message of the customer declined the offered person
+
+
+def recent_urgent(tracker: Tracker) -> Optional[RecentUrgent]:
+    """One walk back over the conversation: the urgent outcome of an earlier turn, if
+    it came within the customer's last `URGENT_TURNS` messages."""
     turns = 0
+    declined = False
     for event in reversed(tracker.applied_events()):
         if event.get("event") == "user":
             turns += 1
             if turns > URGENT_TURNS:
-                return False
+                return None
+            if turns > 1 and ((event.get("parse_data") or {}).get("intent") or {}).get("name") in DECLINED:
+                declined = True
         elif event.get("event") == "slot" and event.get("name") == "faq_outcome":
             if turns > 0:  # set in an earlier turn, not by this one
-                return event.get("value") == URGENT_ANSWER
-    return False
+                value = event.get("value")
+                return RecentUrgent(value, declined) if value in (URGENT_ANSWER, URGENT_AGAIN) else None
+    return None
+
+
+def urgent_recently(tracker: Tracker) -> bool:
+    """The urgent answer was given within the customer's last `URGENT_TURNS` messages."""
+    recent = recent_urgent(tracker)
+    return recent is not None and recent.outcome == URGENT_ANSWER
 
 
 def urgent_offer_stands(tracker: Tracker) -> bool:
     """The urgent answer (and its offer of a person) came within the customer's last
     `URGENT_TURNS` messages, and none of them declined it."""
-    turns = 0
-    for event in reversed(tracker.applied_events()):
-        if event.get("event") == "user":
-            turns += 1
-            if turns > URGENT_TURNS:
-                return False
-            if turns > 1 and ((event.get("parse_data") or {}).get("intent") or {}).get("name") in DECLINED:
-                return False
-        elif event.get("event") == "slot" and event.get("name") == "faq_outcome":
-            if turns > 0:
-                return event.get("value") in (URGENT_ANSWER, URGENT_AGAIN)
-    return False
+    recent = recent_urgent(tracker)
+    return recent is not None and not recent.declined
 
 
 def conversation_context(tracker: Tracker) -> Context:
