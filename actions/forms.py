@@ -26,9 +26,10 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
-from bot.diagnostics.answers import fits_elsewhere, is_interruption, prefill, read_answer
+from bot.diagnostics.answers import Reading, asks_why_we_ask, fits_elsewhere, is_interruption, prefill, read_answer
 from bot.diagnostics.spec import DiagnosticsSpec
 
+SKIP_AFTER = 2  # an optional question whose answer could not be used this many times in a row is skipped
 PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
 
 
@@ -44,6 +45,24 @@ def answering(tracker: Tracker, form: str) -> bool:
         if event.get("event") == "action":
             since_user.append(event.get("name"))
     return set(since_user) <= {form, "action_listen"}
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How many of the customer's latest messages in a row replied while ``slot`` was
+    the question (answers that could not be used, or questions answered between)."""
+    count = 0
+    replied = False  # a user message seen whose question is not known yet
+    for event in reversed(tracker.applied_events()):
+        if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT and replied:
+            if event.get("value") != slot:
+                break
+            count += 1
+            replied = False
+        elif event.get("event") == "user":
+            if replied:  # no question was set before it: not a reply to the form
+                break
+            replied = True
+    return count
 
 
 class DiagnosticsFormValidation(FormValidationAction):
@@ -64,6 +83,11 @@ class DiagnosticsFormValidation(FormValidationAction):
         text = message.get("text") or ""
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         entities = message.get("entities") or []
+        if replying and asks_why_we_ask(text, spec):
+            # Not an answer, not a question for the FAQ: what the question is for, then it again.
+            dispatcher.utter_message(text=services.replies().render("why_we_ask"))
+            dispatcher.utter_message(**spec.question(self.form, requested).as_message())
+            return [SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
         if replying and is_interruption(spec.slots[requested], text, intent, entities, spec,
                                         problem=spec.forms.get(self.form)):
             return []
@@ -80,6 +104,11 @@ class DiagnosticsFormValidation(FormValidationAction):
                 # "3次" asked how long they waited: it answers "how many times"; ask again.
                 found[elsewhere[0]] = elsewhere[1]
                 dispatcher.utter_message(text=services.replies().render("noted_elsewhere"))
+            elif reading.problem is not None and spec.slots[requested].optional \
+                    and times_asked(tracker, requested) >= SKIP_AFTER:
+                # Asked again once already: not asked a third time, the form goes on.
+                dispatcher.utter_message(text=services.replies().render("skipped_after_retry"))
+                reading = Reading(spec.skipped_value)
             elif reading.problem is not None:
                 dispatcher.utter_message(text=services.replies().render(reading.problem))
             found[requested] = reading.value

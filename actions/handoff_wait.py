@@ -153,7 +153,8 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if count == 0:
         return []  # the loop starts right after the handoff message: nothing to add
     replies = services.replies()
-    if tracker.get_intent_of_latest_message() == URGE:
+    text = (tracker.latest_message or {}).get("text") or ""
+    if tracker.get_intent_of_latest_message() == URGE or services.handoff_phrases().asks_when(text):
         ticket = services.ticket_store().get(number)
         if ticket is not None:
             dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))

@@ -13,7 +13,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 import cn2an
 
 from bot.diagnostics.spec import STRICT_KINDS, DiagnosticsSpec, SlotSpec
-from bot.text.normalize import normalize_phone, parse_amount
+from bot.text.normalize import amount_within, normalize_phone, parse_amount
 
 _NOISE = re.compile(r"[\s\W_]+")
 _FILLERS = re.compile(r"^(我|也|真的?|这个|都|那个|嗯)+|(吧|啊|呢|呀|哦|了|哈|诶|欸)+$")
@@ -87,6 +87,13 @@ def is_stop(text: str, spec: DiagnosticsSpec) -> bool:
 
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
     return any(marker in text for marker in spec.question_markers)
+
+
+def asks_why_we_ask(text: str, spec: DiagnosticsSpec) -> bool:
+    """"你问我运营商干嘛", "为什么要告诉你", "你是不是想骗我": why we want to know."""
+    if any(word in text for word in spec.why_asking) and any(word in text for word in spec.why_words):
+        return True
+    return "你" in text and any(word in text for word in spec.suspicion_words)
 
 
 def reports_a_screen(text: str, spec: DiagnosticsSpec) -> bool:
@@ -186,7 +193,7 @@ def _read_amount(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec) -
     if isinstance(found, (int, float)) and found > 0:
         return Reading(float(found))
     # Not core_text(): the decimal point matters here.
-    parsed = parse_amount(_FILLERS.sub("", re.sub(r"[\s。！!？?，,]+$|\s", "", text)))
+    parsed = parse_amount(_FILLERS.sub("", re.sub(r"[\s。！!？?，,]+$|\s", "", text))) or amount_within(text)
     return Reading(parsed) if parsed else Reading(problem="invalid_amount")
 
 

@@ -69,6 +69,10 @@ class DiagnosticsSpec:
     metadata_keys: Tuple[str, ...]
     max_answer_chars: int
     questions: Dict[str, Dict[str, Question]]   # form -> slot -> question
+    # "你问这个干嘛", "为什么要告诉你": the customer asks why we ask (see diagnostics.yml).
+    why_asking: Tuple[str, ...] = ()
+    why_words: Tuple[str, ...] = ()
+    suspicion_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "DiagnosticsSpec":
@@ -102,6 +106,9 @@ class DiagnosticsSpec:
             questions={form: {slot: Question(q["text"], tuple(q.get("buttons") or ()))
                               for slot, q in asked.items()}
                        for form, asked in asked_by_form.items()},
+            why_asking=tuple(raw.get("why_asking") or ()),
+            why_words=tuple(raw.get("why_words") or ()),
+            suspicion_words=tuple(raw.get("suspicion_words") or ()),
         )
 
     @property

@@ -23,6 +23,7 @@ class HandoffPhrases:
     skip: Tuple[str, ...]
     phrase_max_chars: int
     bare_request_max_chars: int
+    when_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "HandoffPhrases":
@@ -32,6 +33,7 @@ class HandoffPhrases:
             skip=tuple(core_text(p) for p in raw.get("skip_phrases") or ()),
             phrase_max_chars=int(raw.get("phrase_max_chars", 14)),
             bare_request_max_chars=int(raw.get("bare_request_max_chars", 8)),
+            when_words=tuple(raw.get("when_words") or ()),
         )
 
     def _says(self, text: str, phrases: Tuple[str, ...]) -> bool:
@@ -43,6 +45,11 @@ class HandoffPhrases:
     def calls_off(self, text: str) -> bool:
         """不用了 / 问题已经解决了: the customer no longer needs a person."""
         return self._says(text, self.cancel)
+
+    def asks_when(self, text: str) -> bool:
+        """几天能处理 / 要等多久 / 给个说法: when will a person deal with it."""
+        simplified = to_simplified(text or "")
+        return any(word in simplified for word in self.when_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)

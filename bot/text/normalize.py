@@ -58,6 +58,35 @@ def parse_amount(text: str) -> Optional[float]:
     return value if value > 0 else None
 
 
+# Within a longer answer ("每个月15块 从一月开始扣的"): a figure with its unit ...
+_AMOUNT_WITH_UNIT = re.compile(
+    r"[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:多|来)?\s*(?:块钱|块|元|rmb|RMB)"
+    r"|[零一二两三四五六七八九十百千万]+(?:多|来)?(?:块钱|块|元)")
+# ... or one bare number that is not a time, a date, a count or part of a code.
+_BARE_NUMBER = re.compile(
+    r"(?<![0-9.A-Za-z])[0-9]{1,7}(?:\.[0-9]+)?(?![0-9.A-Za-z])(?!\s*(?:点|号|日|月|年|分|次|天|小时|秒|个|遍|:|：|%|/|-))")
+_PARTS = re.compile(r"[\s,，。、;；!！?？]+")
+
+
+def amount_within(text: str) -> Optional[float]:
+    """The one amount of money in an answer that says more ("两百多 上个月",
+    "amount是1500 yesterday晚上转的"); None when there is none or more than one."""
+    whole = parse_amount(text)
+    if whole:
+        return whole
+    for candidates in (
+        [parse_amount(part) for part in _PARTS.split(text) if part],
+        [parse_amount(match.group(0)) for match in _AMOUNT_WITH_UNIT.finditer(text)],
+        [float(match.group(0)) for match in _BARE_NUMBER.finditer(text)],
+    ):
+        found = {value for value in candidates if value}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None  # two different figures: which one is meant is for the customer to say
+    return None
+
+
 def parse_rating(text: str) -> Optional[int]:
     """Return a 1-5 satisfaction score from ``5``, ``五``, ``5分``, ``五星``."""
     cleaned = re.sub(r"(分|星|颗星|顆星)$", "", text.strip())

@@ -16,12 +16,15 @@ ASKED_FOR_THE_ORDER_NUMBER = {"problem": "billing_issue", "amount": 68.0, "incid
 
 
 def billing_tracker(text: str, intent: str, slots: Dict[str, Any], answered_by: Optional[str] = None,
-                    entities: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+                    entities: Optional[List[Dict[str, Any]]] = None,
+                    earlier: Optional[List[Dict[str, Any]]] = None) -> Tracker:
     """The billing form running after the customer's message ``text``; ``answered_by``:
-    the action a rule ran for that message first (the form then only asks again)."""
+    the action a rule ran for that message first (the form then only asks again);
+    ``earlier``: events before it."""
     message = {"text": text, **parse_data(intent, 0.9, entities)}
     events: List[Dict[str, Any]] = [
         {"event": "active_loop", "name": "billing_form"},
+        *(earlier or []),
         {"event": "user", "text": text, "parse_data": message},
     ]
     if answered_by:
@@ -76,3 +79,45 @@ async def test_an_english_sentence_is_explained_and_asked_again(faq_dir, dispatc
     assert slot_events(events) == {"transaction_id": None, "requested_slot": "transaction_id"}
     explanation, question = (m["text"] for m in dispatcher.messages)
     assert "不像订单号" in explanation and "订单号" in question
+
+
+def asked(slot: str) -> Dict[str, Any]:
+    return {"event": "slot", "name": "requested_slot", "value": slot}
+
+
+def said(text: str, intent: str = "inform") -> Dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"text": text, **parse_data(intent, 0.9, None)}}
+
+
+async def test_an_optional_question_answered_unusably_twice_is_skipped(faq_dir, dispatcher):
+    earlier = [asked("transaction_id"), said("iPhone15"), asked("transaction_id")]
+    events = await run(billing_tracker("E2031", "inform", ASKED_FOR_THE_ORDER_NUMBER, earlier=earlier),
+                       dispatcher)
+    assert slot_events(events) == {"transaction_id": "不清楚", "requested_slot": None}
+    assert "跳过" in dispatcher.messages[0]["text"]
+
+
+async def test_the_first_unusable_answer_after_another_question_is_asked_again(faq_dir, dispatcher):
+    earlier = [asked("expected"), said("不应该扣"), asked("transaction_id")]
+    events = await run(billing_tracker("iPhone15", "inform", ASKED_FOR_THE_ORDER_NUMBER, earlier=earlier),
+                       dispatcher)
+    assert slot_events(events) == {"transaction_id": None, "requested_slot": "transaction_id"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("你问这个干嘛", id="what-for"),
+    pytest.param("为什么要告诉你", id="why-tell-you"),
+    pytest.param("你是不是想骗我", id="suspicion"),
+])
+async def test_why_we_ask_is_explained_and_the_question_asked_again(faq_dir, dispatcher, text):
+    events = await run(billing_tracker(text, "general_question", ASKED_FOR_THE_ORDER_NUMBER), dispatcher)
+    assert slot_events(events) == {"transaction_id": None, "requested_slot": "transaction_id"}
+    explanation, question = (m["text"] for m in dispatcher.messages)
+    assert "不会问您要密码或验证码" in explanation and "订单号" in question
+
+
+@pytest.mark.parametrize("text", ["我想问一下为什么扣了我两次", "为什么转账要手续费"])
+def test_a_question_about_the_problem_is_not_why_we_ask(text):
+    from actions import services
+    from bot.diagnostics.answers import asks_why_we_ask
+    assert not asks_why_we_ask(text, services.diagnostics())

@@ -47,3 +47,14 @@ def test_a_bare_request(text, bare):
 ])
 def test_a_message_that_says_what_the_handoff_is_about(intent, text, describes):
     assert PHRASES.describes_problem(intent, text) is describes
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("我要你们给个说法 几天能处理", True),
+    ("要等多久啊", True),
+    ("什麼時候有人理我", True),
+    ("转账截图我发你了", False),
+    ("好的", False),
+])
+def test_asking_when_a_person_will_deal_with_it(text, asks):
+    assert PHRASES.asks_when(text) is asks

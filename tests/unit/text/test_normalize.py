@@ -1,6 +1,6 @@
 import pytest
 
-from bot.text.normalize import normalize_phone, parse_amount, parse_rating
+from bot.text.normalize import amount_within, normalize_phone, parse_amount, parse_rating
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,22 @@ def test_normalize_phone(text, expected):
 )
 def test_parse_amount(text, expected):
     assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("两百多 上个月", 200.0, id="round-figure-then-time"),
+    pytest.param("amount是1500 yesterday晚上转的", 1500.0, id="mixed-english"),
+    pytest.param("每个月15块 从一月开始扣的", 15.0, id="figure-with-unit-in-a-sentence"),
+    pytest.param("有一条写着收款1000", 1000.0, id="one-bare-number"),
+    pytest.param("一次500 一次300", None, id="two-figures"),
+    pytest.param("昨天下午3点", None, id="an-hour"),
+    pytest.param("3次", None, id="a-count"),
+    pytest.param("iPhone15", None, id="part-of-a-name"),
+    pytest.param("DD20261120334455", None, id="an-order-number"),
+    pytest.param("挺多的", None, id="no-figure"),
+])
+def test_amount_within(text, expected):
+    assert amount_within(text) == expected
 
 
 @pytest.mark.parametrize(
