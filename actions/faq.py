@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
+from bot.diagnostics.answers import is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqUnavailable, LookupResult
@@ -30,6 +31,7 @@ NOTED = "noted"  # a detail of the problem at hand: its questions start (data/ru
 URGENT_AGAIN = "urgent_again"
 URGENT_TURNS = 2  # customer turns after the urgent answer that still continue its story
 DECLINED = frozenset({"deny"})
+SHORT_FALLBACK_CHARS = 8  # an unclear message this short continues the conversation
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,13 @@ def urgent_offer_stands(tracker: Tracker) -> bool:
     return recent is not None and not recent.declined
 
 
-def conversation_context(tracker: Tracker) -> Context:
-    """What the conversation says before the latest message (see bot.faq.follow_up)."""
+def conversation_context(tracker: Tracker, text: str) -> Context:
+    """What the conversation says before the latest message ``text`` (see bot.faq.follow_up)."""
     typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
     previous = next((text for text in reversed(typed) if text and not text.startswith("/")), None)
     return Context(previous_text=previous, problem=tracker.get_slot("problem"),
-                   last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker))
+                   last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker),
+                   asks=is_question(text, services.diagnostics()))
 
 
 def _utter_answer(dispatcher: CollectingDispatcher, result: LookupResult, see_also: str) -> None:
@@ -116,10 +119,14 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
-        if continues and (result.answer is None or (intent in DETAIL_INTENTS and repeated)):
+        # "我从来没开过" after an answer: too short to search alone (it found the stolen-
+        # account entry by its words); read with the message before it.
+        tells_little = (intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS
+                        and bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem")))
+        if continues and (result.answer is None or (intent in DETAIL_INTENTS and (repeated or tells_little))):
             # Only here is the conversation read (a pass over its events): most
             # lookups find their answer and never need it.
-            context = conversation_context(tracker)
+            context = conversation_context(tracker, text)
             embeddings = services.embeddings()
 
             def search(joined: str, as_intent: Optional[str]) -> LookupResult:

@@ -33,6 +33,7 @@ class Context:
     problem: Optional[str] = None  # the problem raised (its intent), if any
     last_entry: Optional[str] = None  # the FAQ entry answered last
     urgent_recently: bool = False  # the urgent answer was given within the last turns
+    asks: bool = False  # this message reads as a question ("那个「我的」是什么")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def follow_up(intent: Optional[str], text: str, context: Context, search: Search
         # harmless ones joined ("我转错人了" + "两千五") must not start the urgent answer.
         if joined.answer is not None and joined.reason != URGENT and not repeats_last(joined, context):
             return FollowUp(ANSWER, joined)
-    if context.problem or context.last_entry:
+    if (context.problem or context.last_entry) and not context.asks:
+        # A question nothing answers is not a detail of the problem: not noted.
         return FollowUp(NOTE_DETAIL)
     return FollowUp(NOTHING)

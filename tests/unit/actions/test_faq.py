@@ -52,3 +52,14 @@ async def test_the_embedding_the_nlu_carried_is_not_computed_again(faq_dir, disp
     monkeypatch.setattr(Embeddings, "message", lambda self, text: pytest.fail("embedded again"))
     events = await run(tracker, dispatcher)
     assert SlotSet("faq_entry", "sms_not_received") in events
+
+
+async def test_a_short_unclear_message_after_an_answer_is_read_with_the_conversation(faq_dir, dispatcher):
+    """A few characters read as nothing in particular are not searched alone (they can
+    match any entry by one word): after an answer they are a detail of the problem."""
+    alone = await run(make_tracker("过期", "nlu_fallback"), dispatcher)
+    assert SlotSet("faq_entry", "sms_expired") in alone
+    after_an_answer = make_tracker("过期", "nlu_fallback",
+                                   slots={"faq_entry": "sms_not_received", "problem": "sms_code_delay"})
+    events = await run(after_an_answer, dispatcher)
+    assert SlotSet("faq_outcome", "noted") in events

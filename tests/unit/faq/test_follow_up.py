@@ -66,3 +66,9 @@ def test_two_harmless_messages_joined_never_start_the_urgent_answer():
 
     context = Context(previous_text="我转错人了", problem="transfer_failed", last_entry="transfer_wrong_payee")
     assert follow_up("inform", "两千五", context, urgent_search).kind == NOTE_DETAIL
+
+
+def test_an_unclear_question_after_an_answer_is_not_noted_as_a_detail():
+    context = Context(previous_text="账单在哪里", problem="transfer_failed", last_entry="billing_view_statements",
+                      asks=True)
+    assert follow_up("nlu_fallback", "那个按钮是什么", context, Search(None)).kind == NOTHING
