@@ -19,6 +19,7 @@ from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqUnavailable, LookupResult
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
+from bot.text.normalize import amount_within
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +75,21 @@ def urgent_offer_stands(tracker: Tracker) -> bool:
     return recent is not None and not recent.declined
 
 
+def gives_details(tracker: Tracker, text: str) -> bool:
+    """The latest message names what a diagnostic form asks (an amount, a bank, a time...)."""
+    spec = services.diagnostics()
+    asked_entities = {slot.entity for slot in spec.slots.values() if slot.entity}
+    named = {e.get("entity") for e in (tracker.latest_message or {}).get("entities") or []}
+    return bool(named & asked_entities) or amount_within(text) is not None
+
+
 def conversation_context(tracker: Tracker, text: str) -> Context:
     """What the conversation says before the latest message ``text`` (see bot.faq.follow_up)."""
     typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
     previous = next((text for text in reversed(typed) if text and not text.startswith("/")), None)
     return Context(previous_text=previous, problem=tracker.get_slot("problem"),
                    last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker),
-                   asks=is_question(text, services.diagnostics()))
+                   asks=is_question(text, services.diagnostics()), details=gives_details(tracker, text))
 
 
 def _utter_answer(dispatcher: CollectingDispatcher, result: LookupResult, see_also: str) -> None:
@@ -121,9 +130,12 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
         # account entry by its words); read with the message before it.
-        tells_little = (intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS
-                        and bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem")))
-        if continues and (result.answer is None or (intent in DETAIL_INTENTS and (repeated or tells_little))):
+        after_answer = bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem"))
+        tells_little = intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
+        # "1000 昨天晚上八点 农业银行" after a problem's answer: its details, whatever they match.
+        details = intent == "inform" and after_answer and gives_details(tracker, text)
+        if continues and (result.answer is None
+                          or (intent in DETAIL_INTENTS and (repeated or tells_little or details))):
             # Only here is the conversation read (a pass over its events): most
             # lookups find their answer and never need it.
             context = conversation_context(tracker, text)

@@ -34,6 +34,7 @@ class Context:
     last_entry: Optional[str] = None  # the FAQ entry answered last
     urgent_recently: bool = False  # the urgent answer was given within the last turns
     asks: bool = False  # this message reads as a question ("那个「我的」是什么")
+    details: bool = False  # this message gives details a form asks for (an amount, a bank, a time)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ def follow_up(intent: Optional[str], text: str, context: Context, search: Search
         return FollowUp(REMIND_URGENT)
     if intent not in DETAIL_INTENTS:
         return FollowUp(NOTHING)
+    if context.details and (context.problem or context.last_entry):
+        # "两万 前天 浦发" after a problem's answer: its details, not a new question
+        # (joined with the story they can match another entry, even a scam's).
+        return FollowUp(NOTE_DETAIL)
     if context.previous_text:
         joined = search(f"{context.previous_text} {text}", context.problem or intent)
         # Theft and fraud are read in what the customer said in one message: two

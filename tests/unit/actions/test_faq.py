@@ -63,3 +63,13 @@ async def test_a_short_unclear_message_after_an_answer_is_read_with_the_conversa
                                    slots={"faq_entry": "sms_not_received", "problem": "sms_code_delay"})
     events = await run(after_an_answer, dispatcher)
     assert SlotSet("faq_outcome", "noted") in events
+
+
+async def test_details_after_a_problem_s_answer_start_its_questions(faq_dir, dispatcher):
+    """"1000 昨天 建行" after the answer to a failed transfer: its details, whatever entry
+    their words match."""
+    tracker = make_tracker("验证码 5分钟 移动", "inform", entities=[{"entity": "carrier", "value": "中国移动"}],
+                           slots={"faq_entry": "sms_not_received", "problem": "sms_code_delay"})
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", "noted") in events
+    assert dispatcher.messages == []

@@ -72,3 +72,11 @@ def test_an_unclear_question_after_an_answer_is_not_noted_as_a_detail():
     context = Context(previous_text="账单在哪里", problem="transfer_failed", last_entry="billing_view_statements",
                       asks=True)
     assert follow_up("nlu_fallback", "那个按钮是什么", context, Search(None)).kind == NOTHING
+
+
+def test_details_after_a_problem_s_answer_are_noted_not_searched():
+    search = Search(REFUND)
+    context = Context(previous_text="钱转出去了对方没收到", problem="transfer_failed", last_entry="transfer_refund",
+                      details=True)
+    assert follow_up("inform", "两万 前天 浦发", context, search).kind == NOTE_DETAIL
+    assert search.asked == []
