@@ -12,6 +12,7 @@ PHRASES = HandoffPhrases.load(ROOT / "data" / "support")
     pytest.param("問題已經解決了", True, id="traditional"),
     pytest.param("好了不用了，谢谢", True, id="with-thanks"),
     pytest.param("取消转人工", True, id="cancel"),
+    pytest.param("算了不用了 我自己转好了", True, id="did-it-myself"),
     pytest.param("人呢", False, id="impatient"),
     pytest.param("不用了吗？我的钱还没到账呢，你们到底什么时候处理", False, id="long-story"),
     pytest.param("2000", False, id="detail"),
