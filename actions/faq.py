@@ -75,12 +75,15 @@ def urgent_offer_stands(tracker: Tracker) -> bool:
     return recent is not None and not recent.declined
 
 
+# What a story's details are named as: not codes or numbers (an order number, an error
+# code), which a password or an SMS code typed into the chat can look like.
+DETAIL_ENTITIES = frozenset({"amount", "bank_name", "time_expression", "carrier"})
+
+
 def gives_details(tracker: Tracker, text: str) -> bool:
     """The latest message names what a diagnostic form asks (an amount, a bank, a time...)."""
-    spec = services.diagnostics()
-    asked_entities = {slot.entity for slot in spec.slots.values() if slot.entity}
     named = {e.get("entity") for e in (tracker.latest_message or {}).get("entities") or []}
-    return bool(named & asked_entities) or amount_within(text) is not None
+    return bool(named & DETAIL_ENTITIES) or amount_within(text) is not None
 
 
 def conversation_context(tracker: Tracker, text: str) -> Context:
