@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.tickets import standing
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
+from bot.handoff.priority import ORDER
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
+URGENT_PRIORITY = ORDER[0]  # theft and scams: the waiting reply says what to do meanwhile
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 
 
@@ -162,7 +164,10 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if count == 1:
         ticket = services.ticket_store().get(number)
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
-        dispatcher.utter_message(text=replies.render("handoff_waiting", ticket_number=number, due=due))
+        # Money lost to theft or a scam (P1): what the customer can do while waiting.
+        waiting = "handoff_waiting_urgent" if ticket is not None and ticket.priority == URGENT_PRIORITY \
+            else "handoff_waiting"
+        dispatcher.utter_message(text=replies.render(waiting, ticket_number=number, due=due))
     else:
         dispatcher.utter_message(text=replies.render("handoff_waiting_brief", ticket_number=number))
     return []

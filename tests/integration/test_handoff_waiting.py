@@ -81,3 +81,14 @@ async def test_calling_the_handoff_off_gives_the_conversation_back_to_the_bot(ag
     assert ticket_of(ticket_store, sender).status == "cancelled"
     after = await say(agent, sender, "转账失败了怎么办")
     assert after.actions[0] == "action_lookup_faq"
+
+
+async def test_while_waiting_after_money_was_lost_the_customer_is_told_what_to_do_meanwhile(agent, ticket_store):
+    sender = new_sender()
+    await say(agent, sender, "我的账号被盗了 有人异地登录还转走了钱")
+    await say(agent, sender, "转人工")
+    await say(agent, sender, "别问了 直接给我转人工")
+    [ticket] = [t for t in ticket_store.list(limit=1000) if t.sender_id == sender]
+    assert ticket.priority == "P1"
+    turn = await say(agent, sender, "怎么办啊 钱能追回来吗")
+    assert ticket.number in turn.reply and "96110" in turn.reply and "截图" in turn.reply
