@@ -132,7 +132,8 @@ class StaffStore(RetryingStore):
 
     # -- accounts ---------------------------------------------------------------
 
-    def add(self, username: str, display_name: str, role: str, password: str) -> StaffMember:
+    @transaction
+    def add(self, session: Session, username: str, display_name: str, role: str, password: str) -> StaffMember:
         username, display_name = username.strip(), display_name.strip()
         if not USERNAME.fullmatch(username):
             raise InvalidStaffInput("username", "a username has 2 to 32 of a-z 0-9 _ . -")
@@ -141,20 +142,16 @@ class StaffStore(RetryingStore):
         self._check_role(role)
         validate_password(password)
         password_hash = self._hasher.hash(password)
-
-        def work(session: Session) -> StaffMember:
-            if session.execute(select(Staff.id).where(Staff.username == username)).first():
-                raise InvalidStaffInput("taken", f"the username {username} is taken")
-            row = Staff(username=username, display_name=display_name, role=role,
-                        password_hash=password_hash, active=1, created_at=self._clock())
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # added by someone else just now
-                raise InvalidStaffInput("taken", f"the username {username} is taken") from None
-            return _member(row)
-
-        return self._retrying(work)
+        if session.execute(select(Staff.id).where(Staff.username == username)).first():
+            raise InvalidStaffInput("taken", f"the username {username} is taken")
+        row = Staff(username=username, display_name=display_name, role=role,
+                    password_hash=password_hash, active=1, created_at=self._clock())
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # added by someone else just now
+            raise InvalidStaffInput("taken", f"the username {username} is taken") from None
+        return _member(row)
 
     def get(self, staff_id: int) -> StaffMember:
         return self._retrying(lambda session: _member(self._row(session, staff_id)))
@@ -218,17 +215,15 @@ class StaffStore(RetryingStore):
         self._retrying(work)
         return _member(row)
 
-    def clear_failures(self, username: Optional[str] = None) -> int:
+    @transaction
+    def clear_failures(self, session: Session, username: Optional[str] = None) -> int:
         """Unlock one username (or everyone); returns how many failures were forgotten."""
-        def work(session: Session) -> int:
-            query = delete(LoginFailure)
-            if username is not None:
-                query = query.where(LoginFailure.username == username)
-            removed = session.execute(query).rowcount
-            session.commit()
-            return removed
-
-        return self._retrying(work)
+        query = delete(LoginFailure)
+        if username is not None:
+            query = query.where(LoginFailure.username == username)
+        removed = session.execute(query).rowcount
+        session.commit()
+        return removed
 
     # -- sessions ---------------------------------------------------------------
 
@@ -303,18 +298,16 @@ class StaffStore(RetryingStore):
 
         return self._retrying(work) if token else None
 
-    def revoke_integration_token(self, name: str) -> bool:
+    @transaction
+    def revoke_integration_token(self, session: Session, name: str) -> bool:
         """False when there is no active token of that name."""
-        def work(session: Session) -> bool:
-            row = session.execute(select(IntegrationToken).where(
-                IntegrationToken.name == name, IntegrationToken.revoked_at.is_(None))).scalar_one_or_none()
-            if row is None:
-                return False
-            row.revoked_at = self._clock()
-            session.commit()
-            return True
-
-        return self._retrying(work)
+        row = session.execute(select(IntegrationToken).where(
+            IntegrationToken.name == name, IntegrationToken.revoked_at.is_(None))).scalar_one_or_none()
+        if row is None:
+            return False
+        row.revoked_at = self._clock()
+        session.commit()
+        return True
 
     def list_integration_tokens(self) -> List[IntegrationTokenInfo]:
         return self._retrying(lambda session: [
@@ -334,34 +327,29 @@ class StaffStore(RetryingStore):
         except (VerificationError, InvalidHashError):
             return False
 
-    def _retry_after(self, username: str, address: str, policy: LoginPolicy) -> int:
+    @transaction
+    def _retry_after(self, session: Session, username: str, address: str, policy: LoginPolicy) -> int:
         """Seconds until neither the username nor the address is locked; 0 when neither is."""
         now = self._clock()
         since = now - policy.lockout
+        waits = [0.0]
+        for column, value in ((LoginFailure.username, username), (LoginFailure.address, address)):
+            recent = select(LoginFailure.at).where(column == value, LoginFailure.at > since)
+            if session.execute(select(func.count()).select_from(recent.subquery())).scalar_one() \
+                    < policy.max_failures:
+                continue
+            # Locked until the max_failures-th newest failure leaves the window.
+            at = session.execute(recent.order_by(LoginFailure.at.desc())
+                                 .offset(policy.max_failures - 1).limit(1)).scalar_one()
+            waits.append((at + policy.lockout - now).total_seconds())
+        return max(0, math.ceil(max(waits)))
 
-        def work(session: Session) -> int:
-            waits = [0.0]
-            for column, value in ((LoginFailure.username, username), (LoginFailure.address, address)):
-                recent = select(LoginFailure.at).where(column == value, LoginFailure.at > since)
-                if session.execute(select(func.count()).select_from(recent.subquery())).scalar_one() \
-                        < policy.max_failures:
-                    continue
-                # Locked until the max_failures-th newest failure leaves the window.
-                at = session.execute(recent.order_by(LoginFailure.at.desc())
-                                     .offset(policy.max_failures - 1).limit(1)).scalar_one()
-                waits.append((at + policy.lockout - now).total_seconds())
-            return max(0, math.ceil(max(waits)))
-
-        return self._retrying(work)
-
-    def _record_failure(self, username: str, address: str, policy: LoginPolicy) -> None:
-        def work(session: Session) -> None:
-            now = self._clock()
-            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - policy.lockout))
-            session.add(LoginFailure(username=username, address=address, at=now))
-            session.commit()
-
-        self._retrying(work)
+    @transaction
+    def _record_failure(self, session: Session, username: str, address: str, policy: LoginPolicy) -> None:
+        now = self._clock()
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - policy.lockout))
+        session.add(LoginFailure(username=username, address=address, at=now))
+        session.commit()
 
     def _row(self, session: Session, staff_id: int) -> Staff:
         row = session.get(Staff, staff_id)
@@ -369,23 +357,19 @@ class StaffStore(RetryingStore):
             raise StaffNotFound(staff_id)
         return row
 
-    def _change(self, staff_id: int, change: Callable[[Staff], None], end_sessions: bool = False) -> StaffMember:
-        def work(session: Session) -> StaffMember:
-            row = self._row(session, staff_id)
-            change(row)
-            if end_sessions:
-                session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
-            session.commit()
-            return _member(row)
+    @transaction
+    def _change(self, session: Session, staff_id: int, change: Callable[[Staff], None], end_sessions: bool = False) -> StaffMember:
+        row = self._row(session, staff_id)
+        change(row)
+        if end_sessions:
+            session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+        session.commit()
+        return _member(row)
 
-        return self._retrying(work)
-
-    def _delete_sessions(self, condition: Any) -> None:
-        def work(session: Session) -> None:
-            session.execute(delete(StaffSession).where(condition))
-            session.commit()
-
-        self._retrying(work)
+    @transaction
+    def _delete_sessions(self, session: Session, condition: Any) -> None:
+        session.execute(delete(StaffSession).where(condition))
+        session.commit()
 
     @staticmethod
     def _check_role(role: str) -> None:
