@@ -137,7 +137,8 @@ class CorrectionStore(Store):
         return found
 
     @transaction
-    def between(self, session: Session, start: Optional[datetime] = None, end: Optional[datetime] = None) -> List[CorrectionRecord]:
+    def between(self, session: Session, start: Optional[datetime] = None,
+                end: Optional[datetime] = None) -> List[CorrectionRecord]:
         """Corrections made in [start, end), oldest first, with their tickets' details."""
         query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
         if start is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import inspect
 import time
-from typing import Callable, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Callable, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -38,11 +38,14 @@ class StoreUnavailable(RuntimeError):
 
 
 class UnitOfWork:
-    """Runs ``work(session)`` or ``work(connection)`` in one transaction, retried."""
+    """Runs ``work(session)`` or ``work(connection)`` in one transaction, retried
+    (``attempts``: a check that must answer at once asks once)."""
 
-    def __init__(self, engine: Engine, unavailable: type[StoreUnavailable] = StoreUnavailable) -> None:
+    def __init__(self, engine: Engine, unavailable: type[StoreUnavailable] = StoreUnavailable,
+                 attempts: int = RETRIES) -> None:
         self.engine = engine
         self._unavailable = unavailable
+        self._attempts = attempts
         self._sessions = make_session_factory(engine)
 
     def run(self, work: Callable[[Session], T]) -> T:
@@ -65,11 +68,11 @@ class UnitOfWork:
 
     def _retrying(self, work: Callable[[W], T], attempt_once: Callable[[Callable[[W], T]], T]) -> T:
         delay = FIRST_DELAY
-        for attempt in range(RETRIES):
+        for attempt in range(self._attempts):
             try:
                 return attempt_once(work)
             except OperationalError as error:
-                if attempt == RETRIES - 1:
+                if attempt == self._attempts - 1:
                     raise self._unavailable(str(error.orig)) from error
                 time.sleep(delay)
                 delay *= BACKOFF
