@@ -1,6 +1,8 @@
 """The unit of work: one session or connection per call, committed on return, rolled
 back on error, transient errors (OperationalError) retried 3 times with backoff."""
 import inspect
+import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -20,8 +22,18 @@ class Unavailable(StoreUnavailable):
 
 @pytest.fixture
 def sleeps(monkeypatch):
+    """The waits of this test's thread (``time.sleep`` is patched for every thread
+    the suite left running, which must not count here)."""
     waited = []
-    monkeypatch.setattr("bot.storage.unit_of_work.time.sleep", waited.append)
+    sleep, test_thread = time.sleep, threading.get_ident()
+
+    def record(seconds: float) -> None:
+        if threading.get_ident() == test_thread:
+            waited.append(seconds)
+        else:
+            sleep(seconds)
+
+    monkeypatch.setattr("bot.storage.unit_of_work.time.sleep", record)
     return waited
 
 
