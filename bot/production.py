@@ -46,15 +46,17 @@ def check_services(settings: Settings) -> None:
     import redis
     import sqlalchemy as sa
 
+    from bot.storage.unit_of_work import StoreUnavailable, UnitOfWork
+
     for name, url in (("DATABASE_URL", settings.database_url),
                       ("TRACKER_DATABASE_URL", settings.tracker_database_url)):
         engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError as error:
+        try:  # asked once: a server that does not answer at start is reported, not waited for
+            UnitOfWork(engine, attempts=1).connect(lambda connection: connection.execute(sa.text("SELECT 1")))
+        except (StoreUnavailable, sa.exc.SQLAlchemyError) as error:
             where = make_url(url).render_as_string(hide_password=True)
-            raise ProfileError(f"PostgreSQL at {where} ({name}) does not answer: {error.orig or error}") from None
+            cause = getattr(error, "orig", None) or error
+            raise ProfileError(f"PostgreSQL at {where} ({name}) does not answer: {cause}") from None
         finally:
             engine.dispose()
     client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=5)

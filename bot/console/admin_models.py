@@ -32,7 +32,7 @@ from bot.storage.models_registry import (
     RegistryRefused,
     RegistryUnavailable,
 )
-from bot.storage.retrying import StoreUnavailable
+from bot.storage.unit_of_work import StoreUnavailable
 from bot.teaching.candidate import CandidateTrainer, Progress
 from bot.teaching.gate import GateReport, report_of
 

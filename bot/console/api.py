@@ -77,8 +77,8 @@ from bot.pii.masks import MASKS
 from bot.pii.recognizers import PHONE, PhoneRecognizer
 from bot.storage.desk import TicketClosed, TicketNotFound, TicketView
 from bot.storage.models import CLOSED_STATUSES, Ticket
-from bot.storage.retrying import StoreUnavailable
 from bot.storage.ticket_queue import ME, QueueFilter
+from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bot.console.rendering import render
 from bot.faq.knowledge_base import KnowledgeBaseError
 from bot.storage.faq_versions import FaqVersionConflict
 from bot.storage.models import NEW_FAQ_QUESTION
-from bot.storage.retrying import StoreUnavailable
+from bot.storage.unit_of_work import StoreUnavailable
 from bot.teaching.approval import Refused
 from bot.teaching.inbox import PERIODS, InboxGroup, Outcome, Preparing
 

@@ -32,7 +32,7 @@ from bot.console.takeover import Takeover
 from bot.storage.desk import TicketNotFound
 from bot.storage.live_inbox import LiveInbox, LiveTicket
 from bot.storage.models import CLOSED_STATUSES
-from bot.storage.retrying import StoreUnavailable
+from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

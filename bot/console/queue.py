@@ -25,9 +25,9 @@ from bot.console.rendering import render
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.sla import SlaClock
 from bot.storage.models import CLOSED_STATUSES, PRIORITIES, STATUSES, Ticket
-from bot.storage.retrying import StoreUnavailable
 from bot.storage.staff import StaffMember
 from bot.storage.ticket_queue import CHANNELS, ME, NONE, OTHER, QueueCounts, QueueFilter, QueuePage, TicketQueue
+from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from bot.console.takeover import EmptyMessage, Ownership
 from bot.storage.desk import TicketClosed, TicketNotFound, TicketOwnedByOther
 from bot.storage.engine import make_engine
 from bot.storage.models import Ticket, TicketAudit, TranscriptMessage
-from bot.storage.retrying import StoreUnavailable
 from bot.storage.tickets import TicketStoreUnavailable
 from bot.storage.tracker_events import TrackerEvents
+from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -14,15 +14,14 @@ from typing import Any, Dict, List, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.reports.history import Conversation, TicketFact, conversations_of
 from bot.reports.period import Period
 from bot.storage.corrections import CorrectionRecord, CorrectionStore
-from bot.storage.engine import make_session_factory
 from bot.storage.models import Ticket
-from bot.storage.retrying import StoreUnavailable
 from bot.storage.tracker_events import EVENTS
+from bot.storage.unit_of_work import StoreUnavailable, UnitOfWork
 
 CHUNK = 500  # sender ids per IN (...) of the ticket query
 
@@ -46,10 +45,9 @@ def ticket_fact(ticket: Ticket) -> TicketFact:
 
 class ReportSources:
     def __init__(self, database: Engine, tracker: Engine) -> None:
-        self._database = database
-        self._tracker = tracker
+        self._database = UnitOfWork(database, ReportDataUnavailable)
+        self._tracker = UnitOfWork(tracker, ReportDataUnavailable)
         self._corrections = CorrectionStore(database)
-        self._sessions = make_session_factory(database)
 
     def history(self, period: Period) -> History:
         try:
@@ -57,11 +55,13 @@ class ReportSources:
             senders = sorted({c.sender_id for c in conversations})
             return History(conversations, self._tickets(period, senders),
                            self._corrections.between(period.start, period.end))
-        except (OperationalError, StoreUnavailable) as error:
+        except ReportDataUnavailable:
+            raise
+        except StoreUnavailable as error:
             raise ReportDataUnavailable(str(error)) from error
 
     def _conversations(self, period: Period) -> List[Conversation]:
-        if not sa.inspect(self._tracker).has_table("events"):
+        if not self._tracker.connect(lambda connection: sa.inspect(connection).has_table("events")):
             return []
         wrote = (sa.select(EVENTS.c.sender_id).where(
             EVENTS.c.type_name == "user", EVENTS.c.timestamp >= period.start.timestamp(),
@@ -69,21 +69,23 @@ class ReportSources:
         query = (sa.select(EVENTS.c.sender_id, EVENTS.c.data).where(EVENTS.c.sender_id.in_(wrote))
                  .order_by(EVENTS.c.sender_id, EVENTS.c.id))
         by_sender: Dict[str, List[Dict[str, Any]]] = {}
-        with self._tracker.connect() as connection:
-            for sender_id, raw in connection.execute(query):
-                try:
-                    by_sender.setdefault(sender_id, []).append(json.loads(raw))
-                except (TypeError, ValueError):
-                    continue
+        for sender_id, raw in self._tracker.connect(lambda connection: connection.execute(query).all()):
+            try:
+                by_sender.setdefault(sender_id, []).append(json.loads(raw))
+            except (TypeError, ValueError):
+                continue
         return [c for sender_id, events in by_sender.items() for c in conversations_of(sender_id, events)]
 
     def _tickets(self, period: Period, senders: Sequence[str]) -> List[TicketFact]:
         """Tickets opened in the period, and every ticket of the period's customers."""
-        found: Dict[int, TicketFact] = {}
         conditions = [sa.and_(Ticket.created_at >= period.start, Ticket.created_at < period.end)]
         conditions += [Ticket.sender_id.in_(list(senders[i:i + CHUNK])) for i in range(0, len(senders), CHUNK)]
-        with self._sessions() as session:
+
+        def read(session: Session) -> List[TicketFact]:
+            found: Dict[int, TicketFact] = {}
             for condition in conditions:
                 for ticket in session.execute(sa.select(Ticket).where(condition)).scalars():
                     found[ticket.id] = ticket_fact(ticket)
-        return sorted(found.values(), key=lambda t: t.created_at)
+            return sorted(found.values(), key=lambda t: t.created_at)
+
+        return self._database.run(read)

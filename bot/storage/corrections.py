@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.storage.desk import TicketNotFound
 from bot.storage.models import NEW_FAQ_QUESTION, Correction, Ticket, TranscriptMessage
-from bot.storage.retrying import RetryingStore
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.unit_of_work import Store, transaction
 
 
 class CorrectionRefused(ValueError):
@@ -89,96 +89,85 @@ def _agent_reply(messages: List[TranscriptMessage], position: int) -> Optional[s
     return None
 
 
-class CorrectionStore(RetryingStore):
+class CorrectionStore(Store):
     unavailable = TicketStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(engine)
         self._clock = clock
 
-    def mark_intent(self, number: str, position: int, intent: str, author: str) -> Correction:
+    @transaction
+    def mark_intent(self, session: Session, number: str, position: int, intent: str, author: str) -> Correction:
         """The customer turn at ``position`` meant ``intent`` (or `NEW_FAQ_QUESTION`).
         The caller checks ``intent`` is one of the domain's."""
-        def work(session: Session) -> Correction:
-            ticket, message = self._message(session, number, position)
-            if message.role != "user":
-                raise CorrectionRefused("not_a_customer_turn")
-            if intent == message.intent:
-                raise CorrectionRefused("same_intent")
-            return self._save(session, ticket, message, "intent", message.intent, intent, author)
+        ticket, message = self._message(session, number, position)
+        if message.role != "user":
+            raise CorrectionRefused("not_a_customer_turn")
+        if intent == message.intent:
+            raise CorrectionRefused("same_intent")
+        return self._save(session, ticket, message, "intent", message.intent, intent, author)
 
-        return self._retrying(work)
-
-    def mark_answer(self, number: str, position: int, author: str) -> Correction:
+    @transaction
+    def mark_answer(self, session: Session, number: str, position: int, author: str) -> Correction:
         """The bot message at ``position`` was a wrong answer."""
-        def work(session: Session) -> Correction:
-            ticket, message = self._message(session, number, position)
-            if message.role != "bot":
-                raise CorrectionRefused("not_a_bot_answer")
-            predicted = _answered_intent(list(ticket.messages), position)
-            return self._save(session, ticket, message, "answer", predicted, None, author)
+        ticket, message = self._message(session, number, position)
+        if message.role != "bot":
+            raise CorrectionRefused("not_a_bot_answer")
+        predicted = _answered_intent(list(ticket.messages), position)
+        return self._save(session, ticket, message, "answer", predicted, None, author)
 
-        return self._retrying(work)
+    @transaction
+    def remove(self, session: Session, number: str, position: int, kind: str) -> bool:
+        ticket = self._ticket(session, number)
+        removed = session.execute(delete(Correction).where(
+            Correction.ticket_id == ticket.id, Correction.position == position,
+            Correction.kind == kind)).rowcount
+        session.commit()
+        return bool(removed)
 
-    def remove(self, number: str, position: int, kind: str) -> bool:
-        def work(session: Session) -> bool:
-            ticket = self._ticket(session, number)
-            removed = session.execute(delete(Correction).where(
-                Correction.ticket_id == ticket.id, Correction.position == position,
-                Correction.kind == kind)).rowcount
-            session.commit()
-            return bool(removed)
-
-        return self._retrying(work)
-
-    def for_ticket(self, number: str) -> Dict[int, List[Correction]]:
+    @transaction
+    def for_ticket(self, session: Session, number: str) -> Dict[int, List[Correction]]:
         """The ticket's corrections by transcript position."""
-        def work(session: Session) -> Dict[int, List[Correction]]:
-            ticket = self._ticket(session, number)
-            rows = session.execute(select(Correction).where(Correction.ticket_id == ticket.id)
-                                   .order_by(Correction.position, Correction.kind)).scalars()
-            found: Dict[int, List[Correction]] = {}
-            for row in rows:
-                found.setdefault(row.position, []).append(row)
-            return found
+        ticket = self._ticket(session, number)
+        rows = session.execute(select(Correction).where(Correction.ticket_id == ticket.id)
+                               .order_by(Correction.position, Correction.kind)).scalars()
+        found: Dict[int, List[Correction]] = {}
+        for row in rows:
+            found.setdefault(row.position, []).append(row)
+        return found
 
-        return self._retrying(work)
-
-    def between(self, start: Optional[datetime] = None, end: Optional[datetime] = None) -> List[CorrectionRecord]:
+    @transaction
+    def between(self, session: Session, start: Optional[datetime] = None,
+                end: Optional[datetime] = None) -> List[CorrectionRecord]:
         """Corrections made in [start, end), oldest first, with their tickets' details."""
-        def work(session: Session) -> List[CorrectionRecord]:
-            query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
-            if start is not None:
-                query = query.where(Correction.created_at >= start)
-            if end is not None:
-                query = query.where(Correction.created_at < end)
-            records = []
-            for correction, ticket in session.execute(query.order_by(Correction.created_at, Correction.id)):
-                records.append(CorrectionRecord(
-                    ticket.number, correction.position, correction.kind, correction.text,
-                    correction.predicted_intent, correction.corrected_intent, correction.author,
-                    correction.created_at, ticket.intent, _agent_reply(list(ticket.messages), correction.position)))
-            return records
+        query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
+        if start is not None:
+            query = query.where(Correction.created_at >= start)
+        if end is not None:
+            query = query.where(Correction.created_at < end)
+        records = []
+        for correction, ticket in session.execute(query.order_by(Correction.created_at, Correction.id)):
+            records.append(CorrectionRecord(
+                ticket.number, correction.position, correction.kind, correction.text,
+                correction.predicted_intent, correction.corrected_intent, correction.author,
+                correction.created_at, ticket.intent, _agent_reply(list(ticket.messages), correction.position)))
+        return records
 
-        return self._retrying(work)
-
-    def corrected_turns(self, start: Optional[datetime] = None) -> List[CorrectedTurn]:
+    @transaction
+    def corrected_turns(self, session: Session, start: Optional[datetime] = None) -> List[CorrectedTurn]:
         """The customer turns behind the corrections made since ``start``, newest first."""
-        def work(session: Session) -> List[CorrectedTurn]:
-            query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
-            if start is not None:
-                query = query.where(Correction.created_at >= start)
-            found = []
-            for correction, ticket in session.execute(query.order_by(Correction.created_at.desc(),
-                                                                     Correction.id.desc())):
-                turn = _customer_turn(list(ticket.messages), correction)
-                if turn is not None:
-                    found.append(CorrectedTurn(correction.id, correction.kind, ticket.sender_id, str(turn.text),
-                                               turn.sent_at, correction.predicted_intent,
-                                               correction.corrected_intent, correction.created_at))
-            return found
-
-        return self._retrying(work)
+        query = select(Correction, Ticket).join(Ticket, Ticket.id == Correction.ticket_id)
+        if start is not None:
+            query = query.where(Correction.created_at >= start)
+        found = []
+        for correction, ticket in session.execute(query.order_by(Correction.created_at.desc(),
+                                                                 Correction.id.desc())):
+            turn = _customer_turn(list(ticket.messages), correction)
+            if turn is not None:
+                found.append(CorrectedTurn(correction.id, correction.kind, ticket.sender_id, str(turn.text),
+                                           turn.sent_at, correction.predicted_intent,
+                                           correction.corrected_intent, correction.created_at))
+        return found
 
     # -- helpers --------------------------------------------------------------
 

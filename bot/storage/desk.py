@@ -23,8 +23,8 @@ from bot.storage.models import (
     TicketNote,
     TranscriptMessage,
 )
-from bot.storage.retrying import RetryingStore
 from bot.storage.tickets import NewMessage, TicketStoreUnavailable, message_row
+from bot.storage.unit_of_work import Store, transaction
 
 
 class TicketNotFound(LookupError):
@@ -64,7 +64,7 @@ class TicketView:
     audit: List[TicketAudit]
 
 
-class TicketDesk(RetryingStore):
+class TicketDesk(Store):
     unavailable = TicketStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
@@ -73,49 +73,42 @@ class TicketDesk(RetryingStore):
 
     # -- reading --------------------------------------------------------------
 
-    def view(self, number: str) -> TicketView:
-        def work(session: Session) -> TicketView:
-            ticket = self._ticket(session, number)
-            notes = session.execute(select(TicketNote).where(TicketNote.ticket_id == ticket.id)
-                                    .order_by(TicketNote.id)).scalars().all()
-            audit = session.execute(select(TicketAudit).where(TicketAudit.ticket_id == ticket.id)
-                                    .order_by(TicketAudit.id)).scalars().all()
-            return TicketView(ticket, list(ticket.messages), list(notes), list(audit))
+    @transaction
+    def view(self, session: Session, number: str) -> TicketView:
+        ticket = self._ticket(session, number)
+        notes = session.execute(select(TicketNote).where(TicketNote.ticket_id == ticket.id)
+                                .order_by(TicketNote.id)).scalars().all()
+        audit = session.execute(select(TicketAudit).where(TicketAudit.ticket_id == ticket.id)
+                                .order_by(TicketAudit.id)).scalars().all()
+        return TicketView(ticket, list(ticket.messages), list(notes), list(audit))
 
-        return self._retrying(work)
-
-    def ticket(self, number: str) -> Ticket:
+    @transaction
+    def ticket(self, session: Session, number: str) -> Ticket:
         """The ticket row alone (no transcript, notes or audit): for the live feed's polls."""
-        def work(session: Session) -> Ticket:
-            ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one_or_none()
-            if ticket is None:
-                raise TicketNotFound(number)
-            return ticket
+        ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one_or_none()
+        if ticket is None:
+            raise TicketNotFound(number)
+        return ticket
 
-        return self._retrying(work)
+    @transaction
+    def messages_after(self, session: Session, number: str, position: int) -> List[TranscriptMessage]:
+        ticket = self._ticket(session, number)
+        return list(session.execute(
+            select(TranscriptMessage).where(TranscriptMessage.ticket_id == ticket.id,
+                                            TranscriptMessage.position > position)
+            .order_by(TranscriptMessage.position)).scalars())
 
-    def messages_after(self, number: str, position: int) -> List[TranscriptMessage]:
-        def work(session: Session) -> List[TranscriptMessage]:
-            ticket = self._ticket(session, number)
-            return list(session.execute(
-                select(TranscriptMessage).where(TranscriptMessage.ticket_id == ticket.id,
-                                                TranscriptMessage.position > position)
-                .order_by(TranscriptMessage.position)).scalars())
-
-        return self._retrying(work)
-
-    def open_for_sender(self, sender_id: str) -> Optional[Ticket]:
+    @transaction
+    def open_for_sender(self, session: Session, sender_id: str) -> Optional[Ticket]:
         """The sender's newest ticket that is still waiting or assigned."""
-        def work(session: Session) -> Optional[Ticket]:
-            return session.execute(
-                select(Ticket).where(Ticket.sender_id == sender_id, Ticket.status.in_(OPEN_STATUSES))
-                .order_by(Ticket.id.desc()).limit(1)).scalar_one_or_none()
-
-        return self._retrying(work)
+        return session.execute(
+            select(Ticket).where(Ticket.sender_id == sender_id, Ticket.status.in_(OPEN_STATUSES))
+            .order_by(Ticket.id.desc()).limit(1)).scalar_one_or_none()
 
     # -- ownership ------------------------------------------------------------
 
-    def assign(self, number: str, agent: str, actor: str,
+    @transaction
+    def assign(self, session: Session, number: str, agent: str, actor: str,
                expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Ticket:
         """``agent`` owns the ticket from now on (the caller pauses the bot first).
 
@@ -123,105 +116,87 @@ class TicketDesk(RetryingStore):
         if that is still the owner, checked and written in one statement, so two people
         answering one waiting ticket at once cannot both take it: the second gets
         `TicketOwnedByOther`. Taking a ticket from someone else is audited as ``taken_over``."""
-        def work(session: Session) -> Ticket:
-            ticket = self._open_ticket(session, number)
-            now = self._clock()
-            previous = ticket.assigned_agent
-            if not isinstance(expected_owner, AnyOwner):
-                owner_is = (Ticket.assigned_agent.is_(None) if expected_owner is None
-                            else Ticket.assigned_agent == expected_owner)
-                claimed = session.execute(update(Ticket).where(Ticket.id == ticket.id, owner_is)
-                                          .values(assigned_agent=agent)
-                                          .execution_options(synchronize_session=False)).rowcount
-                if not claimed:
-                    session.rollback()
-                    raise TicketOwnedByOther(number, self._ticket(session, number).assigned_agent)
-                previous = expected_owner
-            ticket.status, ticket.assigned_agent, ticket.updated_at = "assigned", agent, now
-            ticket.assigned_at = ticket.assigned_at or now
-            detail = agent if not previous or previous == agent else f"{previous} → {agent}"
-            taken = bool(previous) and previous != agent and actor == agent
-            self._audit(session, ticket, actor, "taken_over" if taken else "assigned", detail)
-            session.commit()
-            return ticket
+        ticket = self._open_ticket(session, number)
+        now = self._clock()
+        previous = ticket.assigned_agent
+        if not isinstance(expected_owner, AnyOwner):
+            owner_is = (Ticket.assigned_agent.is_(None) if expected_owner is None
+                        else Ticket.assigned_agent == expected_owner)
+            claimed = session.execute(update(Ticket).where(Ticket.id == ticket.id, owner_is)
+                                      .values(assigned_agent=agent)
+                                      .execution_options(synchronize_session=False)).rowcount
+            if not claimed:
+                session.rollback()
+                raise TicketOwnedByOther(number, self._ticket(session, number).assigned_agent)
+            previous = expected_owner
+        ticket.status, ticket.assigned_agent, ticket.updated_at = "assigned", agent, now
+        ticket.assigned_at = ticket.assigned_at or now
+        detail = agent if not previous or previous == agent else f"{previous} → {agent}"
+        taken = bool(previous) and previous != agent and actor == agent
+        self._audit(session, ticket, actor, "taken_over" if taken else "assigned", detail)
+        return ticket
 
-        return self._retrying(work)
-
-    def close(self, number: str, status: str, actor: str, note: str = "") -> Ticket:
+    @transaction
+    def close(self, session: Session, number: str, status: str, actor: str, note: str = "") -> Ticket:
         """Resolve, hand back or cancel: the bot owns the conversation again."""
         if status not in CLOSED_STATUSES:
             raise ValueError(f"not a closing status: {status!r}")
-
-        def work(session: Session) -> Ticket:
-            ticket = self._open_ticket(session, number)
-            now = self._clock()
-            ticket.status, ticket.updated_at, ticket.closed_at = status, now, now
-            if note:
-                ticket.resolution_note = note
-            self._audit(session, ticket, actor, status, note)
-            session.commit()
-            return ticket
-
-        return self._retrying(work)
+        ticket = self._open_ticket(session, number)
+        now = self._clock()
+        ticket.status, ticket.updated_at, ticket.closed_at = status, now, now
+        if note:
+            ticket.resolution_note = note
+        self._audit(session, ticket, actor, status, note)
+        return ticket
 
     # -- messages, notes, transcript -----------------------------------------
 
-    def add_staff_message(self, number: str, author: str, text: str, delivery: str,
+    @transaction
+    def add_staff_message(self, session: Session, number: str, author: str, text: str, delivery: str,
                           delivery_note: str = "") -> TranscriptMessage:
-        def work(session: Session) -> TranscriptMessage:
-            ticket = self._ticket(session, number)
-            now = self._clock()
-            row = self._append(session, ticket, [NewMessage(
-                "staff", text, sent_at=now, author=author, delivery=delivery,
-                delivery_note=delivery_note or None)])[0]
-            if delivery == "delivered" and ticket.first_response_at is None:
-                ticket.first_response_at = now
-            ticket.updated_at = now
-            self._audit(session, ticket, author, "replied" if delivery == "delivered" else f"reply_{delivery}",
-                        delivery_note)
-            session.commit()
-            return row
+        ticket = self._ticket(session, number)
+        now = self._clock()
+        row = self._append(session, ticket, [NewMessage(
+            "staff", text, sent_at=now, author=author, delivery=delivery,
+            delivery_note=delivery_note or None)])[0]
+        if delivery == "delivered" and ticket.first_response_at is None:
+            ticket.first_response_at = now
+        ticket.updated_at = now
+        self._audit(session, ticket, author, "replied" if delivery == "delivered" else f"reply_{delivery}",
+                    delivery_note)
+        return row
 
-        return self._retrying(work)
+    @transaction
+    def add_note(self, session: Session, number: str, author: str, text: str) -> TicketNote:
+        ticket = self._ticket(session, number)
+        note = TicketNote(ticket_id=ticket.id, author=author, text=text, created_at=self._clock())
+        session.add(note)
+        self._audit(session, ticket, author, "note", "")
+        return note
 
-    def add_note(self, number: str, author: str, text: str) -> TicketNote:
-        def work(session: Session) -> TicketNote:
-            ticket = self._ticket(session, number)
-            note = TicketNote(ticket_id=ticket.id, author=author, text=text, created_at=self._clock())
-            session.add(note)
-            self._audit(session, ticket, author, "note", "")
-            session.commit()
-            return note
-
-        return self._retrying(work)
-
-    def record(self, number: str, actor: str, action: str, detail: str = "") -> None:
+    @transaction
+    def record(self, session: Session, number: str, actor: str, action: str, detail: str = "") -> None:
         """An audit row on its own (a failed pause, a delivery kept for later)."""
-        def work(session: Session) -> None:
-            self._audit(session, self._ticket(session, number), actor, action, detail)
-            session.commit()
+        self._audit(session, self._ticket(session, number), actor, action, detail)
 
-        self._retrying(work)
-
-    def append_synced(self, number: str, messages: Sequence[NewMessage], synced_until: float) -> int:
+    @transaction
+    def append_synced(self, session: Session, number: str, messages: Sequence[NewMessage],
+                      synced_until: float) -> int:
         """Add conversation events newer than the ticket's ``synced_until``.
 
         Two console workers syncing at once: the second one's positions collide
         (unique per ticket), it rolls back and the first one's copy stands."""
-        def work(session: Session) -> int:
-            ticket = self._ticket(session, number)
-            if synced_until <= (ticket.synced_until or 0.0):
-                return 0
-            self._append(session, ticket, messages)
-            ticket.synced_until = synced_until
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return 0
-            return len(messages)
-
-        return self._retrying(work)
+        ticket = self._ticket(session, number)
+        if synced_until <= (ticket.synced_until or 0.0):
+            return 0
+        self._append(session, ticket, messages)
+        ticket.synced_until = synced_until
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return 0
+        return len(messages)
 
     # -- helpers --------------------------------------------------------------
 

@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.storage.models import FaqPublication, FaqVersion
+from bot.storage.unit_of_work import Store, transaction
 
 ROOT_PARENT = 0  # the first version's parent_id
 
@@ -58,46 +58,43 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class FaqVersionStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def published_id(self) -> Optional[int]:
+class FaqVersionStore(Store):
+    @transaction
+    def published_id(self, session: Session) -> Optional[int]:
         """The published version's number; None while nothing was ever published."""
-        with Session(self._engine) as session:
-            return session.execute(select(FaqPublication.version_id)
-                                   .order_by(FaqPublication.id.desc()).limit(1)).scalar()
+        return session.execute(select(FaqPublication.version_id)
+                               .order_by(FaqPublication.id.desc()).limit(1)).scalar()
 
     def entries_of(self, version_id: int) -> List[Dict[str, Any]]:
         return self.version(version_id).entries
 
-    def version(self, number: int) -> Version:
-        with Session(self._engine) as session:
-            row = session.get(FaqVersion, number)
-            if row is None:
-                raise FaqVersionNotFound(number)
-            return _version(row)
+    @transaction
+    def version(self, session: Session, number: int) -> Version:
+        row = session.get(FaqVersion, number)
+        if row is None:
+            raise FaqVersionNotFound(number)
+        return _version(row)
 
-    def head(self) -> Optional[Version]:
+    @transaction
+    def head(self, session: Session) -> Optional[Version]:
         """The newest version (the draft the editor works on)."""
-        with Session(self._engine) as session:
-            row = session.execute(select(FaqVersion).order_by(FaqVersion.id.desc()).limit(1)).scalar()
-            return _version(row) if row is not None else None
+        row = session.execute(select(FaqVersion).order_by(FaqVersion.id.desc()).limit(1)).scalar()
+        return _version(row) if row is not None else None
 
     def published(self) -> Optional[Version]:
         number = self.published_id()
         return self.version(number) if number is not None else None
 
-    def history(self, limit: int = 100) -> List[Version]:
+    @transaction
+    def history(self, session: Session, limit: int = 100) -> List[Version]:
         """The newest versions first."""
-        with Session(self._engine) as session:
-            rows = session.execute(select(FaqVersion).order_by(FaqVersion.id.desc()).limit(limit)).scalars()
-            return [_version(row) for row in rows]
+        rows = session.execute(select(FaqVersion).order_by(FaqVersion.id.desc()).limit(limit)).scalars()
+        return [_version(row) for row in rows]
 
-    def publications(self, limit: int = 100) -> List[Publication]:
-        with Session(self._engine) as session:
-            rows = session.execute(select(FaqPublication).order_by(FaqPublication.id.desc()).limit(limit)).scalars()
-            return [Publication(r.version_id, r.published_by, r.published_at) for r in rows]
+    @transaction
+    def publications(self, session: Session, limit: int = 100) -> List[Publication]:
+        rows = session.execute(select(FaqPublication).order_by(FaqPublication.id.desc()).limit(limit)).scalars()
+        return [Publication(r.version_id, r.published_by, r.published_at) for r in rows]
 
     def _add(self, session: Session, entries: Sequence[Mapping[str, Any]], author: str, summary: str,
              parent: int) -> FaqVersion:
@@ -111,33 +108,40 @@ class FaqVersionStore:
         """A new version on top of ``base``, which must be the newest one (else
         `FaqVersionConflict`: someone saved meanwhile). ``base`` 0: the first version."""
         try:
-            with Session(self._engine) as session, session.begin():
-                newest = session.execute(select(FaqVersion.id).order_by(FaqVersion.id.desc()).limit(1)).scalar()
-                if (newest or ROOT_PARENT) != base:
-                    raise FaqVersionConflict(base)
-                return _version(self._add(session, entries, author, summary, base))
+            return self._save(entries, author, summary, base)
         except IntegrityError as error:  # another save took the same parent at the same moment
             raise FaqVersionConflict(base) from error
 
-    def publish(self, number: int, author: str) -> None:
-        with Session(self._engine) as session, session.begin():
-            if session.get(FaqVersion, number) is None:
-                raise FaqVersionNotFound(number)
-            session.add(FaqPublication(version_id=number, published_by=author, published_at=_now()))
+    @transaction
+    def _save(self, session: Session, entries: Sequence[Mapping[str, Any]], author: str, summary: str,
+              base: int) -> Version:
+        newest = session.execute(select(FaqVersion.id).order_by(FaqVersion.id.desc()).limit(1)).scalar()
+        if (newest or ROOT_PARENT) != base:
+            raise FaqVersionConflict(base)
+        return _version(self._add(session, entries, author, summary, base))
+
+    @transaction
+    def publish(self, session: Session, number: int, author: str) -> None:
+        if session.get(FaqVersion, number) is None:
+            raise FaqVersionNotFound(number)
+        session.add(FaqPublication(version_id=number, published_by=author, published_at=_now()))
 
     def roll_back(self, number: int, author: str, summary: str) -> Version:
         """Publish ``number``'s entries again, as a new newest version."""
         try:
-            with Session(self._engine) as session, session.begin():
-                old = session.get(FaqVersion, number)
-                if old is None:
-                    raise FaqVersionNotFound(number)
-                newest = session.execute(select(FaqVersion.id).order_by(FaqVersion.id.desc()).limit(1)).scalar()
-                row = self._add(session, json.loads(old.entries), author, summary, newest or ROOT_PARENT)
-                session.add(FaqPublication(version_id=row.id, published_by=author, published_at=_now()))
-                return _version(row)
+            return self._roll_back(number, author, summary)
         except IntegrityError as error:
             raise FaqVersionConflict(number) from error
+
+    @transaction
+    def _roll_back(self, session: Session, number: int, author: str, summary: str) -> Version:
+        old = session.get(FaqVersion, number)
+        if old is None:
+            raise FaqVersionNotFound(number)
+        newest = session.execute(select(FaqVersion.id).order_by(FaqVersion.id.desc()).limit(1)).scalar()
+        row = self._add(session, json.loads(old.entries), author, summary, newest or ROOT_PARENT)
+        session.add(FaqPublication(version_id=row.id, published_by=author, published_at=_now()))
+        return _version(row)
 
     def seed(self, entries: Sequence[Mapping[str, Any]], author: str, summary: str) -> Optional[Version]:
         """The first version, published, when there is none yet; None if there is one
@@ -145,9 +149,12 @@ class FaqVersionStore:
         if self.head() is not None:
             return None
         try:
-            with Session(self._engine) as session, session.begin():
-                row = self._add(session, entries, author, summary, ROOT_PARENT)
-                session.add(FaqPublication(version_id=row.id, published_by=author, published_at=_now()))
-                return _version(row)
+            return self._seed(entries, author, summary)
         except IntegrityError:
             return None
+
+    @transaction
+    def _seed(self, session: Session, entries: Sequence[Mapping[str, Any]], author: str, summary: str) -> Version:
+        row = self._add(session, entries, author, summary, ROOT_PARENT)
+        session.add(FaqPublication(version_id=row.id, published_by=author, published_at=_now()))
+        return _version(row)

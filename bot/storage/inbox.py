@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.storage.models import INBOX_OUTCOMES, ApprovedExample, InboxHandled
-from bot.storage.retrying import RetryingStore, StoreUnavailable
+from bot.storage.unit_of_work import Store, StoreUnavailable, transaction
 
 CHUNK = 500  # keys per IN (...)
 
@@ -54,70 +54,57 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class InboxStore(RetryingStore):
+class InboxStore(Store):
     unavailable = InboxStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(engine)
         self._clock = clock
 
-    def handled(self, keys: Iterable[str]) -> Set[str]:
+    @transaction
+    def handled(self, session: Session, keys: Iterable[str]) -> Set[str]:
         """Which of ``keys`` were dealt with."""
         wanted = sorted(set(keys))
+        found: Set[str] = set()
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            found.update(session.execute(select(InboxHandled.message_key)
+                                         .where(InboxHandled.message_key.in_(chunk))).scalars())
+        return found
 
-        def work(session: Session) -> Set[str]:
-            found: Set[str] = set()
-            for start in range(0, len(wanted), CHUNK):
-                chunk = wanted[start:start + CHUNK]
-                found.update(session.execute(select(InboxHandled.message_key)
-                                             .where(InboxHandled.message_key.in_(chunk))).scalars())
-            return found
-
-        return self._retrying(work)
-
-    def mark(self, messages: Sequence[Handled], outcome: str, by: str) -> int:
+    @transaction
+    def mark(self, session: Session, messages: Sequence[Handled], outcome: str, by: str) -> int:
         """Record ``messages`` as dealt with (``faq`` or ``ignored``); returns how many were new."""
         if outcome not in INBOX_OUTCOMES:
             raise ValueError(outcome)
+        return self._mark(session, messages, outcome, by)
 
-        def work(session: Session) -> int:
-            added = self._mark(session, messages, outcome, by)
-            session.commit()
-            return added
-
-        return self._retrying(work)
-
-    def approve(self, approvals: Sequence[Approval], by: str) -> int:
+    @transaction
+    def approve(self, session: Session, approvals: Sequence[Approval], by: str) -> int:
         """Keep each approval's example and mark its message dealt with; a message
         approved before is left as it is. Returns how many examples were added."""
-        def work(session: Session) -> int:
-            taken = self._taken(session, [a.message.keys[0] for a in approvals])
-            added = 0
-            for approval in approvals:
-                key = approval.message.keys[0]
-                if key in taken:
-                    continue
-                taken.add(key)
-                session.add(ApprovedExample(message_key=key, sender_id=approval.message.sender_id,
-                                            text=approval.text, intent=approval.intent, approved_by=by,
-                                            approved_at=self._clock(), message_at=approval.message.message_at))
-                added += 1
-            self._mark(session, [a.message for a in approvals], "approved", by)
-            session.commit()
-            return added
+        taken = self._taken(session, [a.message.keys[0] for a in approvals])
+        added = 0
+        for approval in approvals:
+            key = approval.message.keys[0]
+            if key in taken:
+                continue
+            taken.add(key)
+            session.add(ApprovedExample(message_key=key, sender_id=approval.message.sender_id,
+                                        text=approval.text, intent=approval.intent, approved_by=by,
+                                        approved_at=self._clock(), message_at=approval.message.message_at))
+            added += 1
+        self._mark(session, [a.message for a in approvals], "approved", by)
+        return added
 
-        return self._retrying(work)
-
-    def approved(self, since: Optional[datetime] = None) -> List[ApprovedRecord]:
+    @transaction
+    def approved(self, session: Session, since: Optional[datetime] = None) -> List[ApprovedRecord]:
         """Approved examples (approved at or after ``since``), oldest first."""
-        def work(session: Session) -> List[ApprovedRecord]:
-            query = select(ApprovedExample).order_by(ApprovedExample.approved_at, ApprovedExample.id)
-            if since is not None:
-                query = query.where(ApprovedExample.approved_at >= since)
-            return [ApprovedRecord(row.text, row.intent, row.approved_by, row.approved_at)
-                    for row in session.execute(query).scalars()]
-
-        return self._retrying(work)
+        query = select(ApprovedExample).order_by(ApprovedExample.approved_at, ApprovedExample.id)
+        if since is not None:
+            query = query.where(ApprovedExample.approved_at >= since)
+        return [ApprovedRecord(row.text, row.intent, row.approved_by, row.approved_at)
+                for row in session.execute(query).scalars()]
 
     # -- helpers --------------------------------------------------------------
 

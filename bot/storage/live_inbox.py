@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.storage.desk import TicketNotFound
 from bot.storage.models import OPEN_STATUSES, Ticket, TicketRead, TranscriptMessage
-from bot.storage.retrying import RetryingStore
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.unit_of_work import Store, transaction
 
 
 def _now() -> datetime:
@@ -57,62 +57,58 @@ def _waiting_since(created_at: datetime, messages: List[Tuple[int, str, Optional
     return since
 
 
-class LiveInbox(RetryingStore):
+class LiveInbox(Store):
     unavailable = TicketStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(engine)
         self._clock = clock
 
-    def open_tickets(self) -> List[LiveTicket]:
-        def work(session: Session) -> List[LiveTicket]:
-            tickets = session.execute(select(Ticket.id, Ticket.number, Ticket.status, Ticket.assigned_agent,
-                                             Ticket.created_at)
-                                      .where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id)).all()
-            ids = [row.id for row in tickets]
-            if not ids:
-                return []
-            marks: Dict[int, Dict[str, int]] = {}
-            for ticket_id, username, position in session.execute(
-                    select(TicketRead.ticket_id, TicketRead.username, TicketRead.position)
-                    .where(TicketRead.ticket_id.in_(ids))):
-                marks.setdefault(ticket_id, {})[username] = position
-            since_handoff: Dict[int, List[Tuple[int, str, Optional[datetime], Optional[str]]]] = {}
-            for ticket_id, position, role, sent_at, delivery in session.execute(
-                    select(TranscriptMessage.ticket_id, TranscriptMessage.position, TranscriptMessage.role,
-                           TranscriptMessage.sent_at, TranscriptMessage.delivery)
-                    .join(Ticket, Ticket.id == TranscriptMessage.ticket_id)
-                    .where(Ticket.status.in_(OPEN_STATUSES), TranscriptMessage.role.in_(("user", "staff")),
-                           TranscriptMessage.sent_at > Ticket.created_at)
-                    .order_by(TranscriptMessage.ticket_id, TranscriptMessage.position)):
-                since_handoff.setdefault(ticket_id, []).append((position, role, sent_at, delivery))
-            live = []
-            for row in tickets:
-                messages = since_handoff.get(row.id, [])
-                read_up_to = _threshold(row.assigned_agent, marks.get(row.id, {}))
-                unread = sum(1 for position, role, _, _ in messages if role == "user" and position > read_up_to)
-                live.append(LiveTicket(row.number, row.status, row.assigned_agent, row.created_at, unread,
-                                       _waiting_since(row.created_at, messages)))
-            return live
+    @transaction
+    def open_tickets(self, session: Session) -> List[LiveTicket]:
+        tickets = session.execute(select(Ticket.id, Ticket.number, Ticket.status, Ticket.assigned_agent,
+                                         Ticket.created_at)
+                                  .where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id)).all()
+        ids = [row.id for row in tickets]
+        if not ids:
+            return []
+        marks: Dict[int, Dict[str, int]] = {}
+        for ticket_id, username, position in session.execute(
+                select(TicketRead.ticket_id, TicketRead.username, TicketRead.position)
+                .where(TicketRead.ticket_id.in_(ids))):
+            marks.setdefault(ticket_id, {})[username] = position
+        since_handoff: Dict[int, List[Tuple[int, str, Optional[datetime], Optional[str]]]] = {}
+        for ticket_id, position, role, sent_at, delivery in session.execute(
+                select(TranscriptMessage.ticket_id, TranscriptMessage.position, TranscriptMessage.role,
+                       TranscriptMessage.sent_at, TranscriptMessage.delivery)
+                .join(Ticket, Ticket.id == TranscriptMessage.ticket_id)
+                .where(Ticket.status.in_(OPEN_STATUSES), TranscriptMessage.role.in_(("user", "staff")),
+                       TranscriptMessage.sent_at > Ticket.created_at)
+                .order_by(TranscriptMessage.ticket_id, TranscriptMessage.position)):
+            since_handoff.setdefault(ticket_id, []).append((position, role, sent_at, delivery))
+        live = []
+        for row in tickets:
+            messages = since_handoff.get(row.id, [])
+            read_up_to = _threshold(row.assigned_agent, marks.get(row.id, {}))
+            unread = sum(1 for position, role, _, _ in messages if role == "user" and position > read_up_to)
+            live.append(LiveTicket(row.number, row.status, row.assigned_agent, row.created_at, unread,
+                                   _waiting_since(row.created_at, messages)))
+        return live
 
-        return self._retrying(work)
-
-    def mark_read(self, number: str, username: str, position: int) -> None:
+    @transaction
+    def mark_read(self, session: Session, number: str, username: str, position: int) -> None:
         """``username`` was shown the transcript up to ``position`` (a mark never goes back)."""
-        def work(session: Session) -> None:
-            ticket_id = session.execute(select(Ticket.id).where(Ticket.number == number)).scalar_one_or_none()
-            if ticket_id is None:
-                raise TicketNotFound(number)
-            now = self._clock()
-            changed = session.execute(update(TicketRead).where(
-                TicketRead.ticket_id == ticket_id, TicketRead.username == username,
-                TicketRead.position < position).values(position=position, read_at=now)).rowcount
-            if not changed and session.execute(select(TicketRead.id).where(
-                    TicketRead.ticket_id == ticket_id, TicketRead.username == username)).first() is None:
-                session.add(TicketRead(ticket_id=ticket_id, username=username, position=position, read_at=now))
-            try:
-                session.commit()
-            except IntegrityError:  # another tab of the same person got there first
-                session.rollback()
-
-        self._retrying(work)
+        ticket_id = session.execute(select(Ticket.id).where(Ticket.number == number)).scalar_one_or_none()
+        if ticket_id is None:
+            raise TicketNotFound(number)
+        now = self._clock()
+        changed = session.execute(update(TicketRead).where(
+            TicketRead.ticket_id == ticket_id, TicketRead.username == username,
+            TicketRead.position < position).values(position=position, read_at=now)).rowcount
+        if not changed and session.execute(select(TicketRead.id).where(
+                TicketRead.ticket_id == ticket_id, TicketRead.username == username)).first() is None:
+            session.add(TicketRead(ticket_id=ticket_id, username=username, position=position, read_at=now))
+        try:
+            session.commit()
+        except IntegrityError:  # another tab of the same person got there first
+            session.rollback()

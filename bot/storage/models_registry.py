@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.storage.models import ModelActivation, ModelRecord
-from bot.storage.retrying import RetryingStore, StoreUnavailable
+from bot.storage.unit_of_work import Store, StoreUnavailable, transaction
 
 PROJECT_MODEL_AUTHOR = "project"  # the model trained from the repository (models/), not in the console
 MAX_REASON = 500
@@ -73,25 +73,23 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class ModelRegistry(RetryingStore):
+class ModelRegistry(Store):
     unavailable = RegistryUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(engine)
         self._clock = clock
 
-    def start(self, trained_by: str, data_version: str, approved_examples: int) -> ModelEntry:
+    @transaction
+    def start(self, session: Session, trained_by: str, data_version: str, approved_examples: int) -> ModelEntry:
         """A training begins; `RegistryRefused("busy")` while another one runs."""
-        def work(session: Session) -> ModelEntry:
-            if session.execute(select(ModelRecord.id).where(ModelRecord.status == "training")).first():
-                raise RegistryRefused("busy")
-            row = ModelRecord(trained_by=trained_by, started_at=self._clock(), data_version=data_version,
-                              approved_examples=approved_examples, figures={}, status="training")
-            session.add(row)
-            session.commit()
-            return ModelEntry.of(row)
-
-        return self._retrying(work)
+        if session.execute(select(ModelRecord.id).where(ModelRecord.status == "training")).first():
+            raise RegistryRefused("busy")
+        row = ModelRecord(trained_by=trained_by, started_at=self._clock(), data_version=data_version,
+                          approved_examples=approved_examples, figures={}, status="training")
+        session.add(row)
+        session.commit()
+        return ModelEntry.of(row)
 
     def finish(self, model_id: int, file_name: str, figures: Dict[str, Any], gate_passed: bool) -> ModelEntry:
         return self._finish(model_id, status="ready", file_name=file_name, figures=figures,
@@ -100,99 +98,84 @@ class ModelRegistry(RetryingStore):
     def fail(self, model_id: int, error: str) -> ModelEntry:
         return self._finish(model_id, status="failed", error=error[:2000])
 
-    def _finish(self, model_id: int, **values: Any) -> ModelEntry:
-        def work(session: Session) -> ModelEntry:
-            row = self._row(session, model_id)
-            for key, value in {**values, "finished_at": self._clock()}.items():
-                setattr(row, key, value)
-            session.commit()
-            return ModelEntry.of(row)
+    @transaction
+    def _finish(self, session: Session, model_id: int, **values: Any) -> ModelEntry:
+        row = self._row(session, model_id)
+        for key, value in {**values, "finished_at": self._clock()}.items():
+            setattr(row, key, value)
+        session.commit()
+        return ModelEntry.of(row)
 
-        return self._retrying(work)
-
-    def fail_unfinished(self, error: str) -> int:
+    @transaction
+    def fail_unfinished(self, session: Session, error: str) -> int:
         """Trainings left running by a console that stopped: failed (their process is gone)."""
-        def work(session: Session) -> int:
-            count = session.execute(update(ModelRecord).where(ModelRecord.status == "training").values(
-                status="failed", error=error, finished_at=self._clock())).rowcount
-            session.commit()
-            return int(count or 0)
+        count = session.execute(update(ModelRecord).where(ModelRecord.status == "training").values(
+            status="failed", error=error, finished_at=self._clock())).rowcount
+        session.commit()
+        return int(count or 0)
 
-        return self._retrying(work)
-
-    def register_project_model(self, file_name: str) -> ModelEntry:
+    @transaction
+    def register_project_model(self, session: Session, file_name: str) -> ModelEntry:
         """The project's model (models/) as an entry, once, so that it can be activated again."""
-        def work(session: Session) -> ModelEntry:
-            row = session.execute(select(ModelRecord).where(
-                ModelRecord.trained_by == PROJECT_MODEL_AUTHOR, ModelRecord.file_name == file_name)).scalar()
-            if row is None:
-                now = self._clock()
-                row = ModelRecord(file_name=file_name, trained_by=PROJECT_MODEL_AUTHOR, started_at=now,
-                                  finished_at=now, figures={}, status="ready")
-                session.add(row)
-                session.commit()
-            return ModelEntry.of(row)
+        row = session.execute(select(ModelRecord).where(
+            ModelRecord.trained_by == PROJECT_MODEL_AUTHOR, ModelRecord.file_name == file_name)).scalar()
+        if row is None:
+            now = self._clock()
+            row = ModelRecord(file_name=file_name, trained_by=PROJECT_MODEL_AUTHOR, started_at=now,
+                              finished_at=now, figures={}, status="ready")
+            session.add(row)
+            session.commit()
+        return ModelEntry.of(row)
 
-        return self._retrying(work)
-
-    def activate(self, model_id: int, by: str, override_reason: Optional[str] = None) -> ModelEntry:
+    @transaction
+    def activate(self, session: Session, model_id: int, by: str,
+                 override_reason: Optional[str] = None) -> ModelEntry:
         """``model_id`` serves from now on; the active one is retired. A model whose gate
         failed needs ``override_reason`` (`RegistryRefused("gate_failed")`)."""
         reason = (override_reason or "").strip()[:MAX_REASON] or None
+        row = self._row(session, model_id)
+        if row.status not in ("ready", "retired", "active") or not row.file_name:
+            raise RegistryRefused("not_ready")
+        if row.gate_passed == 0 and reason is None and row.status == "ready":
+            raise RegistryRefused("gate_failed")
+        session.execute(update(ModelRecord).where(ModelRecord.status == "active", ModelRecord.id != model_id)
+                        .values(status="retired"))
+        row.status = "active"
+        if reason is not None:
+            row.override_reason = reason
+        session.add(ModelActivation(model_id=model_id, activated_by=by, activated_at=self._clock(),
+                                    override_reason=reason))
+        session.commit()
+        return ModelEntry.of(row)
 
-        def work(session: Session) -> ModelEntry:
-            row = self._row(session, model_id)
-            if row.status not in ("ready", "retired", "active") or not row.file_name:
-                raise RegistryRefused("not_ready")
-            if row.gate_passed == 0 and reason is None and row.status == "ready":
-                raise RegistryRefused("gate_failed")
-            session.execute(update(ModelRecord).where(ModelRecord.status == "active", ModelRecord.id != model_id)
-                            .values(status="retired"))
-            row.status = "active"
-            if reason is not None:
-                row.override_reason = reason
-            session.add(ModelActivation(model_id=model_id, activated_by=by, activated_at=self._clock(),
-                                        override_reason=reason))
-            session.commit()
-            return ModelEntry.of(row)
+    @transaction
+    def active(self, session: Session) -> Optional[ModelEntry]:
+        row = session.execute(select(ModelRecord).where(ModelRecord.status == "active")).scalar()
+        return ModelEntry.of(row) if row is not None else None
 
-        return self._retrying(work)
-
-    def active(self) -> Optional[ModelEntry]:
-        def work(session: Session) -> Optional[ModelEntry]:
-            row = session.execute(select(ModelRecord).where(ModelRecord.status == "active")).scalar()
-            return ModelEntry.of(row) if row is not None else None
-
-        return self._retrying(work)
-
-    def previous(self) -> Optional[ModelEntry]:
+    @transaction
+    def previous(self, session: Session) -> Optional[ModelEntry]:
         """The model that was active before the active one (rollback's target)."""
-        def work(session: Session) -> Optional[ModelEntry]:
-            ids = session.execute(select(ModelActivation.model_id)
-                                  .order_by(ModelActivation.activated_at.desc(), ModelActivation.id.desc())
-                                  .limit(50)).scalars().all()
-            current = ids[0] if ids else None
-            earlier = next((i for i in ids if i != current), None)
-            return ModelEntry.of(self._row(session, earlier)) if earlier is not None else None
+        ids = session.execute(select(ModelActivation.model_id)
+                              .order_by(ModelActivation.activated_at.desc(), ModelActivation.id.desc())
+                              .limit(50)).scalars().all()
+        current = ids[0] if ids else None
+        earlier = next((i for i in ids if i != current), None)
+        return ModelEntry.of(self._row(session, earlier)) if earlier is not None else None
 
-        return self._retrying(work)
+    @transaction
+    def get(self, session: Session, model_id: int) -> ModelEntry:
+        return ModelEntry.of(self._row(session, model_id))
 
-    def get(self, model_id: int) -> ModelEntry:
-        return self._retrying(lambda session: ModelEntry.of(self._row(session, model_id)))
+    @transaction
+    def recent(self, session: Session, limit: int = 20) -> List[ModelEntry]:
+        rows = session.execute(select(ModelRecord).order_by(ModelRecord.id.desc()).limit(limit)).scalars()
+        return [ModelEntry.of(row) for row in rows]
 
-    def recent(self, limit: int = 20) -> List[ModelEntry]:
-        def work(session: Session) -> List[ModelEntry]:
-            rows = session.execute(select(ModelRecord).order_by(ModelRecord.id.desc()).limit(limit)).scalars()
-            return [ModelEntry.of(row) for row in rows]
-
-        return self._retrying(work)
-
-    def activations(self, limit: int = 20) -> List[Activation]:
-        def work(session: Session) -> List[Activation]:
-            rows = session.execute(select(ModelActivation).order_by(ModelActivation.id.desc()).limit(limit)).scalars()
-            return [Activation(r.model_id, r.activated_by, r.activated_at, r.override_reason) for r in rows]
-
-        return self._retrying(work)
+    @transaction
+    def activations(self, session: Session, limit: int = 20) -> List[Activation]:
+        rows = session.execute(select(ModelActivation).order_by(ModelActivation.id.desc()).limit(limit)).scalars()
+        return [Activation(r.model_id, r.activated_by, r.activated_at, r.override_reason) for r in rows]
 
     @staticmethod
     def _row(session: Session, model_id: int) -> ModelRecord:

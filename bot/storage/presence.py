@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.storage.desk import TicketNotFound
 from bot.storage.models import Ticket, TicketPresence
-from bot.storage.retrying import RetryingStore
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.unit_of_work import Store, transaction
 
 VIEWING_SECONDS = 15
 TYPING_SECONDS = 6
@@ -36,57 +36,50 @@ class Presence:
     typing: bool
 
 
-class PresenceStore(RetryingStore):
+class PresenceStore(Store):
     unavailable = TicketStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(engine)
         self._clock = clock
 
-    def beat(self, number: str, username: str, typing: bool = False) -> None:
+    @transaction
+    def beat(self, session: Session, number: str, username: str, typing: bool = False) -> None:
         """``username`` has the ticket open now (and is typing, when ``typing``)."""
-        def work(session: Session) -> None:
-            ticket_id = self._ticket_id(session, number)
-            now = self._clock()
-            values = {"seen_at": now, **({"typing_at": now} if typing else {})}
-            changed = session.execute(update(TicketPresence).where(
-                TicketPresence.ticket_id == ticket_id, TicketPresence.username == username)
-                .values(**values)).rowcount
-            if not changed:
-                session.add(TicketPresence(ticket_id=ticket_id, username=username, seen_at=now,
-                                           typing_at=now if typing else None))
-            session.execute(delete(TicketPresence).where(TicketPresence.seen_at < now - FORGET_AFTER))
-            try:
-                session.commit()
-            except IntegrityError:  # the same person's other tab inserted first: theirs stands
-                session.rollback()
-
-        self._retrying(work)
-
-    def leave(self, number: str, username: str) -> None:
-        """The page was closed: nobody needs to wait for the row to lapse."""
-        def work(session: Session) -> None:
-            ticket_id = self._ticket_id(session, number)
-            session.execute(delete(TicketPresence).where(TicketPresence.ticket_id == ticket_id,
-                                                         TicketPresence.username == username))
+        ticket_id = self._ticket_id(session, number)
+        now = self._clock()
+        values = {"seen_at": now, **({"typing_at": now} if typing else {})}
+        changed = session.execute(update(TicketPresence).where(
+            TicketPresence.ticket_id == ticket_id, TicketPresence.username == username)
+            .values(**values)).rowcount
+        if not changed:
+            session.add(TicketPresence(ticket_id=ticket_id, username=username, seen_at=now,
+                                       typing_at=now if typing else None))
+        session.execute(delete(TicketPresence).where(TicketPresence.seen_at < now - FORGET_AFTER))
+        try:
             session.commit()
+        except IntegrityError:  # the same person's other tab inserted first: theirs stands
+            session.rollback()
 
-        self._retrying(work)
+    @transaction
+    def leave(self, session: Session, number: str, username: str) -> None:
+        """The page was closed: nobody needs to wait for the row to lapse."""
+        ticket_id = self._ticket_id(session, number)
+        session.execute(delete(TicketPresence).where(TicketPresence.ticket_id == ticket_id,
+                                                     TicketPresence.username == username))
 
-    def present(self, number: str) -> List[Presence]:
+    @transaction
+    def present(self, session: Session, number: str) -> List[Presence]:
         """The people with the ticket open now, in the order they came."""
-        def work(session: Session) -> List[Presence]:
-            ticket_id = self._ticket_id(session, number)
-            now = self._clock()
-            rows = session.execute(select(TicketPresence).where(
-                TicketPresence.ticket_id == ticket_id,
-                TicketPresence.seen_at >= now - timedelta(seconds=VIEWING_SECONDS))
-                .order_by(TicketPresence.id)).scalars()
-            typing_since = now - timedelta(seconds=TYPING_SECONDS)
-            return [Presence(row.username, row.typing_at is not None and row.typing_at >= typing_since)
-                    for row in rows]
-
-        return self._retrying(work)
+        ticket_id = self._ticket_id(session, number)
+        now = self._clock()
+        rows = session.execute(select(TicketPresence).where(
+            TicketPresence.ticket_id == ticket_id,
+            TicketPresence.seen_at >= now - timedelta(seconds=VIEWING_SECONDS))
+            .order_by(TicketPresence.id)).scalars()
+        typing_since = now - timedelta(seconds=TYPING_SECONDS)
+        return [Presence(row.username, row.typing_at is not None and row.typing_at >= typing_since)
+                for row in rows]
 
     @staticmethod
     def _ticket_id(session: Session, number: str) -> int:

@@ -29,6 +29,7 @@ from bot.storage.models import (
     TranscriptMessage,
 )
 from bot.storage.tracker_events import EVENTS
+from bot.storage.unit_of_work import UnitOfWork
 
 TEXT_COLUMNS: List[Tuple[Any, str]] = [(OutboxMessage, "text"), (TranscriptMessage, "text"), (TicketNote, "text"),
                 (TicketAudit, "detail"), (Correction, "text"), (ApprovedExample, "text")]
@@ -76,13 +77,18 @@ def _remask_diagnostics(connection: Connection, redactor: Redactor, dry_run: boo
 def remask(database: Engine, tracker: Engine, redactor: Redactor, dry_run: bool = False) -> Dict[str, int]:
     """Mask every stored secret again; returns the rows changed (or that would change) per kind."""
     counts: Dict[str, int] = {}
-    if sa.inspect(tracker).has_table("events"):
-        with tracker.begin() as connection:
-            counts["tracker_events"] = _remask_events(connection, redactor, dry_run)
-    with database.begin() as connection:
-        for model, column in TEXT_COLUMNS:
-            counts[f"{model.__tablename__}.{column}"] = _remask_column(connection, model, column, redactor, dry_run)
-        counts["tickets.diagnostics"] = _remask_diagnostics(connection, redactor, dry_run)
+    tracker_unit = UnitOfWork(tracker)
+    if tracker_unit.connect(lambda connection: sa.inspect(connection).has_table("events")):
+        counts["tracker_events"] = tracker_unit.connect(
+            lambda connection: _remask_events(connection, redactor, dry_run))
+
+    def remask_database(connection: Connection) -> Dict[str, int]:
+        changed = {f"{model.__tablename__}.{column}": _remask_column(connection, model, column, redactor, dry_run)
+                   for model, column in TEXT_COLUMNS}
+        changed["tickets.diagnostics"] = _remask_diagnostics(connection, redactor, dry_run)
+        return changed
+
+    counts.update(UnitOfWork(database).connect(remask_database))
     return counts
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Dict
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.models import (
     CLOSED_STATUSES,
@@ -33,6 +33,7 @@ from bot.storage.models import (
     TranscriptMessage,
 )
 from bot.storage.tracker_events import EVENTS
+from bot.storage.unit_of_work import UnitOfWork
 
 CLOSED = CLOSED_STATUSES
 
@@ -44,33 +45,38 @@ class RetentionPolicy:
     transcript_days: int  # after a ticket was closed
 
 
-def _events_table_exists(engine: Engine) -> bool:
-    return sa.inspect(engine).has_table("events")
+def _events_table_exists(tracker: UnitOfWork) -> bool:
+    return tracker.connect(lambda connection: sa.inspect(connection).has_table("events"))
 
 
 def purge(database: Engine, tracker: Engine, policy: RetentionPolicy, now: datetime) -> Dict[str, int]:
     """Delete what the policy no longer keeps; returns the rows removed per kind."""
     removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "approved_examples": 0,
                "inbox_handled": 0}
-    if _events_table_exists(tracker):
-        with tracker.begin() as connection:
-            cutoff = (now - timedelta(days=policy.tracker_days)).timestamp()
-            removed["tracker_events"] = connection.execute(
-                sa.delete(EVENTS).where(EVENTS.c.timestamp < cutoff)).rowcount
-    with database.begin() as connection:
-        removed["outbox_messages"] = connection.execute(
-            sa.delete(OutboxMessage).where(
-                OutboxMessage.created_at < now - timedelta(days=policy.outbox_days))).rowcount
+    tracker_unit = UnitOfWork(tracker)
+    if _events_table_exists(tracker_unit):
+        cutoff = (now - timedelta(days=policy.tracker_days)).timestamp()
+        removed["tracker_events"] = tracker_unit.connect(lambda connection: connection.execute(
+            sa.delete(EVENTS).where(EVENTS.c.timestamp < cutoff)).rowcount)
+
+    def purge_database(connection: Connection) -> Dict[str, int]:
         old_closed = sa.select(Ticket.id).where(
             Ticket.status.in_(CLOSED), Ticket.updated_at < now - timedelta(days=policy.transcript_days))
-        removed["transcript_messages"] = connection.execute(
-            sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(old_closed))).rowcount
+        counts = {
+            "outbox_messages": connection.execute(sa.delete(OutboxMessage).where(
+                OutboxMessage.created_at < now - timedelta(days=policy.outbox_days))).rowcount,
+            "transcript_messages": connection.execute(
+                sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(old_closed))).rowcount,
+        }
         # corrections copy transcript texts: they go with them
         connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(old_closed)))
-        removed["approved_examples"] = connection.execute(sa.delete(ApprovedExample).where(
+        counts["approved_examples"] = connection.execute(sa.delete(ApprovedExample).where(
             ApprovedExample.approved_at < now - timedelta(days=policy.transcript_days))).rowcount
-        removed["inbox_handled"] = connection.execute(sa.delete(InboxHandled).where(
+        counts["inbox_handled"] = connection.execute(sa.delete(InboxHandled).where(
             InboxHandled.message_at < now - timedelta(days=policy.tracker_days))).rowcount
+        return counts
+
+    removed.update(UnitOfWork(database).connect(purge_database))
     return removed
 
 
@@ -84,23 +90,29 @@ def forget(database: Engine, tracker: Engine, sender_id: str) -> Dict[str, int]:
     """Erase one customer's conversations, outbox rows, ticket transcripts and inbox rows."""
     removed = {"tracker_events": 0, "outbox_messages": 0, "transcript_messages": 0, "tickets_kept": 0,
                "approved_examples": 0, "inbox_handled": 0}
-    if _events_table_exists(tracker):
-        with tracker.begin() as connection:
-            removed["tracker_events"] = connection.execute(
-                sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
-    with database.begin() as connection:
-        removed["outbox_messages"] = connection.execute(
-            sa.delete(OutboxMessage).where(OutboxMessage.sender_id == sender_id)).rowcount
+    tracker_unit = UnitOfWork(tracker)
+    if _events_table_exists(tracker_unit):
+        removed["tracker_events"] = tracker_unit.connect(lambda connection: connection.execute(
+            sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount)
+
+    def forget_in_database(connection: Connection) -> Dict[str, int]:
         theirs = sa.select(Ticket.id).where(Ticket.sender_id == sender_id)
-        removed["transcript_messages"] = connection.execute(
-            sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(theirs))).rowcount
+        counts = {
+            "outbox_messages": connection.execute(
+                sa.delete(OutboxMessage).where(OutboxMessage.sender_id == sender_id)).rowcount,
+            "transcript_messages": connection.execute(
+                sa.delete(TranscriptMessage).where(TranscriptMessage.ticket_id.in_(theirs))).rowcount,
+        }
         connection.execute(sa.delete(Correction).where(Correction.ticket_id.in_(theirs)))
-        removed["approved_examples"] = connection.execute(
+        counts["approved_examples"] = connection.execute(
             sa.delete(ApprovedExample).where(ApprovedExample.sender_id == sender_id)).rowcount
-        removed["inbox_handled"] = connection.execute(
+        counts["inbox_handled"] = connection.execute(
             sa.delete(InboxHandled).where(InboxHandled.sender_id == sender_id)).rowcount
-        removed["tickets_kept"] = connection.execute(
+        counts["tickets_kept"] = connection.execute(
             sa.update(Ticket).where(Ticket.sender_id == sender_id)
             .values(sender_id=forgotten_id(), diagnostics={},  # the key holds the sender id too
                     handoff_key=sa.literal("forgotten:") + sa.cast(Ticket.id, sa.String))).rowcount
+        return counts
+
+    removed.update(UnitOfWork(database).connect(forget_in_database))
     return removed

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.storage.models import OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
-from bot.storage.retrying import RetryingStore
 from bot.storage.staff import USERNAME
 from bot.storage.ticket_search import MAX_SEARCH, matching, search_kind
 from bot.storage.tickets import TicketStoreUnavailable
+from bot.storage.unit_of_work import Store, transaction
 
 ZONE = "Asia/Shanghai"  # the dates staff filter by are Shanghai dates
 CHANNELS = ("webchat", "wechat", "rest")
@@ -191,34 +191,29 @@ PRIORITY_RANK = case({p: rank for rank, p in enumerate(PRIORITIES)}, value=Ticke
 QUEUE_ORDER = (PRIORITY_RANK, Ticket.sla_due_at.asc(), Ticket.created_at.asc(), Ticket.id.asc())
 
 
-class TicketQueue(RetryingStore):
+class TicketQueue(Store):
     unavailable = TicketStoreUnavailable
 
-    def page(self, queue_filter: QueueFilter) -> QueuePage:
+    @transaction
+    def page(self, session: Session, queue_filter: QueueFilter) -> QueuePage:
         """The tickets of one page of ``queue_filter``, in queue order."""
         where = conditions(queue_filter)
         per_page = queue_filter.per_page
+        total = session.execute(select(func.count()).select_from(Ticket).where(and_(*where))).scalar_one()
+        pages = max(1, math.ceil(total / per_page))
+        page = min(queue_filter.page, pages)
+        rows = session.execute(select(Ticket).where(and_(*where)).order_by(*QUEUE_ORDER)
+                               .offset((page - 1) * per_page).limit(per_page)).scalars().all()
+        return QueuePage(list(rows), total, page, pages, per_page)
 
-        def work(session: Session) -> QueuePage:
-            total = session.execute(select(func.count()).select_from(Ticket).where(and_(*where))).scalar_one()
-            pages = max(1, math.ceil(total / per_page))
-            page = min(queue_filter.page, pages)
-            rows = session.execute(select(Ticket).where(and_(*where)).order_by(*QUEUE_ORDER)
-                                   .offset((page - 1) * per_page).limit(per_page)).scalars().all()
-            return QueuePage(list(rows), total, page, pages, per_page)
-
-        return self._retrying(work)
-
-    def counts(self, username: Optional[str] = None) -> QueueCounts:
+    @transaction
+    def counts(self, session: Session, username: Optional[str] = None) -> QueueCounts:
         """Open tickets by tab; ``mine``: those ``username`` owns (0 without one)."""
-        def work(session: Session) -> QueueCounts:
-            open_ = Ticket.status.in_(OPEN_STATUSES)
-            waiting, assigned, unassigned, mine = session.execute(select(
-                func.count().filter(Ticket.status == "waiting"),
-                func.count().filter(Ticket.status == "assigned"),
-                func.count().filter(Ticket.assigned_agent.is_(None)),
-                func.count().filter(Ticket.assigned_agent == (username or "")),
-            ).select_from(Ticket).where(open_)).one()
-            return QueueCounts(waiting, assigned, unassigned, mine if username else 0)
-
-        return self._retrying(work)
+        open_ = Ticket.status.in_(OPEN_STATUSES)
+        waiting, assigned, unassigned, mine = session.execute(select(
+            func.count().filter(Ticket.status == "waiting"),
+            func.count().filter(Ticket.status == "assigned"),
+            func.count().filter(Ticket.assigned_agent.is_(None)),
+            func.count().filter(Ticket.assigned_agent == (username or "")),
+        ).select_from(Ticket).where(open_)).one()
+        return QueueCounts(waiting, assigned, unassigned, mine if username else 0)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.storage.models import Ticket, TranscriptMessage
-from bot.storage.retrying import RetryingStore, StoreUnavailable
+from bot.storage.unit_of_work import Store, StoreUnavailable, transaction
 
 
 class TicketStoreUnavailable(StoreUnavailable):
@@ -70,7 +70,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class TicketStore(RetryingStore):
+class TicketStore(Store):
     unavailable = TicketStoreUnavailable
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _now) -> None:
@@ -89,69 +89,58 @@ class TicketStore(RetryingStore):
             select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.handoff_key == key)
         ).scalar_one_or_none()
 
-    def create(self, new: NewTicket) -> CreatedTicket:
+    @transaction
+    def create(self, session: Session, new: NewTicket) -> CreatedTicket:
         """Open the ticket for this handoff, or return the one it already has."""
+        for _ in range(5):  # two handoffs may race for the same number
+            existing = self._by_key(session, new.handoff_key)
+            if existing is not None:
+                return CreatedTicket(existing, created=False)
+            now = self._clock()
+            ticket = Ticket(
+                number=self._next_number(session, now), handoff_key=new.handoff_key,
+                sender_id=new.sender_id, channel=new.channel, status="waiting",
+                priority=new.priority, intent=new.intent,
+                intent_confidence=new.intent_confidence, handoff_reason=new.handoff_reason,
+                diagnostics=dict(new.diagnostics), sla_due_at=new.sla_due_at,
+                created_at=now, updated_at=now, phone_last4=new.phone_last4,
+                synced_until=new.synced_until,
+                messages=[message_row(i, m) for i, m in enumerate(new.messages)],
+            )
+            session.add(ticket)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                continue
+            created = self._by_key(session, new.handoff_key)
+            assert created is not None
+            return CreatedTicket(created, created=True)
+        raise TicketStoreUnavailable("could not allocate a ticket number")
 
-        def work(session: Session) -> CreatedTicket:
-            for _ in range(5):  # two handoffs may race for the same number
-                existing = self._by_key(session, new.handoff_key)
-                if existing is not None:
-                    return CreatedTicket(existing, created=False)
-                now = self._clock()
-                ticket = Ticket(
-                    number=self._next_number(session, now), handoff_key=new.handoff_key,
-                    sender_id=new.sender_id, channel=new.channel, status="waiting",
-                    priority=new.priority, intent=new.intent,
-                    intent_confidence=new.intent_confidence, handoff_reason=new.handoff_reason,
-                    diagnostics=dict(new.diagnostics), sla_due_at=new.sla_due_at,
-                    created_at=now, updated_at=now, phone_last4=new.phone_last4,
-                    synced_until=new.synced_until,
-                    messages=[message_row(i, m) for i, m in enumerate(new.messages)],
-                )
-                session.add(ticket)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    continue
-                created = self._by_key(session, new.handoff_key)
-                assert created is not None
-                return CreatedTicket(created, created=True)
-            raise TicketStoreUnavailable("could not allocate a ticket number")
+    @transaction
+    def get(self, session: Session, number: str) -> Optional[Ticket]:
+        return session.execute(
+            select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.number == number)
+        ).scalar_one_or_none()
 
-        return self._retrying(work)
+    @transaction
+    def latest_for_sender(self, session: Session, sender_id: str) -> Optional[Ticket]:
+        return session.execute(
+            select(Ticket).where(Ticket.sender_id == sender_id)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
+        ).scalar_one_or_none()
 
-    def get(self, number: str) -> Optional[Ticket]:
-        def work(session: Session) -> Optional[Ticket]:
-            return session.execute(
-                select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.number == number)
-            ).scalar_one_or_none()
-
-        return self._retrying(work)
-
-    def latest_for_sender(self, sender_id: str) -> Optional[Ticket]:
-        def work(session: Session) -> Optional[Ticket]:
-            return session.execute(
-                select(Ticket).where(Ticket.sender_id == sender_id)
-                .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(1)
-            ).scalar_one_or_none()
-
-        return self._retrying(work)
-
-    def of_sender(self, sender_id: str, limit: int = 20) -> List[Ticket]:
+    @transaction
+    def of_sender(self, session: Session, sender_id: str, limit: int = 20) -> List[Ticket]:
         """One customer's tickets, any status, newest first (the ticket page's history)."""
-        def work(session: Session) -> List[Ticket]:
-            return list(session.execute(
-                select(Ticket).where(Ticket.sender_id == sender_id)
-                .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)).scalars())
+        return list(session.execute(
+            select(Ticket).where(Ticket.sender_id == sender_id)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)).scalars())
 
-        return self._retrying(work)
-
-    def list(self, status: Optional[str] = None, limit: int = 100) -> List[Ticket]:
-        def work(session: Session) -> List[Ticket]:
-            query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
-            if status is not None:
-                query = query.where(Ticket.status == status)
-            return list(session.execute(query).scalars())
-
-        return self._retrying(work)
+    @transaction
+    def list(self, session: Session, status: Optional[str] = None, limit: int = 100) -> List[Ticket]:
+        query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+        if status is not None:
+            query = query.where(Ticket.status == status)
+        return list(session.execute(query).scalars())

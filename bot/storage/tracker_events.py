@@ -12,6 +12,8 @@ from typing import Any, Dict, List, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.storage.unit_of_work import Store
+
 # What tells how a customer's turn went: the message, the FAQ's outcome, a person taking over.
 TURN_EVENTS = ("user", "slot", "pause", "resume", "restart")
 TURN_SLOTS = ("faq_outcome",)
@@ -20,22 +22,24 @@ EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("
                   sa.column("timestamp"), sa.column("data"))
 
 
-class TrackerEvents:
+class TrackerEvents(Store):
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        super().__init__(engine)
         self._table_seen = False  # Rasa creates it on its first start; once there, it stays
+
+    def _has_table(self) -> bool:
+        if not self._table_seen:
+            self._table_seen = self._unit.connect(lambda connection: sa.inspect(connection).has_table("events"))
+        return self._table_seen
 
     def after(self, sender_id: str, timestamp: float, limit: int = 500) -> List[Dict[str, Any]]:
         """The conversation's events newer than ``timestamp`` (tracker time), oldest first."""
-        if not self._table_seen:
-            if not sa.inspect(self._engine).has_table("events"):
-                return []
-            self._table_seen = True
+        if not self._has_table():
+            return []
         query = (sa.select(EVENTS.c.data).where(EVENTS.c.sender_id == sender_id,
                                                  EVENTS.c.timestamp > timestamp)
                  .order_by(EVENTS.c.id).limit(limit))
-        with self._engine.connect() as connection:
-            rows = connection.execute(query).scalars().all()
+        rows = self._unit.connect(lambda connection: connection.execute(query).scalars().all())
         events = []
         for raw in rows:
             try:
@@ -48,10 +52,8 @@ class TrackerEvents:
         """(row id, sender id, event) of the turn events (`TURN_EVENTS`; slots only `TURN_SLOTS`)
         of every customer who wrote since ``timestamp``: their messages since then, and every
         pause and resume (a person may have taken over before), by sender and oldest first."""
-        if not self._table_seen:
-            if not sa.inspect(self._engine).has_table("events"):
-                return []
-            self._table_seen = True
+        if not self._has_table():
+            return []
         wrote = (sa.select(EVENTS.c.sender_id).where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= timestamp)
                  .distinct())
         slots = sa.or_(*[EVENTS.c.data.like(f'%"{name}"%') for name in TURN_SLOTS])
@@ -62,10 +64,9 @@ class TrackerEvents:
                                        sa.or_(EVENTS.c.type_name == "user", slots))))
                  .order_by(EVENTS.c.sender_id, EVENTS.c.id))
         found = []
-        with self._engine.connect() as connection:
-            for row_id, sender_id, raw in connection.execute(query):
-                try:
-                    found.append((int(row_id), str(sender_id), json.loads(raw)))
-                except (TypeError, ValueError):
-                    continue
+        for row_id, sender_id, raw in self._unit.connect(lambda connection: connection.execute(query).all()):
+            try:
+                found.append((int(row_id), str(sender_id), json.loads(raw)))
+            except (TypeError, ValueError):
+                continue
         return found

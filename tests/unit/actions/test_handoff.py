@@ -55,7 +55,7 @@ async def test_transcript_is_masked_and_secrets_never_stored(faq_dir, dispatcher
 async def test_database_outage_is_told_to_the_customer(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
     services.reset()
-    monkeypatch.setattr("bot.storage.retrying.time.sleep", lambda _: None)
+    monkeypatch.setattr("bot.storage.unit_of_work.time.sleep", lambda _: None)
     events = await ActionHandoffToHuman().run(dispatcher, tracker(), {})
     assert "没能为您创建工单" in dispatcher.messages[0]["text"]
     assert events[0]["value"] is None

@@ -36,6 +36,7 @@ from bot.storage.engine import make_engine
 from bot.storage.migrate import require_current
 from bot.storage.outbox import Outbox
 from bot.storage.outbox_wakeups import OutboxWakeups, PollOnly, Waiter, wakeups_for
+from bot.storage.unit_of_work import StoreUnavailable
 from bot.texts import Replies, Texts
 from bot.webchat.message_text import MAX_MESSAGE_CHARS
 from bot.webchat.parsing import (
@@ -95,7 +96,7 @@ async def _db(work: Callable[..., Any], *args: Any) -> Any:
     """Run a blocking outbox call in a thread; a database failure is a 503, not a crash."""
     try:
         return await asyncio.to_thread(work, *args)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, StoreUnavailable):
         logger.exception("web chat: outbox database error")
         raise ApiError(503, "unavailable") from None
 
