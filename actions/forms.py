@@ -26,7 +26,16 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import user_events
-from bot.diagnostics.answers import Reading, asks_why_we_ask, fits_elsewhere, is_interruption, prefill, read_answer
+from bot.diagnostics.answers import (
+    Reading,
+    asks_why_we_ask,
+    corrects,
+    fits_elsewhere,
+    is_interruption,
+    prefill,
+    read_answer,
+    without_correction,
+)
 from bot.diagnostics.spec import DiagnosticsSpec
 
 SKIP_AFTER = 2  # an optional question whose answer could not be used this many times in a row is skipped
@@ -100,6 +109,12 @@ class DiagnosticsFormValidation(FormValidationAction):
                 still_open = [spec.slots[s] for s in form_slots
                               if s != requested and tracker.get_slot(s) is None]
                 elsewhere = fits_elsewhere(still_open, text, entities, spec)
+                if elsewhere is None and corrects(text, spec):
+                    answered = [spec.slots[s] for s in form_slots
+                                if s != requested and tracker.get_slot(s) is not None]
+                    elsewhere = fits_elsewhere(answered, text, entities, spec)
+                    if elsewhere is not None and isinstance(elsewhere[1], str):
+                        elsewhere = (elsewhere[0], without_correction(elsewhere[1], spec))
             if elsewhere is not None:
                 # "3次" asked how long they waited: it answers "how many times"; ask again.
                 found[elsewhere[0]] = elsewhere[1]

@@ -282,6 +282,21 @@ def read_answer(slot: SlotSpec, text: str, intent: Optional[str],
     return Reading(named if named is not None else text[: spec.max_answer_chars])
 
 
+def corrects(text: str, spec: DiagnosticsSpec) -> bool:
+    """"不对 是昨天", "说错了 是中信": the customer corrects an earlier answer."""
+    return core_text(text).startswith(spec.correction_openers)
+
+
+def without_correction(text: str, spec: DiagnosticsSpec) -> str:
+    """"不对 是前天" -> "前天": the corrected value without the words that correct."""
+    stripped = text.strip()
+    for opener in spec.correction_openers:
+        if stripped.startswith(opener):
+            stripped = re.sub(r"^[\s，,。!！]*(是|应该是)?\s*", "", stripped[len(opener):])
+            break
+    return stripped or text
+
+
 def fits_elsewhere(open_slots: Sequence[SlotSpec], text: str, entities: List[Mapping[str, Any]],
                    spec: DiagnosticsSpec) -> Optional[Tuple[str, Any]]:
     """(slot, value) when an answer that does not fit the question asked clearly answers
@@ -322,6 +337,10 @@ def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[
     return None
 
 
+# Messages that give details (not questions or problems, whose figures may be limits or fees).
+DETAIL_MESSAGE_INTENTS = frozenset({"inform"})
+
+
 def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
     """A value for ``slot`` that the customer already gave earlier in the conversation."""
     if slot.from_metadata:
@@ -340,6 +359,13 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
         if slot.kind == "amount":
             return float(found) if isinstance(found, (int, float)) else parse_amount(str(found))
         return str(found)
+    if slot.kind == "amount":
+        # "1000 昨天晚上八点 农业银行": a message of details whose figure no extractor named.
+        for event in reversed(user_events):
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            value = amount_within(event.get("text") or "") if intent in DETAIL_MESSAGE_INTENTS else None
+            if value:
+                return value
     return None
 
 

@@ -73,6 +73,8 @@ class DiagnosticsSpec:
     why_asking: Tuple[str, ...] = ()
     why_words: Tuple[str, ...] = ()
     suspicion_words: Tuple[str, ...] = ()
+    # "不对 是昨天": an answer that corrects one given before.
+    correction_openers: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "DiagnosticsSpec":
@@ -109,6 +111,7 @@ class DiagnosticsSpec:
             why_asking=tuple(raw.get("why_asking") or ()),
             why_words=tuple(raw.get("why_words") or ()),
             suspicion_words=tuple(raw.get("suspicion_words") or ()),
+            correction_openers=tuple(raw.get("correction_openers") or ()),
         )
 
     @property

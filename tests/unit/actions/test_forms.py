@@ -121,3 +121,16 @@ def test_a_question_about_the_problem_is_not_why_we_ask(text):
     from actions import services
     from bot.diagnostics.answers import asks_why_we_ask
     assert not asks_why_we_ask(text, services.diagnostics())
+
+
+async def test_a_correction_of_an_earlier_answer_replaces_it_and_the_question_is_asked_again(faq_dir, dispatcher):
+    entities = [{"entity": "time_expression", "value": "前天", "start": 4, "end": 6}]
+    events = await run(billing_tracker("不对 是前天", "inform", ASKED_FOR_THE_ORDER_NUMBER, entities=entities),
+                       dispatcher)
+    assert slot_events(events) == {"incident_time": "前天", "transaction_id": None, "requested_slot": "transaction_id"}
+
+
+async def test_without_a_correction_an_answered_question_is_left_alone(faq_dir, dispatcher):
+    entities = [{"entity": "time_expression", "value": "前天"}]
+    events = await run(billing_tracker("前天", "inform", ASKED_FOR_THE_ORDER_NUMBER, entities=entities), dispatcher)
+    assert "incident_time" not in slot_events(events)

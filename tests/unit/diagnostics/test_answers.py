@@ -196,9 +196,9 @@ def test_answers_that_look_like_interruptions(slot, text, intent, problem, entit
     assert not interrupts(slot, text, intent, entities, problem=problem)
 
 
-def user_event(text, entities=(), metadata=None):
+def user_event(text, entities=(), metadata=None, intent=None):
     return {"event": "user", "text": text, "metadata": metadata or {},
-            "parse_data": {"entities": list(entities)}}
+            "parse_data": {"entities": list(entities), "intent": {"name": intent}}}
 
 
 def test_prefill_takes_the_latest_normalised_entity():
@@ -208,6 +208,13 @@ def test_prefill_takes_the_latest_normalised_entity():
     ]
     assert prefill(SPEC.slots["amount"], history, SPEC) == 6000.0
     assert prefill(SPEC.slots["account_phone"], history, SPEC) is None
+
+
+def test_prefill_reads_a_figure_no_extractor_named_in_a_message_of_details():
+    history = [user_event("转账限额是5万吗", intent="general_question"),
+               user_event("1000 昨天晚上八点 农业银行", intent="inform")]
+    assert prefill(SPEC.slots["amount"], history, SPEC) == 1000.0
+    assert prefill(SPEC.slots["amount"], history[:1], SPEC) is None
 
 
 def test_prefill_device_from_metadata():
