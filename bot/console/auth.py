@@ -17,12 +17,13 @@ import re
 import secrets
 from functools import wraps
 from typing import Any, Callable, Coroutine, Optional
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.console.navigation import safe_next
 from bot.console.rendering import render
 from bot.storage.staff import USERNAME, BadCredentials, LoginPolicy, LoginThrottled, StaffMember, StaffStore
 
@@ -54,18 +55,6 @@ def current_staff(request: Request) -> Optional[StaffMember]:
 def client_address(request: Request) -> str:
     """The peer's address (a proxy's forwarded address only when Sanic is told to trust it)."""
     return request.remote_addr or request.ip or "unknown"
-
-
-def safe_next(target: Optional[str]) -> str:
-    """``target`` when it is a path on this site, else ``/`` (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or parts.path in ("/login", "/logout"):
-        return "/"
-    return target
 
 
 def forbidden(request: Request, message: str = NOT_ALLOWED, status: int = 403) -> HTTPResponse:
@@ -113,12 +102,12 @@ def set_cookie(request: Request, reply: HTTPResponse, name: str, value: str, pat
 
 # -- decorators ------------------------------------------------------------------
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("Accept", "") or bool(JSON_PATHS.fullmatch(request.path))
 
 
 def _sign_in_first(request: Request) -> HTTPResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return response.json({"error": "not_signed_in", "login": "/login"}, status=401)
     here = request.path + (f"?{request.query_string}" if request.query_string else "")
     return response.redirect("/login?" + urlencode({"next": here}))
@@ -144,7 +133,7 @@ def admin_required(handler: Handler) -> Handler:
             return _sign_in_first(request)
         if not staff.is_admin:
             logger.warning("console: %s (agent) refused %s %s", staff.username, request.method, request.path)
-            if _wants_json(request):
+            if wants_json(request):
                 return response.json({"error": "forbidden"}, status=403)
             return forbidden(request)
         return await handler(request, *args, **kwargs)

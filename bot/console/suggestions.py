@@ -19,24 +19,15 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.admin_canned import library
 from bot.console.auth import staff_required
 from bot.console.context import Console, masked
-from bot.console.suggester import FAILED, READY, Suggester
+from bot.console.suggester import FAILED, READY
 from bot.console.suggestion_ranking import FAQ, Suggestion
-from bot.storage.desk import TicketNotFound
 from bot.storage.models import TranscriptMessage
-from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
 KIND_LABELS = {FAQ: "知识库", "canned": "快捷回复"}
-
-
-def suggester(app: Sanic) -> Suggester:
-    """The app's suggester (``app.ctx.suggester``, set by `register`)."""
-    built: Suggester = app.ctx.suggester
-    return built
 
 
 def latest_customer_message(messages: Any) -> Optional[TranscriptMessage]:
@@ -52,13 +43,8 @@ def suggestion_json(suggestion: Suggestion) -> Dict[str, Any]:
 @staff_required
 async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
     console: Console = request.app.ctx.console
-    try:
-        view = await console.takeover.view(number)
-    except TicketNotFound:
-        return response.json({"error": "not_found", "message": "没有这张工单"}, status=404)
-    except TicketStoreUnavailable:
-        return response.json({"error": "db_unavailable", "message": "工单数据库暂时不可用"}, status=503)
-    search = suggester(request.app)
+    view = await console.takeover.view(number)  # a missing ticket: bot.console.errors
+    search = console.suggester
     state = search.prepare()
     if state == FAILED:
         return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
@@ -78,7 +64,5 @@ async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    """After admin_canned (the suggester reads the app's canned replies)."""
-    app.ctx.suggester = Suggester.for_settings(app.ctx.console.settings, library(app))
     app.add_route(ticket_suggestions, "/tickets/<number>/suggestions", methods=["GET"],
                   name="ticket_suggestions")
