@@ -30,7 +30,8 @@ SECURITY_HEADERS = {
 
 
 def _register_routes(app: Sanic) -> None:
-    """One line per route module (each has ``register(app)``)."""
+    """Every route module's ``register(app)``: routes only, reading ``app.ctx.console``.
+    model_server is the Rasa workers' (a token, not a staff session)."""
     from bot.console import (
         admin_canned,
         admin_faq,
@@ -49,8 +50,7 @@ def _register_routes(app: Sanic) -> None:
     )
 
     for module in (auth, admin_staff, tickets, queue, admin_canned, suggestions, api, corrections, reports, live,
-                   admin_faq, admin_models, inbox,
-                   model_server):  # the Rasa workers pull the active model (token, not a staff route)
+                   admin_faq, admin_models, inbox, model_server):
         module.register(app)
 
 

@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.navigation import safe_next
 from bot.console.rendering import render
+from bot.console.wording import ConsoleTexts
 from bot.storage.staff import USERNAME, BadCredentials, LoginPolicy, LoginThrottled, StaffMember, StaffStore
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Polled by the ticket page's script: a lost session is answered in JSON, not with the login page.
 JSON_PATHS = re.compile(r"/tickets/[^/]+/messages(/.*)?")
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
-STALE_FORM = "请求已失效，请刷新页面后重试"
-NOT_ALLOWED = "您没有权限打开这个页面，请联系管理员。"
 
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
@@ -57,8 +56,15 @@ def client_address(request: Request) -> str:
     return request.remote_addr or request.ip or "unknown"
 
 
-def forbidden(request: Request, message: str = NOT_ALLOWED, status: int = 403) -> HTTPResponse:
-    return render(request, "forbidden.html", status=status, message=message)
+def _wording(request: Request) -> ConsoleTexts:
+    wording: ConsoleTexts = request.app.ctx.console.wording
+    return wording
+
+
+def forbidden(request: Request, message: Optional[str] = None, status: int = 403) -> HTTPResponse:
+    """The refusal page; ``message`` by default: not allowed to open it."""
+    return render(request, "forbidden.html", status=status,
+                  message=message if message is not None else _wording(request).auth["not_allowed"])
 
 
 def _same(given: str, expected: str) -> bool:
@@ -84,7 +90,7 @@ async def load_session(request: Request) -> Optional[HTTPResponse]:
             request.ctx.staff, request.ctx.csrf_token = signed_in
     if request.method in UNSAFE_METHODS and not _csrf_ok(request):
         logger.warning("console: %s %s refused without a valid CSRF token", request.method, request.path)
-        return forbidden(request, STALE_FORM)
+        return forbidden(request, _wording(request).auth["stale_form"])
     return None
 
 
@@ -196,12 +202,12 @@ async def login_submit(request: Request) -> HTTPResponse:
     except LoginThrottled as locked:
         logger.warning("console login throttled: %s from %s", _loggable(username), address)
         minutes = max(1, math.ceil(locked.retry_after_seconds / 60))
-        reply = _login_form(request, 429, f"登录失败次数过多，请 {minutes} 分钟后再试。", username, target)
+        reply = _login_form(request, 429, _wording(request).auth["throttled"].format(minutes=minutes), username, target)
         reply.headers["Retry-After"] = str(locked.retry_after_seconds)
         return reply
     except BadCredentials:
         logger.warning("console login failed: %s from %s", _loggable(username), address)
-        return _login_form(request, 401, "用户名或密码错误", username, target)
+        return _login_form(request, 401, _wording(request).auth["bad_credentials"], username, target)
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:  # a fresh token at every login: no session fixation
         await asyncio.to_thread(store.close_session, previous)

@@ -166,7 +166,7 @@ class Console:
         clock = SlaClock(ServiceHours.load(settings.support_dir / "service_hours.yml"),
                          texts.replies("due_times"))
         rows = RowBuilder(DiagnosticsSpec.load(settings.support_dir), names, clock,
-                          settings.unassigned_alert_minutes)
+                          settings.unassigned_alert_minutes, wording.queue["other_area"])
         teaching = Teaching.build(settings, names, databases.main)
         canned = CannedLibrary.for_settings(settings)
         faq_versions = FaqVersionStore(databases.main)

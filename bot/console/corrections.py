@@ -125,9 +125,9 @@ async def _download_export(request: Request, kind: str, filename: str) -> HTTPRe
     try:
         exports = await _exports(request)
     except BadPeriod:
-        return response.text("since 应为 YYYY-MM-DD", status=400)
+        return response.text(request.app.ctx.console.wording.exports["bad_since"], status=400)
     except TicketStoreUnavailable:
-        return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
+        return response.text(request.app.ctx.console.wording.exports["unavailable"], status=503)
     if kind == "nlu":
         logger.info("corrections exported by %s: %s examples", request.ctx.staff.username, exports.nlu.count)
     return _download(getattr(exports, kind).yaml, filename)

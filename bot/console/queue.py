@@ -10,7 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlencode
 
 from sanic import Blueprint, Sanic
@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import current_staff, staff_required
 from bot.console.context import Console
-from bot.console.queue_rows import OTHER_AREA, QueueRow, RowBuilder
+from bot.console.queue_rows import QueueRow, RowBuilder
 from bot.console.rendering import render
 from bot.storage.models import PRIORITIES, STATUSES
 from bot.storage.staff import StaffMember
@@ -75,12 +75,13 @@ def searched(wanted: QueueFilter) -> QueueFilter:
     return wanted
 
 
-def _choices(builder: RowBuilder) -> Dict[str, Sequence[Tuple[str, str]]]:
+def _choices(builder: RowBuilder, queue: Mapping[str, str]) -> Dict[str, Sequence[Tuple[str, str]]]:
+    """``queue``: the filters' own words (texts.yml ``console.queue``)."""
     label = builder.label
     return {
-        "status": [("open", "全部待处理"), *((s, label("statuses", s)) for s in STATUSES), ("all", "全部（含已关闭）")],
+        "status": [("open", queue["open"]), *((s, label("statuses", s)) for s in STATUSES), ("all", queue["all"])],
         "priority": [(p, p) for p in PRIORITIES],
-        "intent": [*((a, label("intents", a)) for a in builder.areas), (OTHER, OTHER_AREA)],
+        "intent": [*((a, label("intents", a)) for a in builder.areas), (OTHER, builder.other_area)],
         "channel": [(c, label("channels", c)) for c in CHANNELS],
     }
 
@@ -97,7 +98,7 @@ async def queue_page(request: Request) -> HTTPResponse:
     flash_kind, flash = console.wording.notice(request.args.get("notice"))
     return render(request, "queue.html", flash=flash, flash_kind=flash_kind,
                   view=view, wanted=wanted, link=_link(wanted), tab=_tab(wanted),
-                  choices=_choices(console.rows), here=here, me=staff,
+                  choices=_choices(console.rows, console.wording.queue), here=here, me=staff,
                   alert_minutes=console.settings.unassigned_alert_minutes)
 
 

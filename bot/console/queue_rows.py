@@ -13,7 +13,6 @@ from bot.handoff.sla import SlaClock
 from bot.names import Names
 from bot.storage.models import CLOSED_STATUSES, Ticket
 
-OTHER_AREA = "其他"
 PROBLEM_SUMMARY = "problem_summary"  # the diagnostics key actions/handoff.py writes it under
 SUMMARY_CHARS = 60
 
@@ -66,8 +65,11 @@ def unclaimed_minutes(ticket: Ticket, now: datetime, alert_minutes: int) -> Opti
 class RowBuilder:
     """Builds `QueueRow`s with the console's wording, problem areas and SLA clock."""
 
-    def __init__(self, spec: DiagnosticsSpec, names: Names, clock: SlaClock, alert_minutes: int) -> None:
+    def __init__(self, spec: DiagnosticsSpec, names: Names, clock: SlaClock, alert_minutes: int,
+                 other_area: str) -> None:
+        """``other_area``: how a ticket outside the problem areas reads (其他)."""
         self._names = names
+        self.other_area = other_area
         self._clock = clock
         self._alert_minutes = alert_minutes
         self.areas: Tuple[str, ...] = tuple(dict.fromkeys(spec.forms.values()))
@@ -81,7 +83,7 @@ class RowBuilder:
         return self._names.label(kind, key)
 
     def area(self, intent: Optional[str]) -> str:
-        return self.label("intents", intent) if intent in self.areas else OTHER_AREA
+        return self.label("intents", intent) if intent in self.areas else self.other_area
 
     def summary(self, diagnostics: Any) -> str:
         if not isinstance(diagnostics, dict):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -22,34 +22,33 @@ from sanic.response import HTTPResponse
 from bot.console.auth import staff_required
 from bot.console.context import Console, masked
 from bot.console.suggester import FAILED, READY
-from bot.console.suggestion_ranking import FAQ, Suggestion
+from bot.console.suggestion_ranking import Suggestion
 from bot.storage.models import TranscriptMessage
 
 logger = logging.getLogger(__name__)
-
-KIND_LABELS = {FAQ: "知识库", "canned": "快捷回复"}
-
 
 def latest_customer_message(messages: Any) -> Optional[TranscriptMessage]:
     """The customer's newest message with words in it."""
     return next((m for m in reversed(list(messages)) if m.role == "user" and (m.text or "").strip()), None)
 
 
-def suggestion_json(suggestion: Suggestion) -> Dict[str, Any]:
-    return {"kind": suggestion.kind, "kind_label": KIND_LABELS.get(suggestion.kind, ""), "key": suggestion.key,
+def suggestion_json(suggestion: Suggestion, words: Mapping[str, str]) -> Dict[str, Any]:
+    """``words``: texts.yml ``console.suggestions`` (a kind's label is its entry)."""
+    return {"kind": suggestion.kind, "kind_label": words.get(suggestion.kind, ""), "key": suggestion.key,
             "title": suggestion.title, "text": suggestion.text, "score": round(suggestion.score, 3)}
 
 
 @staff_required
 async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
     console: Console = request.app.ctx.console
+    suggestions = console.wording.suggestions  # the panel's words
     view = await console.takeover.view(number)  # a missing ticket: bot.console.errors
     search = console.suggester
     state = search.prepare()
     if state == FAILED:
-        return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
+        return response.json({"status": "unavailable", "message": suggestions["unavailable"]}, status=503)
     if state != READY:
-        return response.json({"status": "preparing", "message": "正在准备建议答案…"}, status=202)
+        return response.json({"status": "preparing", "message": suggestions["preparing"]}, status=202)
     latest = latest_customer_message(view.messages)
     if latest is None:
         return response.json({"status": READY, "position": None, "message": None, "suggestions": []})
@@ -58,9 +57,9 @@ async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
         found = await asyncio.to_thread(search.suggest, text, latest.intent)
     except Exception:  # noqa: BLE001 - the panel says so; the reply box still works
         logger.exception("console: suggestions for %s failed", number)
-        return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
+        return response.json({"status": "unavailable", "message": suggestions["unavailable"]}, status=503)
     return response.json({"status": READY, "position": latest.position, "message": text,
-                          "suggestions": [suggestion_json(s) for s in found]}, ensure_ascii=False)
+                          "suggestions": [suggestion_json(s, suggestions) for s in found]}, ensure_ascii=False)
 
 
 def register(app: Sanic) -> None:

@@ -46,6 +46,10 @@ class ConsoleTexts:
     delivery: DeliveryNotes
     dashboard: DashboardLabels
     stale_training: str
+    auth: Mapping[str, str]  # signing in, refusals
+    queue: Mapping[str, str]  # the queue's filters
+    suggestions: Mapping[str, str]  # the suggestions panel: kinds and states
+    exports: Mapping[str, str]  # the corrections' downloads
 
     @classmethod
     def of(cls, texts: Texts) -> "ConsoleTexts":
@@ -61,7 +65,8 @@ class ConsoleTexts:
         return cls(notices, api, _strings(raw["errors"]), DeliveryNotes(**_strings(raw["delivery"])),
                    DashboardLabels(_strings(dashboard["headline"]), str(dashboard["bad_dates"]),
                                    str(dashboard["unavailable"])),
-                   str(raw["models"]["stale_training"]))
+                   str(raw["models"]["stale_training"]), _strings(raw["auth"]), _strings(raw["queue"]),
+                   _strings(raw["suggestions"]), _strings(raw["exports"]))
 
     def notice(self, code: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
         """(kind, text) for a notice code; (None, None) for anything unknown."""

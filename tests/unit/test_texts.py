@@ -40,8 +40,8 @@ def test_the_inbox_names_every_source_and_every_refusal_and_fills_only_names():
 
 CONSOLE = ROOT / "bot" / "console"
 # Field names and acronyms staff see as they are (the API's fields, SLA, the date format).
-ASCII_WORDS = {"text", "note", "agent", "assignee", "none", "after", "typing", "read", "JSON", "SLA", "YYYY", "MM",
-               "DD"}
+ASCII_WORDS = {"text", "note", "agent", "assignee", "none", "after", "since", "typing", "read", "JSON", "SLA",
+               "YYYY", "MM", "DD"}
 
 
 def _leaves(value, path=()):
@@ -139,7 +139,11 @@ def test_every_console_key_the_code_uses_is_there_and_every_key_is_used():
     used_api = _api_codes()
     assert used_api <= set(wording.api), used_api - set(wording.api)
     assert set(raw["api"]) <= used_api, set(raw["api"]) - used_api
-    assert _keys_read("errors") == set(raw["errors"])
+    for section in ("errors", "auth", "queue", "exports"):
+        assert _keys_read(section) == set(raw[section]), section
+    from bot.console.suggestion_ranking import CANNED, FAQ
+
+    assert _keys_read("suggestions") | {FAQ, CANNED} == set(raw["suggestions"])  # a kind's label by its code
     assert {name for _, name in HEADLINE} == set(raw["dashboard"]["headline"])
 
 

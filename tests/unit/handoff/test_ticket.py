@@ -44,7 +44,7 @@ def handoff(conversation: Conversation) -> Handoff:
 
 def summary(diagnostics):
     """The queue's one line about the ticket (bot/console/queue_rows.py)."""
-    return RowBuilder(SPEC, Names.load(SUPPORT), None, 0).summary(diagnostics)
+    return RowBuilder(SPEC, Names.load(SUPPORT), None, 0, "其他").summary(diagnostics)
 
 
 def texts(messages, role=None):
