@@ -28,8 +28,8 @@ BROKEN_FILE = "快捷回复文件有误，请先修正 {path}：{error}"
 
 
 def library(app: Sanic) -> CannedLibrary:
-    """The app's canned replies (``app.ctx.canned``, set by `register`)."""
-    canned: CannedLibrary = app.ctx.canned
+    """The console's canned replies."""
+    canned: CannedLibrary = app.ctx.console.canned
     return canned
 
 
@@ -115,7 +115,6 @@ async def canned_delete(request: Request) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    app.ctx.canned = CannedLibrary.for_settings(app.ctx.console.settings)
     bp = Blueprint("admin_canned")
     bp.add_route(canned_json, "/canned.json", methods=["GET"])
     bp.add_route(canned_read, LIST, methods=["GET"])

@@ -26,8 +26,7 @@ from bot.console.rendering import render
 from bot.faq.changes import diff_entries
 from bot.faq.knowledge_base import KnowledgeBaseError
 from bot.faq.lookup import BELOW_THRESHOLD, NO_KNOWN_TERMS, NOT_COVERED, NOT_FOR_FAQ, URGENT
-from bot.storage.engine import make_engine
-from bot.storage.faq_versions import FaqVersionConflict, FaqVersionNotFound, FaqVersionStore, Version
+from bot.storage.faq_versions import FaqVersionConflict, FaqVersionNotFound, Version
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ NOT_ANSWERED = {
 
 
 def _editor(request: Request) -> FaqEditor:
-    editor: FaqEditor = request.app.ctx.faq_editor
+    editor: FaqEditor = request.app.ctx.console.faq_editor
     return editor
 
 
@@ -116,7 +115,7 @@ async def _try(request: Request, draft: Version, text: str) -> Dict[str, Any]:
         parse = await request.app.ctx.console.rasa.parse(text)
     except RasaUnavailable as error:
         logger.warning("console: the draft search runs without the NLU: %s", error)
-    search: DraftSearch = request.app.ctx.draft_search
+    search: DraftSearch = request.app.ctx.console.draft_search
     tried = await asyncio.to_thread(search.ask, draft, text, parse)
     if tried is None:
         return {"pending": PREPARING}
@@ -129,7 +128,7 @@ async def faq_page(request: Request) -> HTTPResponse:
     text = (request.args.get("q") or "").strip()[:MAX_TRY]
     tried = await _try(request, state["draft"], text) if text else None
     if not text:
-        request.app.ctx.draft_search.warm(state["draft"])
+        request.app.ctx.console.draft_search.warm(state["draft"])
     return render(request, "admin_faq.html", **state, asked=text, tried=tried,
                   flash=DONE.get(request.args.get("done", ""), ""), flash_kind="ok")
 
@@ -178,7 +177,7 @@ async def _change(request: Request, entry_id: Optional[str], done: str,
     if inbox_keys:  # drafted from the misunderstood inbox: its messages are dealt with
         from bot.console.inbox_state import faq_entry_saved
 
-        await faq_entry_saved(request.app, inbox_keys, _author(request))
+        await faq_entry_saved(request.app.ctx.console.inbox, inbox_keys, _author(request))
         return response.redirect(f"{PAGE}?done=added_from_inbox", status=303)
     return response.redirect(f"{PAGE}?done={done}", status=303)
 
@@ -283,9 +282,6 @@ async def version_page(request: Request, number: int) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    settings = app.ctx.console.settings
-    app.ctx.faq_editor = FaqEditor(FaqVersionStore(make_engine(settings.database_url)), settings.faq_dir)
-    app.ctx.draft_search = DraftSearch(settings)
     bp = Blueprint("admin_faq")
     bp.add_route(faq_page, PAGE, methods=["GET"])
     bp.add_route(entry_new, f"{PAGE}/new", methods=["GET"])

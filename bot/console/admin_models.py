@@ -22,9 +22,6 @@ from sanic.response import HTTPResponse
 from bot.console.auth import admin_required, current_staff
 from bot.console.model_server import model_registry
 from bot.console.rendering import render
-from bot.storage.corrections import CorrectionStore
-from bot.storage.engine import make_engine
-from bot.storage.inbox import InboxStore
 from bot.storage.models_registry import (
     MAX_REASON,
     PROJECT_MODEL_AUTHOR,
@@ -50,7 +47,6 @@ DONE = {"started": "已开始训练候选模型。", "activated": "已启用该�
 REFUSED = {"busy": "已有一个训练在进行，请等它完成。", "gate_failed": "该模型未通过门槛：如仍要启用，请填写理由。",
            "not_ready": "该模型还不能启用。", "unknown_model": "没有这个模型。",
            "no_previous": "没有可回滚的上一个模型。"}
-STALE_TRAINING = "console restarted during the training"
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class EntryShown:
 
 
 def trainer(app: Sanic) -> CandidateTrainer:
-    found: CandidateTrainer = app.ctx.model_trainer
+    found: CandidateTrainer = app.ctx.console.models.trainer
     return found
 
 
@@ -175,14 +171,6 @@ def _activate_recorded(app: Sanic, model_id: int, by: str, reason: Optional[str]
 
 
 def register(app: Sanic) -> None:
-    console = app.ctx.console
-    registry = model_registry(app)
-    engine = make_engine(console.settings.database_url)
-    app.ctx.model_trainer = CandidateTrainer(console.settings, registry, CorrectionStore(engine), InboxStore(engine))
-    try:
-        registry.fail_unfinished(STALE_TRAINING)
-    except RegistryUnavailable:
-        logger.warning("console: model registry unavailable at start")
     app.add_route(models_page, PAGE, methods=["GET"], name="admin_models")
     app.add_route(progress, f"{PAGE}/progress", methods=["GET"], name="admin_models_progress")
     app.add_route(train, f"{PAGE}/train", methods=["POST"], name="admin_models_train")

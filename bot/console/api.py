@@ -49,9 +49,10 @@ phone number: a ticket carries ``phone_last4`` only.
 Errors: ``{"error": code, "message": <Chinese explanation>}``.
 400 ``bad_json`` (not JSON, or not an object), ``bad_text`` / ``bad_note`` /
 ``bad_agent`` (not a string), ``empty`` (missing or empty text), ``too_long``
-(over `bot.console.notices.MAX_TEXT` characters), ``no_such_agent``, ``bad_filter``;
+(over `bot.console.wording.MAX_TEXT` characters), ``no_such_agent``, ``bad_filter``;
 404 ``not_found``; 409 ``closed`` (the ticket was already closed);
-503 ``rasa_unavailable`` (nothing changed) or ``db_unavailable``.
+503 ``rasa_unavailable`` (nothing changed) or ``db_unavailable`` (bot.console.errors;
+the messages: data/support/texts.yml ``console``).
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ import asyncio
 import json
 import logging
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -67,18 +68,14 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import integration_required
 from bot.console.context import Console
-from bot.console.notices import MAX_TEXT, NOTICES
-from bot.console.queue import RowBuilder
-from bot.console.rasa_api import RasaUnavailable
-from bot.console.takeover import EmptyMessage
+from bot.console.errors import BadRequest
 from bot.console.tickets import message_json
-from bot.diagnostics.spec import DiagnosticsSpec
+from bot.console.wording import MAX_TEXT
 from bot.pii.masks import MASKS
 from bot.pii.recognizers import PHONE, PhoneRecognizer
-from bot.storage.desk import TicketClosed, TicketNotFound, TicketView
-from bot.storage.models import CLOSED_STATUSES, Ticket
+from bot.storage.desk import TicketView
+from bot.storage.models import Ticket
 from bot.storage.ticket_queue import ME, QueueFilter
-from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -86,37 +83,6 @@ logger = logging.getLogger(__name__)
 FILTER_KEYS = {"status": "status", "priority": "priority", "intent": "intent", "channel": "channel",
                "assignee": "assignee", "created_from": "from", "created_to": "to", "search": "q",
                "page": "page", "per_page": "per_page"}
-
-MESSAGES = {
-    "bad_json": "请求体必须是 JSON 对象。",
-    "bad_text": "text 必须是字符串。",
-    "bad_note": "note 必须是字符串。",
-    "bad_agent": "agent 必须是员工用户名（字符串）。",
-    "bad_filter": "接口调用没有登录的员工：assignee 只能是用户名或 none。",
-    "not_found": "没有这张工单。",
-    "empty": NOTICES["empty"][1],
-    "too_long": NOTICES["too_long"][1],
-    "no_such_agent": NOTICES["no_such_agent"][1],
-    "closed": NOTICES["closed"][1],
-    "rasa_unavailable": NOTICES["rasa_down"][1],
-    "db_unavailable": NOTICES["db_down"][1],
-}
-
-Answer = Tuple[int, Dict[str, Any]]
-
-
-class BadRequest(ValueError):
-    """Input the API refuses: answered with ``status`` and the code's message."""
-
-    def __init__(self, code: str, status: int = 400) -> None:
-        super().__init__(code)
-        self.code = code
-        self.status = status
-
-
-def error(code: str, status: int = 400) -> HTTPResponse:
-    return response.json({"error": code, "message": MESSAGES[code]}, status=status, ensure_ascii=False)
-
 
 # -- no full phone number leaves the API ---------------------------------------
 
@@ -221,37 +187,6 @@ async def author_of(request: Request, body: Mapping[str, Any]) -> str:
     return agent.strip()
 
 
-async def open_ticket(console: Console, number: str) -> Ticket:
-    """The ticket, refused when closed: a closed ticket is never written to the customer."""
-    ticket = await asyncio.to_thread(console.stores.tickets.get, number)
-    if ticket is None:
-        raise TicketNotFound(number)
-    if ticket.status in CLOSED_STATUSES:
-        raise TicketClosed(f"{number} is {ticket.status}")
-    return ticket
-
-
-async def guarded(number: str, work: Callable[[], Awaitable[Answer]]) -> HTTPResponse:
-    """``work``'s answer, or the error its failure means."""
-    try:
-        status, body = await work()
-    except BadRequest as refused:
-        return error(refused.code, refused.status)
-    except TicketNotFound:
-        return error("not_found", 404)
-    except TicketClosed:
-        return error("closed", 409)
-    except EmptyMessage:
-        return error("empty")
-    except RasaUnavailable as failure:
-        logger.warning("api: ticket %s: Rasa unavailable: %s", number, failure)
-        return error("rasa_unavailable", 503)
-    except StoreUnavailable as failure:
-        logger.error("api: ticket %s: the database is unavailable: %s", number, failure)
-        return error("db_unavailable", 503)
-    return answer(body, status)
-
-
 # -- routes --------------------------------------------------------------------
 
 def _console(request: Request) -> Console:
@@ -261,59 +196,40 @@ def _console(request: Request) -> Console:
 async def list_tickets(request: Request) -> HTTPResponse:
     console = _console(request)
     query = {queue_key: request.args.get(api_key) for api_key, queue_key in FILTER_KEYS.items()}
-    wanted = QueueFilter.from_query(query, request.app.ctx.api_areas)
-
-    async def work() -> Answer:
-        if wanted.assignee == ME:
-            raise BadRequest("bad_filter")
-        page = await asyncio.to_thread(console.stores.queue.page, wanted)
-        return 200, {"tickets": [ticket_json(t) for t in page.rows], "total": page.total,
-                     "page": page.page, "pages": page.pages}
-
-    return await guarded("-", work)
+    wanted = QueueFilter.from_query(query, console.rows.areas)
+    if wanted.assignee == ME:
+        raise BadRequest("bad_filter")
+    page = await asyncio.to_thread(console.stores.queue.page, wanted)
+    return answer({"tickets": [ticket_json(t) for t in page.rows], "total": page.total,
+                   "page": page.page, "pages": page.pages})
 
 
 async def show_ticket(request: Request, number: str) -> HTTPResponse:
     console = _console(request)
-
-    async def work() -> Answer:
-        return 200, detail_json(console, await console.takeover.view(number))
-
-    return await guarded(number, work)
+    return answer(detail_json(console, await console.takeover.view(number)))
 
 
 async def reply(request: Request, number: str) -> HTTPResponse:
+    """The ticket is read once, by the reply itself (a closed one: 409, nothing sent)."""
     console = _console(request)
-
-    async def work() -> Answer:
-        body = json_object(request)
-        text = text_field(body, "text", required=True)
-        author = await author_of(request, body)
-        await open_ticket(console, number)
-        result = await console.takeover.reply(number, author, text)
-        return 200, {"delivery": result.status, "note": result.note, "author": author}
-
-    return await guarded(number, work)
+    body = json_object(request)
+    text = text_field(body, "text", required=True)
+    author = await author_of(request, body)
+    result = await console.takeover.reply(number, author, text)
+    return answer({"delivery": result.status, "note": result.note, "author": author})
 
 
 async def resolve(request: Request, number: str) -> HTTPResponse:
     console = _console(request)
-
-    async def work() -> Answer:
-        body = json_object(request)
-        note = text_field(body, "note", required=False)
-        actor = await author_of(request, body)
-        await open_ticket(console, number)
-        closed = await console.takeover.resolve(number, actor, note)
-        return 200, {"status": closed.ticket.status, "delivery": closed.delivery.status,
-                     "note": closed.delivery.note}
-
-    return await guarded(number, work)
+    body = json_object(request)
+    note = text_field(body, "note", required=False)
+    actor = await author_of(request, body)
+    closed = await console.takeover.resolve(number, actor, note)
+    return answer({"status": closed.ticket.status, "delivery": closed.delivery.status,
+                   "note": closed.delivery.note})
 
 
 def register(app: Sanic) -> None:
-    console: Console = app.ctx.console
-    app.ctx.api_areas = RowBuilder(console, DiagnosticsSpec.load(console.settings.support_dir)).areas
     routes: List[Any] = [
         (list_tickets, "/api/tickets", ["GET"]),
         (show_ticket, "/api/tickets/<number>", ["GET"]),

@@ -1,7 +1,9 @@
-"""``create_app(settings, stores) -> Sanic``: the staff console.
+"""``create_app(settings) -> Sanic``: the staff console.
 
-Routes live in one module per concern (auth, queue, tickets, admin, api);
-each registers a blueprint here. Static files are ours (no CDN).
+`Console.build` opens the databases and builds every area's state; routes live in
+one module per concern (auth, queue, tickets, admin, api), each registering its
+routes here; errors become answers in one place (bot.console.errors). Static files
+are ours (no CDN).
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.context import Console, ConsoleStores, warm_up
+from bot.console import errors
+from bot.console.context import Console, warm_up
 from bot.console.rendering import STATIC, make_environment
 from bot.settings import Settings
 
@@ -27,7 +30,8 @@ SECURITY_HEADERS = {
 
 
 def _register_routes(app: Sanic) -> None:
-    """One line per route module (each has ``register(app)``)."""
+    """Every route module's ``register(app)``: routes only, reading ``app.ctx.console``.
+    model_server is the Rasa workers' (a token, not a staff session)."""
     from bot.console import (
         admin_canned,
         admin_faq,
@@ -45,34 +49,24 @@ def _register_routes(app: Sanic) -> None:
         tickets,
     )
 
-    auth.register(app)
-    admin_staff.register(app)
-    tickets.register(app)
-    queue.register(app)
-    admin_canned.register(app)
-    suggestions.register(app)  # reads the canned replies admin_canned set up
-    api.register(app)
-    corrections.register(app)
-    reports.register(app)
-    live.register(app)
-    admin_faq.register(app)
-    admin_models.register(app)
-    inbox.register(app)  # uses the intents of corrections and the FAQ editor of admin_faq
-    model_server.register(app)  # the Rasa workers pull the active model (token, not a staff route)
+    for module in (auth, admin_staff, tickets, queue, admin_canned, suggestions, api, corrections, reports, live,
+                   admin_faq, admin_models, inbox, model_server):
+        module.register(app)
 
 
-def create_app(settings: Settings, stores: Optional[ConsoleStores] = None,
-               credentials_file: Optional[Path] = None, name: str = "staff_console") -> Sanic:
+def create_app(settings: Settings, credentials_file: Optional[Path] = None, name: str = "staff_console",
+               console: Optional[Console] = None) -> Sanic:
+    """``console``: built here from ``settings`` unless given (tests pass their own)."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = settings.request_max_bytes
     app.config.FORWARDED_SECRET = None
     if settings.proxies_count:  # the client's address (login throttling) from X-Forwarded-For
         app.config.PROXIES_COUNT = settings.proxies_count
-    app.ctx.console = Console.build(settings, stores or ConsoleStores.open(settings.database_url, settings.redis_url),
-                                   credentials_file or settings.project_dir / "credentials.yml")
+    app.ctx.console = console or Console.build(settings, credentials_file or settings.project_dir / "credentials.yml")
     app.ctx.templates = make_environment()
     app.static("/static", str(STATIC), name="static")
     _register_routes(app)
+    errors.register(app)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:

@@ -17,13 +17,15 @@ import re
 import secrets
 from functools import wraps
 from typing import Any, Callable, Coroutine, Optional
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.console.navigation import safe_next
 from bot.console.rendering import render
+from bot.console.wording import ConsoleTexts
 from bot.storage.staff import USERNAME, BadCredentials, LoginPolicy, LoginThrottled, StaffMember, StaffStore
 
 logger = logging.getLogger(__name__)
@@ -37,8 +39,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Polled by the ticket page's script: a lost session is answered in JSON, not with the login page.
 JSON_PATHS = re.compile(r"/tickets/[^/]+/messages(/.*)?")
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
-STALE_FORM = "请求已失效，请刷新页面后重试"
-NOT_ALLOWED = "您没有权限打开这个页面，请联系管理员。"
 
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
@@ -56,20 +56,15 @@ def client_address(request: Request) -> str:
     return request.remote_addr or request.ip or "unknown"
 
 
-def safe_next(target: Optional[str]) -> str:
-    """``target`` when it is a path on this site, else ``/`` (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or parts.path in ("/login", "/logout"):
-        return "/"
-    return target
+def _wording(request: Request) -> ConsoleTexts:
+    wording: ConsoleTexts = request.app.ctx.console.wording
+    return wording
 
 
-def forbidden(request: Request, message: str = NOT_ALLOWED, status: int = 403) -> HTTPResponse:
-    return render(request, "forbidden.html", status=status, message=message)
+def forbidden(request: Request, message: Optional[str] = None, status: int = 403) -> HTTPResponse:
+    """The refusal page; ``message`` by default: not allowed to open it."""
+    return render(request, "forbidden.html", status=status,
+                  message=message if message is not None else _wording(request).auth["not_allowed"])
 
 
 def _same(given: str, expected: str) -> bool:
@@ -95,7 +90,7 @@ async def load_session(request: Request) -> Optional[HTTPResponse]:
             request.ctx.staff, request.ctx.csrf_token = signed_in
     if request.method in UNSAFE_METHODS and not _csrf_ok(request):
         logger.warning("console: %s %s refused without a valid CSRF token", request.method, request.path)
-        return forbidden(request, STALE_FORM)
+        return forbidden(request, _wording(request).auth["stale_form"])
     return None
 
 
@@ -113,12 +108,12 @@ def set_cookie(request: Request, reply: HTTPResponse, name: str, value: str, pat
 
 # -- decorators ------------------------------------------------------------------
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("Accept", "") or bool(JSON_PATHS.fullmatch(request.path))
 
 
 def _sign_in_first(request: Request) -> HTTPResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return response.json({"error": "not_signed_in", "login": "/login"}, status=401)
     here = request.path + (f"?{request.query_string}" if request.query_string else "")
     return response.redirect("/login?" + urlencode({"next": here}))
@@ -144,7 +139,7 @@ def admin_required(handler: Handler) -> Handler:
             return _sign_in_first(request)
         if not staff.is_admin:
             logger.warning("console: %s (agent) refused %s %s", staff.username, request.method, request.path)
-            if _wants_json(request):
+            if wants_json(request):
                 return response.json({"error": "forbidden"}, status=403)
             return forbidden(request)
         return await handler(request, *args, **kwargs)
@@ -207,12 +202,12 @@ async def login_submit(request: Request) -> HTTPResponse:
     except LoginThrottled as locked:
         logger.warning("console login throttled: %s from %s", _loggable(username), address)
         minutes = max(1, math.ceil(locked.retry_after_seconds / 60))
-        reply = _login_form(request, 429, f"登录失败次数过多，请 {minutes} 分钟后再试。", username, target)
+        reply = _login_form(request, 429, _wording(request).auth["throttled"].format(minutes=minutes), username, target)
         reply.headers["Retry-After"] = str(locked.retry_after_seconds)
         return reply
     except BadCredentials:
         logger.warning("console login failed: %s from %s", _loggable(username), address)
-        return _login_form(request, 401, "用户名或密码错误", username, target)
+        return _login_form(request, 401, _wording(request).auth["bad_credentials"], username, target)
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:  # a fresh token at every login: no session fixation
         await asyncio.to_thread(store.close_session, previous)

@@ -5,7 +5,7 @@ the examples approved in the misunderstood inbox) as training data (``/admin/cor
 
 ``POST /tickets/<number>/corrections`` (position, kind, intent) and
 ``POST /tickets/<number>/corrections/remove`` (position, kind) redirect back to
-the page with a fixed notice code. `page_context` is what the ticket page needs
+the page with a fixed notice code (failures: bot.console.errors). `page_context` is what the ticket page needs
 to show the corrections and the controls.
 """
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Tuple
-from urllib.parse import quote
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -23,44 +22,16 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import admin_required, staff_required
 from bot.console.context import Console
-from bot.handoff.sla import ServiceHours
-from bot.reports.period import BadPeriod, parse_day, start_of, zone
-from bot.storage.corrections import CorrectionRefused, CorrectionStore
+from bot.console.navigation import back_to_ticket
+from bot.console.teaching_state import Teaching
+from bot.reports.period import BadPeriod, parse_day, start_of
+from bot.storage.corrections import CorrectionRefused
 from bot.storage.desk import TicketNotFound
-from bot.storage.engine import make_engine
-from bot.storage.inbox import InboxStore
-from bot.storage.models import CORRECTION_KINDS, NEW_FAQ_QUESTION, Correction
+from bot.storage.models import CORRECTION_KINDS, Correction
 from bot.storage.tickets import TicketStoreUnavailable
 from bot.teaching.exporter import Exports, export_corrections
-from bot.teaching.intents import NEW_FAQ_LABEL, IntentChoice, domain_intents, intent_choices
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Teaching:
-    """``app.ctx.teaching``: the corrections store, the intents staff pick from, the
-    inbox's approved examples (exported with the corrections)."""
-
-    corrections: CorrectionStore
-    choices: Tuple[IntentChoice, ...]
-    zone: tzinfo  # of the service hours: the day ``since`` begins
-    approved: InboxStore
-
-    @classmethod
-    def build(cls, console: Console) -> "Teaching":
-        settings = console.settings
-        intents = domain_intents(settings.project_dir / "domain.yml")
-        labels = console.names.section("intents")
-        choices = intent_choices(intents, labels, lambda name: console.label("intents", name))
-        where = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
-        engine = make_engine(settings.database_url)
-        return cls(CorrectionStore(engine), choices, where, InboxStore(engine))
-
-    def label(self, intent: Optional[str]) -> str:
-        if intent == NEW_FAQ_QUESTION:
-            return NEW_FAQ_LABEL
-        return next((c.label for c in self.choices if c.name == intent), intent or "")
 
 
 @dataclass(frozen=True)
@@ -72,7 +43,8 @@ class CorrectionShown:
 
 
 def teaching(request: Request) -> Teaching:
-    return request.app.ctx.teaching
+    console: Console = request.app.ctx.console
+    return console.teaching
 
 
 async def page_context(request: Request, number: str, names: Dict[str, str]) -> Dict[str, Any]:
@@ -92,9 +64,8 @@ def _shown(request: Request, correction: Correction, names: Dict[str, str]) -> C
                            names.get(correction.author, correction.author), correction.created_at)
 
 
-def _back(number: str, notice: str, position: Optional[int] = None) -> HTTPResponse:
-    anchor = f"#m{position}" if position is not None else ""
-    return response.redirect(f"/tickets/{quote(number)}?notice={notice}{anchor}", status=303)
+def _back(request: Request, number: str, notice: str, position: Optional[int] = None) -> HTTPResponse:
+    return back_to_ticket(request, number, notice, position)
 
 
 def _fields(request: Request) -> Tuple[Optional[int], str, str]:
@@ -110,36 +81,27 @@ async def correct(request: Request, number: str) -> HTTPResponse:
     store, me = teaching(request).corrections, request.ctx.staff
     position, kind, intent = _fields(request)
     if position is None or kind not in CORRECTION_KINDS:
-        return _back(number, "not_correctable")
+        return _back(request, number, "not_correctable")
     if kind == "intent" and intent not in {c.name for c in teaching(request).choices}:
-        return _back(number, "unknown_intent", position)
+        return _back(request, number, "unknown_intent", position)
     try:
         if kind == "intent":
             await asyncio.to_thread(store.mark_intent, number, position, intent, me.username)
         else:
             await asyncio.to_thread(store.mark_answer, number, position, me.username)
-    except TicketNotFound:
-        return response.text("没有这张工单", status=404)
     except CorrectionRefused as refused:
         code = "same_intent" if refused.problem == "same_intent" else "not_correctable"
-        return _back(number, code, position)
-    except TicketStoreUnavailable:
-        return _back(number, "db_down", position)
+        return _back(request, number, code, position)
     logger.info("ticket %s: %s corrected %s at %s", number, me.username, kind, position)
-    return _back(number, "corrected", position)
+    return _back(request, number, "corrected", position)
 
 
 async def remove(request: Request, number: str) -> HTTPResponse:
     position, kind, _ = _fields(request)
     if position is None or kind not in CORRECTION_KINDS:
-        return _back(number, "not_correctable")
-    try:
-        await asyncio.to_thread(teaching(request).corrections.remove, number, position, kind)
-    except TicketNotFound:
-        return response.text("没有这张工单", status=404)
-    except TicketStoreUnavailable:
-        return _back(number, "db_down", position)
-    return _back(number, "correction_removed", position)
+        return _back(request, number, "not_correctable")
+    await asyncio.to_thread(teaching(request).corrections.remove, number, position, kind)
+    return _back(request, number, "correction_removed", position)
 
 
 async def _exports(request: Request) -> Exports:
@@ -163,9 +125,9 @@ async def _download_export(request: Request, kind: str, filename: str) -> HTTPRe
     try:
         exports = await _exports(request)
     except BadPeriod:
-        return response.text("since 应为 YYYY-MM-DD", status=400)
+        return response.text(request.app.ctx.console.wording.exports["bad_since"], status=400)
     except TicketStoreUnavailable:
-        return response.text("工单数据库暂时不可用，请稍后重试。", status=503)
+        return response.text(request.app.ctx.console.wording.exports["unavailable"], status=503)
     if kind == "nlu":
         logger.info("corrections exported by %s: %s examples", request.ctx.staff.username, exports.nlu.count)
     return _download(getattr(exports, kind).yaml, filename)
@@ -180,7 +142,6 @@ async def download_faq_drafts(request: Request) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    app.ctx.teaching = Teaching.build(app.ctx.console)
     app.add_route(staff_required(correct), "/tickets/<number>/corrections", methods=["POST"],
                   name="ticket_correct")
     app.add_route(staff_required(remove), "/tickets/<number>/corrections/remove", methods=["POST"],

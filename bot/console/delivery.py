@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Sequence
 
+from bot.console.wording import DeliveryNotes
 from bot.storage.outbox import Outbox
 from bot.wechat.api import WeChatApi, WeChatApiError
 from bot.wechat.render import collect, numbered
@@ -40,11 +41,13 @@ class DeliveryResult:
 
 
 class Delivery:
-    """``role``: staff for an agent's reply, bot for what the bot says on closing."""
+    """``role``: staff for an agent's reply, bot for what the bot says on closing;
+    ``notes``: why a message was kept or failed, as staff read it."""
 
-    def __init__(self, outbox: Outbox, wechat: Optional[WeChatApi], choose_prompt: str = "",
-                 clock: Any = None) -> None:
+    def __init__(self, outbox: Outbox, wechat: Optional[WeChatApi], notes: DeliveryNotes,
+                 choose_prompt: str = "", clock: Any = None) -> None:
         self._outbox = outbox
+        self._notes = notes
         self._wechat = wechat
         self._choose = choose_prompt
         self._clock = clock or (lambda: datetime.now(timezone.utc))
@@ -61,21 +64,21 @@ class Delivery:
             return DeliveryResult(DELIVERED)
         if channel == "wechat":
             return await self._wechat_send(sender_id, messages, last_customer_message)
-        return DeliveryResult(KEPT, "该渠道（接口调用）不支持主动推送消息，客户下次来访时可告知。")
+        return DeliveryResult(KEPT, self._notes.rest_kept)
 
     async def _wechat_send(self, openid: str, messages: Sequence[Dict[str, Any]],
                            last_customer_message: Optional[datetime]) -> DeliveryResult:
         if self._wechat is None:
-            return DeliveryResult(KEPT, "公众号未开通客服消息接口，消息无法主动发送。")
+            return DeliveryResult(KEPT, self._notes.wechat_no_api)
         if last_customer_message is not None and self._clock() - last_customer_message > WECHAT_WINDOW:
-            return DeliveryResult(KEPT, "客户超过 48 小时没有发消息，微信不允许主动发送；客户再次发消息后可重新发送。")
+            return DeliveryResult(KEPT, self._notes.wechat_window)
         text = numbered(collect(list(messages)), self._choose)
         try:
             await self._wechat.send_text(openid, text)
         except WeChatApiError as error:
             if error.errcode in WECHAT_OUT_OF_WINDOW:
-                return DeliveryResult(KEPT, "超出微信 48 小时客服消息时限，消息未发出，已保留在工单中。")
-            return DeliveryResult(FAILED, f"微信接口发送失败（错误码 {error.errcode}），请稍后重试。")
+                return DeliveryResult(KEPT, self._notes.wechat_out_of_window)
+            return DeliveryResult(FAILED, self._notes.failed(error.errcode))
         return DeliveryResult(DELIVERED)
 
 

@@ -21,14 +21,14 @@ from sanic.response import HTTPResponse
 from bot.console.admin_faq import new_entry_form
 from bot.console.auth import admin_required, current_staff
 from bot.console.faq_editing import EntryInput, EntryNotFound, FaqEditor
-from bot.console.inbox_state import inbox_of, parse_keys
+from bot.console.inbox_state import parse_keys
 from bot.console.rendering import render
 from bot.faq.knowledge_base import KnowledgeBaseError
 from bot.storage.faq_versions import FaqVersionConflict
 from bot.storage.models import NEW_FAQ_QUESTION
 from bot.storage.unit_of_work import StoreUnavailable
 from bot.teaching.approval import Refused
-from bot.teaching.inbox import PERIODS, InboxGroup, Outcome, Preparing
+from bot.teaching.inbox import PERIODS, Inbox, InboxGroup, Outcome, Preparing
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ class GroupView:
         return " ".join(self.group.keys)
 
 
+def _inbox(request: Request) -> Inbox:
+    inbox: Inbox = request.app.ctx.console.inbox
+    return inbox
+
+
 def _texts(request: Request) -> Dict[str, Any]:
     return request.app.ctx.console.texts.raw("inbox")
 
@@ -80,11 +85,11 @@ def _days(raw: Optional[str]) -> int:
 
 
 def _choices(request: Request) -> List[Any]:
-    return [c for c in request.app.ctx.teaching.choices if c.name != NEW_FAQ_QUESTION]
+    return [c for c in request.app.ctx.console.teaching.choices if c.name != NEW_FAQ_QUESTION]
 
 
 def _editor(request: Request) -> FaqEditor:
-    editor: FaqEditor = request.app.ctx.faq_editor
+    editor: FaqEditor = request.app.ctx.console.faq_editor
     return editor
 
 
@@ -94,7 +99,7 @@ def _faq_entries(request: Request) -> List[Tuple[str, List[Tuple[str, str]]]]:
     draft = editor.draft()
     console = request.app.ctx.console
     by_area: Dict[str, List[Tuple[str, str]]] = {}
-    fill = inbox_of(request.app).vectors.catalogue.fill
+    fill = _inbox(request).vectors.catalogue.fill
     for entry in draft.entries:
         by_area.setdefault(entry["area"], []).append((entry["id"], fill(entry["questions"][0])))
     return [(console.label("faq_areas", area), entries) for area, entries in by_area.items()]
@@ -102,13 +107,13 @@ def _faq_entries(request: Request) -> List[Tuple[str, List[Tuple[str, str]]]]:
 
 def _refusals(request: Request, refused: Sequence[Refused]) -> List[Tuple[str, str]]:
     reasons = _texts(request)["refused"]
-    fill = inbox_of(request.app).vectors.catalogue.fill
+    fill = _inbox(request).vectors.catalogue.fill
     return [(fill(r.text), reasons.get(r.why, r.why)) for r in refused]
 
 
 async def _page(request: Request, days: int, status: int = 200, flash: str = "", flash_kind: str = "ok",
                 refused: Sequence[Refused] = ()) -> HTTPResponse:
-    inbox = inbox_of(request.app)
+    inbox = _inbox(request)
     texts = _texts(request)
     try:
         (groups, preparing), entries = await asyncio.gather(asyncio.to_thread(inbox.groups, days),
@@ -147,7 +152,7 @@ def _done_notice(request: Request) -> str:
             question = FaqEditor.find(_editor(request).store.version(int(version)), entry)["questions"][0]
         except (ValueError, LookupError):
             return ""
-        return str(done["faq_added"]).format(count=count, entry=inbox_of(request.app).vectors.catalogue.fill(question),
+        return str(done["faq_added"]).format(count=count, entry=_inbox(request).vectors.catalogue.fill(question),
                                              version=version)
     elif code == "ignored":
         return str(done["ignored"]).format(count=count)
@@ -187,7 +192,7 @@ async def decide(request: Request) -> HTTPResponse:
         return await _page(request, days, 400, problems["bad_form"], "error")
     staff = current_staff(request)
     assert staff is not None
-    inbox = inbox_of(request.app)
+    inbox = _inbox(request)
     try:
         if action == "approve":
             return await _approve(request, days, keys, (form.get("intent") or "").strip(), staff.username)
@@ -209,7 +214,7 @@ async def _approve(request: Request, days: int, keys: List[str], intent: str, by
         return await _page(request, days, 400, problems["no_intent"], "error")
     if intent not in {c.name for c in _choices(request)}:
         return await _page(request, days, 400, problems["unknown_intent"], "error")
-    outcome = await asyncio.to_thread(inbox_of(request.app).approve, keys, intent, by)
+    outcome = await asyncio.to_thread(_inbox(request).approve, keys, intent, by)
     logger.info("inbox: %s approved %s examples as %s (%s refused)", by, outcome.done, intent, len(outcome.refused))
     if outcome.done and not outcome.refused:
         return _back(days, done="approved", n=outcome.done, intent=intent)
@@ -220,7 +225,7 @@ async def _faq_add(request: Request, days: int, keys: List[str], entry_id: str, 
     problems = _texts(request)["problems"]
     if not entry_id:
         return await _page(request, days, 400, problems["no_entry"], "error")
-    editor, inbox = _editor(request), inbox_of(request.app)
+    editor, inbox = _editor(request), _inbox(request)
 
     def work() -> Tuple[Outcome, Optional[int]]:
         draft = editor.draft()
@@ -250,7 +255,7 @@ async def _faq_add(request: Request, days: int, keys: List[str], entry_id: str, 
 
 
 async def _faq_new(request: Request, days: int, keys: List[str]) -> HTTPResponse:
-    editor, inbox = _editor(request), inbox_of(request.app)
+    editor, inbox = _editor(request), _inbox(request)
 
     def work() -> Tuple[List[Any], List[str], List[Refused], int]:
         known = [q for e in editor.draft().entries for q in e["questions"]]

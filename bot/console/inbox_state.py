@@ -1,18 +1,18 @@
-"""The misunderstood inbox's objects for the console, built on first use (``app.ctx.inbox``):
-the page's routes (bot.console.inbox) and the FAQ editor (a new entry drafted from the
-inbox) share them. Nothing heavy is loaded here: the encoder loads when the first
-messages are embedded, the PII redactor when the first text is masked again.
+"""The misunderstood inbox for the console (`build_inbox`, one per console): the page's
+routes (bot.console.inbox) and the FAQ editor (a new entry drafted from the inbox) share
+it. Nothing heavy is loaded here: the encoder loads when the first messages are
+embedded, the PII redactor when the first text is masked again.
 """
 from __future__ import annotations
 
 import asyncio
 import re
-from typing import List
+from typing import Callable, List
 
-from sanic import Sanic
-
+from bot.console.teaching_state import Teaching
+from bot.pii import Redactor
 from bot.security.stored_events import masked_text
-from bot.storage.engine import make_engine
+from bot.settings import Settings
 from bot.storage.tracker_events import TrackerEvents
 from bot.teaching.inbox import Inbox, known_examples
 from bot.teaching.inbox_sources import InboxSources
@@ -24,23 +24,17 @@ KEY = re.compile(r"[tc]\d{1,18}-\d{1,12}")
 MAX_KEYS = 2000  # a group's keys in one form
 
 
-def inbox_of(app: Sanic) -> Inbox:
-    found = getattr(app.ctx, "inbox", None)
-    if found is None:
-        console, teaching = app.ctx.console, app.ctx.teaching  # bot.console.corrections: its stores
-        settings = console.settings
+def build_inbox(settings: Settings, tracker: TrackerEvents, teaching: Teaching,
+                redactor: Callable[[], Redactor]) -> Inbox:
+    def redact(text: str) -> str:
+        return str(masked_text(text, redactor()))
 
-        def redact(text: str) -> str:
-            return str(masked_text(text, console.redactor()))
-
-        sources = InboxSources(TrackerEvents(make_engine(settings.tracker_db_url)), teaching.corrections,
-                               Thresholds.from_config(settings.project_dir / "config.yml"), redact)
-        vectors = for_project(settings.project_dir, Catalogue.load(settings.catalogue_file),
-                              settings.embedding_cache_file)
-        found = Inbox(sources, teaching.approved, vectors,
-                      known_examples(settings.project_dir, settings.catalogue_file, settings.real_dev_file), redact)
-        app.ctx.inbox = found
-    return found
+    sources = InboxSources(tracker, teaching.corrections, Thresholds.from_config(settings.project_dir / "config.yml"),
+                           redact)
+    vectors = for_project(settings.project_dir, Catalogue.load(settings.catalogue_file),
+                          settings.embedding_cache_file)
+    return Inbox(sources, teaching.approved, vectors,
+                 known_examples(settings.project_dir, settings.catalogue_file, settings.real_dev_file), redact)
 
 
 def parse_keys(*raw: str) -> List[str]:
@@ -51,13 +45,12 @@ def parse_keys(*raw: str) -> List[str]:
     return list(dict.fromkeys(keys))
 
 
-async def faq_entry_saved(app: Sanic, raw_keys: str, by: str) -> None:
+async def faq_entry_saved(inbox: Inbox, raw_keys: str, by: str) -> None:
     """A new FAQ entry drafted from inbox messages was saved: they leave the inbox."""
     try:
         keys = parse_keys(raw_keys)
     except ValueError:
         return
-    inbox = inbox_of(app)
 
     def work() -> None:
         messages, _ = inbox.find(keys)

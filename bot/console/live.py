@@ -11,14 +11,14 @@
 The state is in the database (read marks, presence rows), so any number of
 console workers agree. A customer's new message is counted without anyone
 opening the ticket: the open tickets' transcripts are copied from the tracker
-store (`Takeover.sync`) at most once every `SYNC_SECONDS` per worker.
+store (`bot.console.live_sync`) at most once every few seconds per worker. A missing
+ticket or an unavailable database is answered by bot.console.errors.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
-import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
@@ -28,40 +28,12 @@ from sanic.response import HTTPResponse
 
 from bot.console.auth import current_staff, staff_required
 from bot.console.context import Console
-from bot.console.takeover import Takeover
 from bot.storage.desk import TicketNotFound
 from bot.storage.live_inbox import LiveInbox, LiveTicket
 from bot.storage.models import CLOSED_STATUSES
 from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
-
-SYNC_SECONDS = 1.5
-
-
-class OpenTicketSync:
-    """Copies the open tickets' new conversation events onto them, at most once every
-    ``every`` seconds however many pages poll (one worker's throttle: the copy itself is
-    safe from several workers, `TicketDesk.append_synced`)."""
-
-    def __init__(self, takeover: Takeover, every: float = SYNC_SECONDS) -> None:
-        self._takeover = takeover
-        self._every = every
-        self._last = -math.inf
-        self._lock = asyncio.Lock()
-
-    async def refresh(self, numbers: List[str]) -> int:
-        """How many messages were added (0 when it was done a moment ago)."""
-        if time.monotonic() - self._last < self._every:
-            return 0
-        async with self._lock:
-            if time.monotonic() - self._last < self._every:
-                return 0
-            added = 0
-            for number in numbers:
-                added += await self._takeover.sync(number)
-            self._last = time.monotonic()
-            return added
 
 
 def _console(request: Request) -> Console:
@@ -89,23 +61,16 @@ async def mark_read(request: Request, number: str, position: int) -> None:
         logger.warning("read mark of %s not kept: %s", number, type(error).__name__)
 
 
-def _unavailable() -> HTTPResponse:
-    return response.json({"error": "db_unavailable", "message": "工单数据库暂时连不上"}, status=503)
-
-
 async def inbox(request: Request) -> HTTPResponse:
     console = _console(request)
     me = current_staff(request)
     assert me is not None  # staff_required ran first
     store: LiveInbox = console.stores.inbox
-    try:
+    tickets = await asyncio.to_thread(store.open_tickets)
+    if await console.live_sync.refresh([t.number for t in tickets]):
         tickets = await asyncio.to_thread(store.open_tickets)
-        if await request.app.ctx.live_sync.refresh([t.number for t in tickets]):
-            tickets = await asyncio.to_thread(store.open_tickets)
-        counts = await asyncio.to_thread(console.stores.queue.counts, me.username)
-        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
-    except StoreUnavailable:
-        return _unavailable()
+    counts = await asyncio.to_thread(console.stores.queue.counts, me.username)
+    names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     now = datetime.now(timezone.utc)
     return response.json({
         "me": me.username,
@@ -135,21 +100,16 @@ async def presence(request: Request, number: str) -> HTTPResponse:
     assert me is not None
     fields = _beat_fields(request)
     if fields is None:
-        return response.json({"error": "bad_request", "message": "请求格式不对：typing 为真假值，read 为整数"},
-                             status=400)
-    try:
-        ticket = await asyncio.to_thread(console.stores.desk.ticket, number)
-        is_open = ticket.status not in CLOSED_STATUSES
-        if is_open:
-            await asyncio.to_thread(console.stores.presence.beat, number, me.username, fields["typing"])
-        if fields["read"] is not None:
-            await asyncio.to_thread(console.stores.inbox.mark_read, number, me.username, fields["read"])
-        here = await asyncio.to_thread(console.stores.presence.present, number) if is_open else []
-        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
-    except TicketNotFound:
-        return response.json({"error": "not_found", "message": "没有这张工单"}, status=404)
-    except StoreUnavailable:
-        return _unavailable()
+        return response.json({"error": "bad_request", "message": console.wording.errors["bad_beat"]},
+                             status=400, ensure_ascii=False)
+    ticket = await asyncio.to_thread(console.stores.desk.ticket, number)
+    is_open = ticket.status not in CLOSED_STATUSES
+    if is_open:
+        await asyncio.to_thread(console.stores.presence.beat, number, me.username, fields["typing"])
+    if fields["read"] is not None:
+        await asyncio.to_thread(console.stores.inbox.mark_read, number, me.username, fields["read"])
+    here = await asyncio.to_thread(console.stores.presence.present, number) if is_open else []
+    names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     owner = ticket.assigned_agent
     return response.json({
         "status": ticket.status, "status_label": console.label("statuses", ticket.status), "open": is_open,
@@ -163,17 +123,11 @@ async def presence(request: Request, number: str) -> HTTPResponse:
 async def leave(request: Request, number: str) -> HTTPResponse:
     me = current_staff(request)
     assert me is not None
-    try:
-        await asyncio.to_thread(_console(request).stores.presence.leave, number, me.username)
-    except TicketNotFound:
-        return response.json({"error": "not_found", "message": "没有这张工单"}, status=404)
-    except StoreUnavailable:
-        return _unavailable()
+    await asyncio.to_thread(_console(request).stores.presence.leave, number, me.username)
     return response.empty()
 
 
 def register(app: Sanic) -> None:
-    app.ctx.live_sync = OpenTicketSync(app.ctx.console.takeover)
     bp = Blueprint("live")
     routes: List[Any] = [
         (inbox, "/live/inbox", "GET"),

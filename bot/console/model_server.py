@@ -16,7 +16,6 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.local_secrets import model_server_token
 from bot.storage.models_registry import ModelRegistry, RegistryUnavailable
 from bot.teaching.active_model import active_model, model_etag
 
@@ -26,12 +25,8 @@ ROUTE = "/models/active.tar.gz"
 
 
 def model_registry(app: Sanic) -> ModelRegistry:
-    """The app's registry (``app.ctx.model_registry``), on the console's database."""
-    if not hasattr(app.ctx, "model_registry"):
-        from bot.storage.engine import make_engine
-
-        app.ctx.model_registry = ModelRegistry(make_engine(app.ctx.console.settings.database_url))
-    registry: ModelRegistry = app.ctx.model_registry
+    """The console's registry (on its main database)."""
+    registry: ModelRegistry = app.ctx.console.models.registry
     return registry
 
 
@@ -46,7 +41,7 @@ def _unquoted(etag: Optional[str]) -> str:
 
 async def active_model_file(request: Request) -> HTTPResponse:
     console = request.app.ctx.console
-    if not _token_ok(request, request.app.ctx.model_server_token):
+    if not _token_ok(request, console.models.server_token):
         return response.json({"error": "forbidden"}, status=403)
     registry = model_registry(request.app)
     try:
@@ -64,5 +59,4 @@ async def active_model_file(request: Request) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    app.ctx.model_server_token = model_server_token(app.ctx.console.settings)
     app.add_route(active_model_file, ROUTE, methods=["GET"], name="model_server")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from typing import Any, Dict, Optional, Tuple
 
@@ -17,50 +16,35 @@ from sanic.response import HTTPResponse
 from bot.console.auth import staff_required
 from bot.console.context import Console
 from bot.console.rendering import render
-from bot.diagnostics.spec import DiagnosticsSpec
-from bot.handoff.sla import ServiceHours
+from bot.console.reporting import Reporting
 from bot.reports.dashboard import dashboard_charts
 from bot.reports.figures import Report, build_report
-from bot.reports.period import BadPeriod, Period, zone
-from bot.reports.sources import ReportDataUnavailable, ReportSources
+from bot.reports.period import BadPeriod, Period
+from bot.reports.sources import ReportDataUnavailable
 from bot.reports.table import PAIR, GroupLabel, Wording, rows, tables, to_csv
-from bot.storage.engine import make_engine
 from bot.storage.models import NEW_FAQ_QUESTION
 
 logger = logging.getLogger(__name__)
 
+# The dashboard's first row: a figure's key -> its label's name (texts.yml ``console.dashboard``).
 HEADLINE = (
-    ("conversations/conversations/", "对话数"),
-    ("conversations/containment/", "自助解决率"),
-    ("conversations/fallback_rate/", "未理解率"),
-    ("handoffs/handoffs/", "转人工"),
-    ("csat_by_channel/average/all", "平均评分"),
-    ("sla/compliance/all", "SLA 达标率"),
+    ("conversations/conversations/", "conversations"),
+    ("conversations/containment/", "containment"),
+    ("conversations/fallback_rate/", "fallback_rate"),
+    ("handoffs/handoffs/", "handoffs"),
+    ("csat_by_channel/average/all", "csat"),
+    ("sla/compliance/all", "sla"),
 )
-BAD_DATES = "日期不对（格式 YYYY-MM-DD，开始不晚于结束，最多一年），已显示最近 7 天。"
-UNAVAILABLE = "报表数据暂时读不到（对话库或工单库连不上），请稍后刷新。"
 
 
-@dataclass(frozen=True)
-class Reporting:
-    """``app.ctx.reporting``: where the figures come from and how they read."""
-
-    sources: ReportSources
-    wording: Wording
-    zone: tzinfo
-    areas: Tuple[str, ...]
-
-    @classmethod
-    def build(cls, console: Console) -> "Reporting":
-        settings = console.settings
-        sources = ReportSources(make_engine(settings.database_url), make_engine(settings.tracker_db_url))
-        areas = tuple(dict.fromkeys(DiagnosticsSpec.load(settings.support_dir).forms.values()))
-        hours_zone = zone(ServiceHours.load(settings.support_dir / "service_hours.yml").timezone)
-        return cls(sources, Wording.load(settings.support_dir), hours_zone, areas)
+def _console(request: Request) -> Console:
+    console: Console = request.app.ctx.console
+    return console
 
 
 def _reporting(request: Request) -> Reporting:
-    return request.app.ctx.reporting
+    reporting: Reporting = request.app.ctx.console.reporting
+    return reporting
 
 
 def group_label(console: Console, wording: Wording, names: Dict[str, str]) -> GroupLabel:
@@ -91,7 +75,7 @@ def _period(request: Request, where: tzinfo, now: datetime) -> Tuple[Period, Opt
     try:
         return Period.of(request.args.get("from"), request.args.get("to"), where, now), None
     except BadPeriod:
-        return Period.of(None, None, where, now), BAD_DATES
+        return Period.of(None, None, where, now), _console(request).wording.dashboard.bad_dates
 
 
 async def _report(request: Request, period: Period, now: datetime) -> Report:
@@ -120,15 +104,18 @@ async def reports_page(request: Request) -> HTTPResponse:
         names = await _names(request)
     except ReportDataUnavailable as error:
         logger.warning("reports: %s", error)
-        return render(request, "reports.html", status=503, period=period, flash=UNAVAILABLE, flash_kind="error",
+        unavailable = _console(request).wording.dashboard.unavailable
+        return render(request, "reports.html", status=503, period=period, flash=unavailable, flash_kind="error",
                       unavailable=True)
     label = group_label(request.app.ctx.console, reporting.wording, names)
+    labels = _console(request).wording.dashboard.headline
     laid_out = tables(rows(report), reporting.wording, label)
     cells: Dict[str, Any] = {c.key: c for t in laid_out for _, line in t.lines for c in line if c is not None}
     query = f"from={period.first.isoformat()}&to={period.last.isoformat()}"
     return render(request, "reports.html", period=period, flash=problem, flash_kind="error", unavailable=False,
                   tables=laid_out, charts=dashboard_charts(report, label),
-                  cells=cells, headline=HEADLINE, query=query, generated=now)
+                  cells=cells, headline=[(key, labels[name]) for key, name in HEADLINE], query=query,
+                  generated=now)
 
 
 async def reports_csv(request: Request) -> HTTPResponse:
@@ -142,7 +129,7 @@ async def reports_csv(request: Request) -> HTTPResponse:
         names = await _names(request)
     except ReportDataUnavailable as error:
         logger.warning("reports.csv: %s", error)
-        return response.text(UNAVAILABLE, status=503)
+        return response.text(_console(request).wording.dashboard.unavailable, status=503)
     body = to_csv(rows(report), reporting.wording, group_label(request.app.ctx.console, reporting.wording, names))
     filename = f"report-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return response.raw(body.encode("utf-8"), content_type="text/csv; charset=utf-8",
@@ -150,6 +137,5 @@ async def reports_csv(request: Request) -> HTTPResponse:
 
 
 def register(app: Sanic) -> None:
-    app.ctx.reporting = Reporting.build(app.ctx.console)
     app.add_route(staff_required(reports_page), "/reports", methods=["GET"], name="reports_page")
     app.add_route(staff_required(reports_csv), "/reports.csv", methods=["GET"], name="reports_csv")

@@ -24,6 +24,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:  # imported when first built: a console nobody asks for suggestions stays light
     from bot.faq.lookup import FaqService
     from bot.semantics.embeddings import Embeddings
+    from bot.storage.faq_versions import FaqVersionStore
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ IDLE, PREPARING, READY, FAILED = "idle", "preparing", "ready", "failed"
 Search = Tuple["FaqService", Optional["Embeddings"]]
 
 
-def faq_search(settings: Settings, fill: Callable[[str], str]) -> Search:
+def faq_search(settings: Settings, fill: Callable[[str], str], published: "FaqVersionStore") -> Search:
     """The FAQ search as the action server builds it (`actions.services.faq_service`),
     without the theft-and-fraud detector (agents read the message themselves), and the
     encoder it reads meaning with (None: words only, where the encoder cannot run).
@@ -40,8 +41,6 @@ def faq_search(settings: Settings, fill: Callable[[str], str]) -> Search:
     from bot.semantics import shared_encoder
     from bot.semantics.embeddings import Embeddings
     from bot.semantics.engine import EncoderUnavailable
-    from bot.storage.engine import make_engine
-    from bot.storage.faq_versions import FaqVersionStore
     from bot.text.segment import load_dictionary
 
     load_dictionary(settings.dictionary_dir)
@@ -51,7 +50,6 @@ def faq_search(settings: Settings, fill: Callable[[str], str]) -> Search:
         embeddings = Embeddings(settings.embedding_cache_file)
     except EncoderUnavailable as error:
         logger.error("Suggestions read the FAQ's words only, and no canned replies: %s", error)
-    published = FaqVersionStore(make_engine(settings.database_url))
     return FaqService(settings.faq_dir, fill, None, embeddings, published=published), embeddings
 
 
@@ -73,8 +71,9 @@ class Suggester:
         self._canned_vectors: Tuple[Tuple[CannedReply, ...], Optional[np.ndarray]] = ((), None)
 
     @classmethod
-    def for_settings(cls, settings: Settings, canned: CannedLibrary) -> "Suggester":
-        return cls(canned, lambda: faq_search(settings, canned.catalogue.fill))
+    def for_settings(cls, settings: Settings, canned: CannedLibrary, published: "FaqVersionStore") -> "Suggester":
+        """``published``: the knowledge-base versions (the console's one store of them)."""
+        return cls(canned, lambda: faq_search(settings, canned.catalogue.fill, published))
 
     @property
     def state(self) -> str:

@@ -13,57 +13,42 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.console.admin_canned import library
 from bot.console.auth import staff_required
 from bot.console.context import Console, masked
-from bot.console.suggester import FAILED, READY, Suggester
-from bot.console.suggestion_ranking import FAQ, Suggestion
-from bot.storage.desk import TicketNotFound
+from bot.console.suggester import FAILED, READY
+from bot.console.suggestion_ranking import Suggestion
 from bot.storage.models import TranscriptMessage
-from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
-
-KIND_LABELS = {FAQ: "知识库", "canned": "快捷回复"}
-
-
-def suggester(app: Sanic) -> Suggester:
-    """The app's suggester (``app.ctx.suggester``, set by `register`)."""
-    built: Suggester = app.ctx.suggester
-    return built
-
 
 def latest_customer_message(messages: Any) -> Optional[TranscriptMessage]:
     """The customer's newest message with words in it."""
     return next((m for m in reversed(list(messages)) if m.role == "user" and (m.text or "").strip()), None)
 
 
-def suggestion_json(suggestion: Suggestion) -> Dict[str, Any]:
-    return {"kind": suggestion.kind, "kind_label": KIND_LABELS.get(suggestion.kind, ""), "key": suggestion.key,
+def suggestion_json(suggestion: Suggestion, words: Mapping[str, str]) -> Dict[str, Any]:
+    """``words``: texts.yml ``console.suggestions`` (a kind's label is its entry)."""
+    return {"kind": suggestion.kind, "kind_label": words.get(suggestion.kind, ""), "key": suggestion.key,
             "title": suggestion.title, "text": suggestion.text, "score": round(suggestion.score, 3)}
 
 
 @staff_required
 async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
     console: Console = request.app.ctx.console
-    try:
-        view = await console.takeover.view(number)
-    except TicketNotFound:
-        return response.json({"error": "not_found", "message": "没有这张工单"}, status=404)
-    except TicketStoreUnavailable:
-        return response.json({"error": "db_unavailable", "message": "工单数据库暂时不可用"}, status=503)
-    search = suggester(request.app)
+    suggestions = console.wording.suggestions  # the panel's words
+    view = await console.takeover.view(number)  # a missing ticket: bot.console.errors
+    search = console.suggester
     state = search.prepare()
     if state == FAILED:
-        return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
+        return response.json({"status": "unavailable", "message": suggestions["unavailable"]}, status=503)
     if state != READY:
-        return response.json({"status": "preparing", "message": "正在准备建议答案…"}, status=202)
+        return response.json({"status": "preparing", "message": suggestions["preparing"]}, status=202)
     latest = latest_customer_message(view.messages)
     if latest is None:
         return response.json({"status": READY, "position": None, "message": None, "suggestions": []})
@@ -72,13 +57,11 @@ async def ticket_suggestions(request: Request, number: str) -> HTTPResponse:
         found = await asyncio.to_thread(search.suggest, text, latest.intent)
     except Exception:  # noqa: BLE001 - the panel says so; the reply box still works
         logger.exception("console: suggestions for %s failed", number)
-        return response.json({"status": "unavailable", "message": "建议答案暂时不可用"}, status=503)
+        return response.json({"status": "unavailable", "message": suggestions["unavailable"]}, status=503)
     return response.json({"status": READY, "position": latest.position, "message": text,
-                          "suggestions": [suggestion_json(s) for s in found]}, ensure_ascii=False)
+                          "suggestions": [suggestion_json(s, suggestions) for s in found]}, ensure_ascii=False)
 
 
 def register(app: Sanic) -> None:
-    """After admin_canned (the suggester reads the app's canned replies)."""
-    app.ctx.suggester = Suggester.for_settings(app.ctx.console.settings, library(app))
     app.add_route(ticket_suggestions, "/tickets/<number>/suggestions", methods=["GET"],
                   name="ticket_suggestions")

@@ -14,6 +14,9 @@ its delivery, and the sync leaves it out. A closed ticket still takes the rest o
 its own span (`bot.handoff.ticket.rest_of_closed_ticket`): its closing, and the
 customer's rating of the help, never what the customer says after.
 
+Each step reads the ticket once (`TicketDesk.view`) and passes it down: the sync,
+the pause and the delivery all work from that one read.
+
 One owner at a time: a person's reply on a ticket someone else owns is refused
 (`TicketOwnedByOther`) unless they take it over, which is audited. The customer
 is told when a person joins (客服小王已接入) and when the bot has them back
@@ -26,7 +29,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Callable, List, Mapping, Optional, Union
+from typing import Callable, Iterable, List, Mapping, Optional, Tuple, Union
 
 from bot.console.delivery import Delivery, DeliveryResult, text_messages
 from bot.console.rasa_api import RasaConversations, RasaUnavailable
@@ -35,6 +38,7 @@ from bot.handoff.transcript import masked_messages, newest_time, staff_author, s
 from bot.pii import Redactor
 from bot.storage.desk import ANYONE, AnyOwner, TicketClosed, TicketDesk, TicketOwnedByOther, TicketView
 from bot.storage.models import CLOSED_STATUSES, Ticket, TranscriptMessage
+from bot.storage.tickets import NewMessage
 from bot.storage.tracker_events import TrackerEvents
 
 logger = logging.getLogger(__name__)
@@ -73,6 +77,12 @@ class Closed:
     delivery: DeliveryResult
 
 
+@dataclass(frozen=True)
+class Assigned:
+    ticket: Ticket
+    previous: Optional[str]  # who owned it before (None: nobody)
+
+
 def _open(ticket: Ticket) -> Ticket:
     """Nothing reaches the customer or Rasa for a ticket that is already closed."""
     if ticket.status in CLOSED_STATUSES:
@@ -80,7 +90,7 @@ def _open(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _last_customer_message(messages: List[TranscriptMessage]) -> Optional[datetime]:
+def _last_customer_message(messages: Iterable[Union[TranscriptMessage, NewMessage]]) -> Optional[datetime]:
     times = [m.sent_at for m in messages if m.role == "user" and m.sent_at is not None]
     return max(times) if times else None
 
@@ -104,30 +114,51 @@ class Takeover:
 
     # -- the transcript -------------------------------------------------------
 
-    def _sync_now(self, number: str) -> int:
-        """Blocking: copy the conversation's new events onto the ticket, as far as they
-        are its own (all of them while it is open)."""
-        ticket = self._desk.ticket(number)
+    def _copy_new_events(self, ticket: Ticket) -> List[NewMessage]:
+        """Blocking: copy the conversation's events newer than ``ticket`` (as read) onto it,
+        as far as they are its own (all of them while it is open). Answers the messages
+        the ticket has now beyond that read (another worker may have copied them first)."""
         events = self._tracker.after(ticket.sender_id, ticket.synced_until or 0.0)
         if ticket.status in CLOSED_STATUSES:
             events = rest_of_closed_ticket(events, rating_asked=ticket.status == "resolved")
         if not events:
-            return 0
+            return []
         # Staff replies are on the ticket already (add_staff_message), with their delivery.
         messages = masked_messages([e for e in events if not staff_author(e)], self._redactor(),
                                    self._intent_names)
-        return self._desk.append_synced(number, messages, newest_time(events))
+        self._desk.append_synced(ticket.number, messages, newest_time(events))
+        return list(messages)
+
+    async def _copied(self, ticket: Ticket) -> List[NewMessage]:
+        try:
+            return await asyncio.to_thread(self._copy_new_events, ticket)
+        except Exception as error:  # noqa: BLE001 - the page still shows what the ticket has
+            logger.warning("transcript of %s not synced: %s", ticket.number, error)
+            return []
 
     async def sync(self, number: str) -> int:
+        """The live inbox's copy of one open ticket's new events: how many there were."""
         try:
-            return await asyncio.to_thread(self._sync_now, number)
-        except Exception as error:  # noqa: BLE001 - the page still shows what the ticket has
+            ticket = await asyncio.to_thread(self._desk.ticket, number)
+        except Exception as error:  # noqa: BLE001 - the next poll tries again
             logger.warning("transcript of %s not synced: %s", number, error)
             return 0
+        return len(await self._copied(ticket))
+
+    async def _current(self, number: str) -> Tuple[TicketView, Optional[datetime]]:
+        """The ticket as read once, with its new events copied, and when the customer last
+        wrote (counting the events just copied): what a reply or a closing works from."""
+        view = await asyncio.to_thread(self._desk.view, number)
+        copied = await self._copied(view.ticket)
+        return view, _last_customer_message([*view.messages, *copied])
 
     async def view(self, number: str) -> TicketView:
-        await self.sync(number)
-        return await asyncio.to_thread(self._desk.view, number)
+        """Everything the ticket page shows, the customer's newest messages included
+        (read again only when the conversation had new events)."""
+        view = await asyncio.to_thread(self._desk.view, number)
+        if await self._copied(view.ticket):
+            view = await asyncio.to_thread(self._desk.view, number)
+        return view
 
     async def messages_after(self, number: str, position: int) -> List[TranscriptMessage]:
         await self.sync(number)
@@ -136,12 +167,18 @@ class Takeover:
     # -- ownership ------------------------------------------------------------
 
     async def assign(self, number: str, agent: str, actor: str,
-                     expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Ticket:
+                     expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Assigned:
         """``agent`` owns the conversation: the bot is paused first. A new person on the
         conversation is announced to the customer."""
-        before = _open(await asyncio.to_thread(self._desk.ticket, number))
+        before = await asyncio.to_thread(self._desk.ticket, number)
+        return Assigned(await self._assign(before, agent, actor, expected_owner), before.assigned_agent)
+
+    async def _assign(self, before: Ticket, agent: str, actor: str,
+                      expected_owner: Union[Optional[str], AnyOwner] = ANYONE) -> Ticket:
+        """`assign`, for ``before`` as the caller read it."""
+        _open(before)
         await self._rasa.pause(before.sender_id)
-        ticket = await asyncio.to_thread(self._desk.assign, number, agent, actor, expected_owner)
+        ticket = await asyncio.to_thread(self._desk.assign, before.number, agent, actor, expected_owner)
         if before.assigned_agent != agent:
             name = await asyncio.to_thread(self._display_name, agent)
             await self._notify(ticket, actor, self._notices.joined_by(name))
@@ -162,26 +199,25 @@ class Takeover:
         text = (text or "").strip()
         if not text:
             raise EmptyMessage("empty reply")
-        view = await self.view(number)
-        _open(view.ticket)
-        owner = view.ticket.assigned_agent
+        view, last_customer_message = await self._current(number)
+        ticket = _open(view.ticket)
+        owner = ticket.assigned_agent
         if ownership is Ownership.SHARED:
-            if view.ticket.status == "waiting" or not owner:
-                await self.assign(number, author, author)
+            if ticket.status == "waiting" or not owner:
+                await self._assign(ticket, author, author)
         elif owner and owner != author:
             if ownership is not Ownership.TAKE_OVER:
                 raise TicketOwnedByOther(number, owner)
-            await self.assign(number, author, author, expected_owner=owner)
-        elif not owner or view.ticket.status == "waiting":
-            await self.assign(number, author, author, expected_owner=owner)
-        result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id,
-                                           text_messages(text), role="staff",
-                                           last_customer_message=_last_customer_message(view.messages))
+            await self._assign(ticket, author, author, expected_owner=owner)
+        elif not owner or ticket.status == "waiting":
+            await self._assign(ticket, author, author, expected_owner=owner)
+        result = await self._delivery.send(ticket.channel, ticket.sender_id, text_messages(text), role="staff",
+                                           last_customer_message=last_customer_message)
         masked = await asyncio.to_thread(lambda: self._redactor().redact(text).text)
         await asyncio.to_thread(self._desk.add_staff_message, number, author, masked,
                                 result.status, result.note)
         if result.delivered:
-            await self._record(view.ticket, author, masked)
+            await self._record(ticket, author, masked)
         return result
 
     async def _record(self, ticket: Ticket, author: str, masked: str) -> None:
@@ -207,17 +243,17 @@ class Takeover:
         return await self._close(number, actor, "handed_back", RETURNED_ACTION, "")
 
     async def _close(self, number: str, actor: str, status: str, action: str, note: str) -> Closed:
-        view = await self.view(number)
-        _open(view.ticket)
-        messages = await self._rasa.give_back(view.ticket.sender_id, action)
+        view, last_customer_message = await self._current(number)
+        before = _open(view.ticket)
+        messages = await self._rasa.give_back(before.sender_id, action)
         masked_note = await asyncio.to_thread(lambda: self._redactor().redact(note).text) if note else ""
         ticket = await asyncio.to_thread(self._desk.close, number, status, actor, masked_note)
         if status == "handed_back":
             await self._notify(ticket, actor, self._notices.returned)
-        result = await self._delivery.send(view.ticket.channel, view.ticket.sender_id, messages, role="bot",
-                                           last_customer_message=_last_customer_message(view.messages))
+        result = await self._delivery.send(before.channel, before.sender_id, messages, role="bot",
+                                           last_customer_message=last_customer_message)
         if not result.delivered:
             await asyncio.to_thread(self._desk.record, number, actor, f"close_{result.status}", result.note)
-        # The closing message is in the tracker now: copy it at once.
-        await asyncio.to_thread(self._sync_now, number)
+        # The closing message is in the tracker now: copy it at once (onto the ticket as closed).
+        await asyncio.to_thread(self._copy_new_events, ticket)
         return Closed(ticket, result)

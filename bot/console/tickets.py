@@ -1,7 +1,8 @@
 """The ticket page and what staff do on it: take, assign, reply, note, hand back, resolve.
 
 Every form posts and redirects back to the page (with a fixed notice code,
-never text from the request). ``GET /tickets/<number>/messages?after=N`` is
+never text from the request); a failure (closed ticket, Rasa or the database
+down ...) is answered by bot.console.errors. ``GET /tickets/<number>/messages?after=N`` is
 the page's live feed: the transcript rows after position N, as JSON.
 """
 from __future__ import annotations
@@ -10,27 +11,22 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional
-from urllib.parse import quote
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.console.auth import safe_next, staff_required
+from bot.console.auth import staff_required
 from bot.console.context import Console
 from bot.console.corrections import page_context
-from bot.console.customer_history import CustomerHistory, HistoryReader
+from bot.console.customer_history import CustomerHistory
 from bot.console.live import mark_read
-from bot.console.notices import MAX_TEXT, notice
-from bot.console.rasa_api import RasaUnavailable
+from bot.console.navigation import back_to_ticket
 from bot.console.rendering import render
-from bot.console.takeover import EmptyMessage, Ownership
-from bot.storage.desk import TicketClosed, TicketNotFound, TicketOwnedByOther
-from bot.storage.engine import make_engine
+from bot.console.takeover import Ownership
+from bot.console.wording import MAX_TEXT
 from bot.storage.models import Ticket, TicketAudit, TranscriptMessage
-from bot.storage.tickets import TicketStoreUnavailable
-from bot.storage.tracker_events import TrackerEvents
 from bot.storage.unit_of_work import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -42,12 +38,8 @@ def _console(request: Request) -> Console:
     return request.app.ctx.console
 
 
-def _back(number: str, notice: str, request: Optional[Request] = None) -> HTTPResponse:
-    """Back to the ticket page, or to the page the form came from (the queue's ``next``)."""
-    wanted = request.form.get("next") if request is not None and request.form else None
-    target = safe_next(wanted) if wanted else f"/tickets/{quote(number)}"
-    sep = "&" if "?" in target else "?"
-    return response.redirect(f"{target}{sep}notice={notice}", status=303)
+def _back(number: str, notice: str, request: Request) -> HTTPResponse:
+    return back_to_ticket(request, number, notice)
 
 
 def _form_text(request: Request, name: str) -> str:
@@ -94,15 +86,10 @@ def message_json(console: Console, message: TranscriptMessage,
 
 async def ticket_page(request: Request, number: str) -> HTTPResponse:
     console = _console(request)
-    try:
-        view = await console.takeover.view(number)
-        colleagues = await asyncio.to_thread(console.stores.staff.active_agents)
-        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
-    except TicketNotFound:
-        return render(request, "not_found.html", status=404, number=number)
-    except TicketStoreUnavailable:
-        return render(request, "not_found.html", status=503, number=number, unavailable=True)
-    kind, text = notice(request.args.get("notice"))
+    view = await console.takeover.view(number)
+    colleagues = await asyncio.to_thread(console.stores.staff.active_agents)
+    names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
+    kind, text = console.wording.notice(request.args.get("notice"))
     now = datetime.now(timezone.utc)
     ticket = view.ticket
     history = await _history(request, ticket)
@@ -124,7 +111,7 @@ async def ticket_page(request: Request, number: str) -> HTTPResponse:
 async def _history(request: Request, ticket: Ticket) -> Optional[CustomerHistory]:
     """The customer's other tickets and conversations; None when they cannot be read now."""
     try:
-        return await asyncio.to_thread(request.app.ctx.customer_history.read, ticket)
+        return await asyncio.to_thread(_console(request).history.read, ticket)
     except (StoreUnavailable, SQLAlchemyError) as error:
         logger.warning("ticket %s: the customer's history is unavailable: %s", ticket.number, error)
         return None
@@ -135,36 +122,19 @@ async def live_messages(request: Request, number: str) -> HTTPResponse:
     try:
         after = int(request.args.get("after") or -1)
     except ValueError:
-        return response.json({"error": "after must be a whole number"}, status=400)
-    try:
-        rows = await console.takeover.messages_after(number, after)
-        ticket = await asyncio.to_thread(console.stores.desk.ticket, number)
-        names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
-    except TicketNotFound:
-        return response.json({"error": "no such ticket"}, status=404)
-    except TicketStoreUnavailable:
-        return response.json({"error": "ticket database unavailable"}, status=503)
+        return response.json({"error": "bad_after", "message": console.wording.errors["bad_after"]}, status=400,
+                             ensure_ascii=False)
+    rows = await console.takeover.messages_after(number, after)
+    ticket = await asyncio.to_thread(console.stores.desk.ticket, number)
+    names = {m.username: m.display_name for m in await asyncio.to_thread(console.stores.staff.list_staff)}
     return response.json({"status": ticket.status, "assigned_agent": ticket.assigned_agent,
                           "messages": [message_json(console, m, names) for m in rows]})
 
 
-async def _guarded(request: Request, number: str, work: Any, done: str) -> HTTPResponse:
-    try:
-        outcome = await work()
-    except TicketNotFound:
-        return response.text("没有这张工单", status=404)
-    except TicketClosed:
-        outcome = "closed"
-    except TicketOwnedByOther:
-        outcome = "owned_by_other"
-    except EmptyMessage:
-        outcome = "empty"
-    except RasaUnavailable as error:
-        logger.warning("ticket %s: Rasa unavailable: %s", number, error)
-        outcome = "rasa_down"
-    except TicketStoreUnavailable:
-        outcome = "db_down"
-    return _back(number, outcome or done, request)
+async def _done(request: Request, number: str, work: Callable[[], Awaitable[Optional[str]]],
+                done: str) -> HTTPResponse:
+    """Back to the page with ``work``'s notice code (``done`` when it has none)."""
+    return _back(number, await work() or done, request)
 
 
 async def assign(request: Request, number: str) -> HTTPResponse:
@@ -176,14 +146,13 @@ async def assign(request: Request, number: str) -> HTTPResponse:
         return _back(number, "no_such_agent", request)
 
     async def work() -> Optional[str]:
-        before = await asyncio.to_thread(console.stores.desk.ticket, number)
-        await console.takeover.assign(number, agent, me.username)
+        assigned = await console.takeover.assign(number, agent, me.username)
         if agent != me.username:
             return "assigned"
-        taken_from = before.assigned_agent
+        taken_from = assigned.previous
         return "taken_over" if taken_from and taken_from != me.username else "taken"
 
-    return await _guarded(request, number, work, "assigned")
+    return await _done(request, number, work, "assigned")
 
 
 Outcome = Callable[[str], Awaitable[Optional[str]]]
@@ -194,7 +163,7 @@ async def _with_text(request: Request, number: str, field: str, act: Outcome, do
     text = _form_text(request, field)
     if len(text) > MAX_TEXT:
         return _back(number, "too_long", request)
-    return await _guarded(request, number, lambda: act(text), done)
+    return await _done(request, number, lambda: act(text), done)
 
 
 async def reply(request: Request, number: str) -> HTTPResponse:
@@ -238,15 +207,10 @@ async def hand_back(request: Request, number: str) -> HTTPResponse:
         closed = await console.takeover.hand_back(number, me.username)
         return "handed_back" if closed.delivery.delivered else "closed_undelivered"
 
-    return await _guarded(request, number, act, "handed_back")
+    return await _done(request, number, act, "handed_back")
 
 
 def register(app: Sanic) -> None:
-    console: Console = app.ctx.console
-    tracker_url = console.settings.tracker_db_url
-    app.ctx.customer_history = HistoryReader(console.stores.tickets,
-                                             TrackerEvents(make_engine(tracker_url)) if tracker_url else None,
-                                             console.names, console.redactor)
     routes: List[Any] = [
         (ticket_page, "/tickets/<number>", ["GET"]),
         (live_messages, "/tickets/<number>/messages", ["GET"]),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.console.notices import MAX_TEXT
+from bot.console.wording import MAX_TEXT
 from bot.storage.desk import TicketDesk
 from bot.storage.engine import make_engine
 from bot.storage.tickets import NewMessage, TicketStore

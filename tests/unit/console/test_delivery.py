@@ -4,11 +4,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.console.delivery import Delivery
+from bot.console.wording import ConsoleTexts
 from bot.storage.engine import make_engine
 from bot.storage.outbox import Outbox
+from bot.texts import Texts
 from bot.wechat.api import WeChatApiError
+from tests.support.servers import ROOT
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)
+NOTES = ConsoleTexts.of(Texts.load(ROOT / "data" / "support")).delivery
 
 
 class FakeWeChat:
@@ -32,7 +36,7 @@ def deliver(delivery, channel, last=None, messages=({"text": "您好"},)):
 
 
 def test_web_chat_messages_go_to_the_window_with_their_buttons(outbox):
-    result = deliver(Delivery(outbox, None), "webchat",
+    result = deliver(Delivery(outbox, None, NOTES), "webchat",
                      messages=[{"text": "打个分", "buttons": [{"title": "5", "payload": "/rate"}]}])
     assert result.delivered
     [row] = outbox.after("u1")
@@ -41,7 +45,7 @@ def test_web_chat_messages_go_to_the_window_with_their_buttons(outbox):
 
 def test_wechat_within_48_hours_is_sent_with_numbered_choices(outbox):
     wechat = FakeWeChat()
-    delivery = Delivery(outbox, wechat, "回复数字选择：", clock=lambda: NOW)
+    delivery = Delivery(outbox, wechat, NOTES, "回复数字选择：", clock=lambda: NOW)
     result = deliver(delivery, "wechat", last=NOW - timedelta(hours=47),
                      messages=[{"text": "打个分", "buttons": [{"title": "1", "payload": "/r"},
                                                             {"title": "5", "payload": "/r"}]}])
@@ -56,11 +60,11 @@ def test_wechat_within_48_hours_is_sent_with_numbered_choices(outbox):
     pytest.param(None, NOW, "kept", id="no-customer-service-api"),
 ])
 def test_wechat_messages_that_cannot_go_out_are_kept(outbox, wechat, last, status):
-    result = deliver(Delivery(outbox, wechat, clock=lambda: NOW), "wechat", last=last)
+    result = deliver(Delivery(outbox, wechat, NOTES, clock=lambda: NOW), "wechat", last=last)
     assert result.status == status and result.note
     if wechat is not None and status == "kept" and not wechat.fail:
         assert wechat.sent == []
 
 
 def test_rest_cannot_receive_pushes(outbox):
-    assert deliver(Delivery(outbox, None), "rest").status == "kept"
+    assert deliver(Delivery(outbox, None, NOTES), "rest").status == "kept"

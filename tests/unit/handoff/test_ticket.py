@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.console.queue import RowBuilder
+from bot.console.queue_rows import RowBuilder
 from bot.diagnostics.spec import DiagnosticsSpec
 from bot.handoff.priority import PriorityRules
 from bot.handoff.ticket import Conversation as Handoff
@@ -43,8 +43,8 @@ def handoff(conversation: Conversation) -> Handoff:
 
 
 def summary(diagnostics):
-    """The queue's one line about the ticket (bot/console/queue.py)."""
-    return RowBuilder(None, SPEC).summary(diagnostics)
+    """The queue's one line about the ticket (bot/console/queue_rows.py)."""
+    return RowBuilder(SPEC, Names.load(SUPPORT), None, 0, "其他").summary(diagnostics)
 
 
 def texts(messages, role=None):
