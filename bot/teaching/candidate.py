@@ -30,7 +30,7 @@ from bot.storage.models_registry import ModelEntry, ModelRegistry, RegistryRefus
 from bot.teaching.active_model import active_model
 from bot.teaching.evaluation import HOLDOUT
 from bot.teaching.gate import report_of
-from bot.teaching.nlu_export import NluExport
+from bot.teaching.nlu_export import NluExport, unreviewed_training_file
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def write_training_data(project_dir: Path, approved: NluExport, target: Path) ->
     approved_file = None
     if approved.count:
         approved_file = folder / APPROVED_FILE
-        approved_file.write_text(approved.yaml, encoding="utf-8")
+        approved_file.write_text(unreviewed_training_file(approved), encoding="utf-8")
     return TrainingData(folder, approved_file, approved.count, data_version(project_dir, folder))
 
 
