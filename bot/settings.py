@@ -228,6 +228,11 @@ class Settings:
         return self.var_dir / "embedding_cache.sqlite3"
 
     @property
+    def evaluation_cache_file(self) -> Path:
+        """The evaluation sentences' embeddings (a candidate's evaluation; never trained on)."""
+        return self.var_dir / "evaluation_embeddings.sqlite3"
+
+    @property
     def action_server_token_file(self) -> Path:
         return self.var_dir / "action_server_token"
 
