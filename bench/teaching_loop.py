@@ -60,7 +60,8 @@ APPROVED = [
     [("billing_issue", "这个月账单怎么多出来一笔二十八的年费"), ("billing_issue", "我没开通什么服务为啥每月扣我十五块"),
      ("account_locked", "刚换了手机就提示账户存在风险登不进去"), ("account_locked", "密码输错三次现在整个号都锁住了"),
      ("sms_code_delay", "点了获取验证码半天手机也没响"), ("sms_code_delay", "换了新号码以后验证短信一直收不到"),
-     ("transfer_failed", "给我妈转的生活费显示处理中已经两天了"), ("transfer_failed", "提现到银行卡提示失败钱也没退回来"),
+     ("transfer_failed", "给我妈转的生活费显示处理中已经两天了"),
+     ("transfer_failed", "提现到银行卡提示失败钱也没退回来"),
      ("ask_ticket_status", "上周报的问题到底处理到哪一步了"), ("request_human", "别让机器回我了找个真人客服")],
     [("billing_issue", "自动续费又扣了我一次我早就取消了"), ("billing_issue", "账单里有两笔一模一样的扣款"),
      ("account_locked", "登录的时候说我的账户被临时限制了"), ("account_locked", "人脸识别过不去账号被冻住了"),
@@ -114,6 +115,8 @@ def run_candidate(project: Path, way: str, rounds: int, active: Optional[Path]) 
         tail = (tail + [line])[-20:]
         if line.startswith("@stage "):
             stages[line.split()[1]] = round(time.perf_counter() - started, 1)
+        elif line.startswith("@progress train "):  # a component trained or restored
+            stages[f"train-{line.split()[2]}"] = round(time.perf_counter() - started, 1)
     seconds = time.perf_counter() - started
     if process.wait() != 0:
         raise RuntimeError(f"{way} candidate failed: {''.join(tail)}")
