@@ -157,6 +157,7 @@ def activation(label: str, start_model: Path, model: Path, customers: int, pull_
     from tests.support.prod_profile import start_profile
     from tests.support.services import POSTGRES_URL, REDIS_URL, postgres_database
 
+    workdir.mkdir(parents=True, exist_ok=True)
     conversations = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
     with postgres_database(POSTGRES_URL, "bot_teaching_bench") as database_url:
         profile = start_profile(workdir, start_model, database_url, REDIS_URL, workers=2,
