@@ -147,7 +147,7 @@ class Settings:
     # Models trained in the console (bot/teaching): where Rasa pulls the active one, how often
     model_server_url: str = ""  # the console's /models/active.tar.gz; "" = Rasa keeps its --model
     model_server_token: Optional[str] = None
-    model_pull_seconds: int = 5
+    model_pull_seconds: int = 2
     real_dev_file: Path = PROJECT_DIR.parent / "shared" / "nlu" / "real_dev.tsv"  # evaluated, never trained on
     gate_tolerance_points: int = 1  # overall accuracy a candidate may lose per evaluation set
     gate_intent_tolerance_points: int = 5  # one intent's accuracy likewise
@@ -203,7 +203,7 @@ class Settings:
             proxies_count=_whole(env, "PROXIES_COUNT", 0, 0, 10),
             model_server_url=(env.get("MODEL_SERVER_URL") or "").strip(),
             model_server_token=env.get("MODEL_SERVER_TOKEN") or None,
-            model_pull_seconds=_whole(env, "MODEL_PULL_SECONDS", 5, 1, 3600),
+            model_pull_seconds=_whole(env, "MODEL_PULL_SECONDS", 2, 1, 3600),
             real_dev_file=_path(env, "REAL_DEV_FILE", "../shared/nlu/real_dev.tsv", root),
             gate_tolerance_points=_whole(env, "MODEL_GATE_TOLERANCE", 1, 0, 100),
             gate_intent_tolerance_points=_whole(env, "MODEL_GATE_INTENT_TOLERANCE", 5, 0, 100),
@@ -226,6 +226,11 @@ class Settings:
     def embedding_cache_file(self) -> Path:
         """The sentence encoder's cache (config.yml's cache_path is the same file)."""
         return self.var_dir / "embedding_cache.sqlite3"
+
+    @property
+    def evaluation_cache_file(self) -> Path:
+        """The evaluation sentences' embeddings (a candidate's evaluation; never trained on)."""
+        return self.var_dir / "evaluation_embeddings.sqlite3"
 
     @property
     def action_server_token_file(self) -> Path:

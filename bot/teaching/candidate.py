@@ -5,7 +5,8 @@ data/stories) plus the examples staff approved in the console (`approved_example
 the intent corrections and the examples approved in the misunderstood inbox, passed
 through the NLU export's checks). Both are written into a
 temporary folder; the training and the evaluation run in a background process
-(`bot.teaching.train_job`), never in the console's event loop; one at a time.
+(`bot.rasa_ext.candidate_job`, with `bot.processes.training_environment`), never in
+the console's event loop; one at a time.
 Its output lines move the progress (准备数据 / 训练 / 评估); at the end the figures
 and the gate's verdict go into the registry.
 """
@@ -23,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bot.processes import training_environment
 from bot.settings import Settings
 from bot.storage.corrections import CorrectionStore
 from bot.storage.inbox import InboxStore
@@ -30,7 +32,7 @@ from bot.storage.models_registry import ModelEntry, ModelRegistry, RegistryRefus
 from bot.teaching.active_model import active_model
 from bot.teaching.evaluation import HOLDOUT
 from bot.teaching.gate import report_of
-from bot.teaching.nlu_export import NluExport
+from bot.teaching.nlu_export import NluExport, unreviewed_training_file
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ APPROVED_FILE = "nlu/console_approved.yml"
 TRAINING_CONFIG = ("config.yml", "domain.yml", "data/dictionary", "data/support/products.yml")
 # Each stage's share of the bar, in percent: (from, to).
 STAGES: Dict[str, tuple] = {"prepare": (0, 5), "train": (5, 80), "evaluate": (80, 99)}
+JOB_MODULE = "bot.rasa_ext.candidate_job"  # started by name: the console never imports Rasa
 
 
 @dataclass(frozen=True)
@@ -113,14 +116,18 @@ def write_training_data(project_dir: Path, approved: NluExport, target: Path) ->
     approved_file = None
     if approved.count:
         approved_file = folder / APPROVED_FILE
-        approved_file.write_text(approved.yaml, encoding="utf-8")
+        approved_file.write_text(unreviewed_training_file(approved), encoding="utf-8")
     return TrainingData(folder, approved_file, approved.count, data_version(project_dir, folder))
 
 
-def job_command(settings: Settings, data: TrainingData, name: str, active: Optional[Path], report: Path) -> List[str]:
-    command = [sys.executable, "-m", "bot.teaching.train_job", "--root", str(settings.project_dir),
+def job_command(settings: Settings, data: TrainingData, name: str, active: Optional[Path], report: Path,
+                module: str = JOB_MODULE) -> List[str]:
+    """The training process's command; ``module``: bot.teaching.train_job for the plain way (benchmarks)."""
+    command = [sys.executable, "-m", module, "--root", str(settings.project_dir),
                "--data", str(data.folder), "--out", str(settings.candidates_dir), "--name", name,
                "--holdout", str(settings.project_dir / HOLDOUT), "--report", str(report)]
+    if module == JOB_MODULE:
+        command += ["--embedding-cache", str(settings.evaluation_cache_file)]
     if active is not None:
         command += ["--active", str(active)]
     if settings.real_dev_file.is_file():
@@ -176,6 +183,7 @@ class CandidateTrainer:
         try:
             process = await asyncio.create_subprocess_exec(
                 *job_command(self.settings, data, name, active, report), cwd=str(self.settings.project_dir),
+                env=training_environment(),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
             assert process.stdout is not None
             async for raw in process.stdout:

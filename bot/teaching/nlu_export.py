@@ -53,14 +53,20 @@ def example_text(text: str, redact: Callable[[str], str], known: KnownExamples) 
 
 
 def _render(examples: Dict[str, List[str]], generated: datetime) -> str:
-    lines = [f'version: "{RASA_VERSION}"',
-             "# Staff corrections and examples approved in the console (python -m bot export-nlu), "
-             f"{generated:%Y-%m-%d %H:%M %Z}.",
-             "# Review each example (the intent, entity annotations such as [2000块](amount)),",
-             "# then move the file into data/nlu/ and run `make train`.",
-             "nlu:"]
+    return _nlu_file(examples, [
+        "# Staff corrections and examples approved in the console (python -m bot export-nlu), "
+        f"{generated:%Y-%m-%d %H:%M %Z}.",
+        "# Review each example (the intent, entity annotations such as [2000块](amount)),",
+        "# then move the file into data/nlu/ and run `make train`."])
+
+
+def _nlu_file(examples: Dict[str, List[str]], comments: List[str], entities_reviewed: bool = True) -> str:
+    lines = [f'version: "{RASA_VERSION}"', *comments, "nlu:"]
     for intent, found in examples.items():
-        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in found]
+        lines += [f"- intent: {intent}"]
+        if not entities_reviewed:
+            lines += ["  metadata:", "    entities_reviewed: false"]
+        lines += ["  examples: |"] + [f"    - {e}" for e in found]
     if not examples:
         lines[-1] = "nlu: []"
     return "\n".join(lines) + "\n"
@@ -102,3 +108,11 @@ def export_nlu(corrections: Sequence[CorrectionRecord], known: KnownExamples, in
         if found:
             examples[intent] = found
     return NluExport(_render(examples, generated), examples, skipped, answers)
+
+
+def unreviewed_training_file(export: NluExport) -> str:
+    """The export as a console candidate trains on it (the same examples every time it is asked,
+    the same text): each intent marked ``entities_reviewed: false``, since nobody annotated
+    their entities (the CRF leaves them out, bot.rasa_ext.nlu.crf_entity_extractor)."""
+    return _nlu_file(export.examples, ["# Examples approved in the console; their entities were not reviewed."],
+                     entities_reviewed=False)

@@ -1,10 +1,13 @@
-"""The training process of a console candidate: ``python -m bot.teaching.train_job``.
+"""A candidate's training process the plain way: ``python -m bot.teaching.train_job``.
 
-Started by `bot.teaching.candidate` (never inside the console's process): trains with
-`rasa train` as `bot.training` does (same command, same environment), then measures
-the active model and the candidate on each evaluation set (`bot.teaching.evaluation`)
-and writes the figures, only counts, as JSON. Progress goes to stdout as lines the
-console reads (`bot.teaching.candidate.read_progress`)::
+Trains with `rasa train` as `bot.training` does (same command, same environment),
+then measures the active model and the candidate on each evaluation set
+(`bot.teaching.evaluation`) with Rasa's Agent, one message at a time, and writes
+the figures, only counts, as JSON. The console runs `bot.rasa_ext.candidate_job`
+(the same in one process, NLU only, in batches), which shares this module's
+command line, sets, figure cache and evaluation loop; this one stays as the
+reference it is measured against (bench/teaching_loop.py). Progress goes to stdout
+as lines the console reads (`bot.teaching.candidate.read_progress`)::
 
     @stage train
     @progress train 3 14
@@ -21,7 +24,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
 import yaml
 
@@ -30,6 +33,8 @@ from bot.teaching.evaluation import RULES, Example, figures, intents_of, load_ag
 from bot.training import train_command
 
 FINISHED_COMPONENT = "Finished training component"
+# A loaded model's intents for some texts, calling ``step`` after each.
+Reader = Callable[[Sequence[str], Callable[[], None]], Awaitable[List[str]]]
 
 
 def say(*words: object) -> None:
@@ -100,8 +105,14 @@ class FigureCache:
         self.path.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
 
 
-async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]], cache_dir: Path
-                   ) -> Dict[str, Dict[str, Any]]:
+def agent_reader(model: Path) -> Reader:
+    """Rasa's Agent, one message at a time (as `rasa test nlu` and the REST channel parse)."""
+    agent = load_agent(model)
+    return lambda texts, step: intents_of(agent, texts, step)
+
+
+async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]], cache_dir: Path,
+                   reader: Callable[[Path], Reader] = agent_reader) -> Dict[str, Dict[str, Any]]:
     """Figures per model ("active", "candidate") and set; one model in memory at a time."""
     say("stage", "evaluate")
     digests = {name: set_digest(examples) for name, examples in sets.items()}
@@ -121,17 +132,18 @@ async def evaluate(models: Dict[str, Path], sets: Dict[str, List[Example]], cach
         found[role] = {name: caches[role].get(name, digests[name]) for name in sets if name not in todo[role]}
         if not todo[role]:
             continue
-        agent = load_agent(model)
+        read = reader(model)
         for name in todo[role]:
-            given = await intents_of(agent, [e.text for e in sets[name]], step)
+            given = await read([e.text for e in sets[name]], step)
             found[role][name] = figures(sets[name], given, RULES[name])
             caches[role].put(name, digests[name], found[role][name])
-        del agent
+        del read
     return found
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def arguments(description: Optional[str]) -> argparse.ArgumentParser:
+    """The command line of a candidate's training process (this one and bot.rasa_ext.candidate_job)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--root", type=Path, required=True, help="the project (config.yml, domain.yml)")
     parser.add_argument("--data", type=Path, required=True, help="the training data folder")
     parser.add_argument("--out", type=Path, required=True)
@@ -141,7 +153,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--real-dev", type=Path)
     parser.add_argument("--approved", type=Path)
     parser.add_argument("--report", type=Path, required=True)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = arguments(__doc__).parse_args(argv)
     try:
         candidate = train(args.root, args.data, args.out, args.name)
         models = {"candidate": candidate}

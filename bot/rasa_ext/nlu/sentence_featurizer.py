@@ -16,7 +16,7 @@ data (bot.semantics.carried), so the action server does not embed it again.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, ClassVar, Dict, List, Optional, Text, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.semantics import SentenceEncoder, plain_text, shared_encoder
-from bot.semantics.cache import open_cache
+from bot.semantics.cache import EmbeddingCache, open_cache
 from bot.semantics.carried import EMBEDDING_KEY, pack
 
 _PRODUCT_TOKEN = re.compile(r"^__([a-z_]+)__$")
@@ -63,6 +63,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return {**DenseFeaturizer.get_default_config(),
                 "threads": 1, "training_threads": 2, "cache_path": "var/embedding_cache.sqlite3"}
 
+    # Set by a process that parses the same sentences with several models (a candidate's
+    # evaluation, bot.rasa_ext.candidate_job); a server stores nothing.
+    _serving_cache: ClassVar[Optional[EmbeddingCache]] = None
+
+    @classmethod
+    def cache_parsed_embeddings(cls, cache: Optional[EmbeddingCache]) -> None:
+        """Embed parsed messages through ``cache`` in this process (featurizers yet to parse their first)."""
+        cls._serving_cache = cache
+
     def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[SentenceEncoder] = None) -> None:
         super().__init__(name, config)
         self._encoder = encoder
@@ -80,7 +89,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _serving_encoder(self) -> SentenceEncoder:
         if self._encoder is None:
-            self._encoder = shared_encoder(self._config["threads"])
+            self._encoder = shared_encoder(self._config["threads"], cache=self._serving_cache)
         return self._encoder
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

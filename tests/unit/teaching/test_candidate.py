@@ -22,6 +22,18 @@ def test_the_training_data_is_the_projects_plus_the_approved_examples(tmp_path):
     assert names < {p.name for p in (data.folder / "nlu").iterdir()}
 
 
+def test_the_approved_examples_are_marked_as_not_reviewed_for_entities(tmp_path):
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    from bot.rasa_ext.nlu.crf_entity_extractor import entities_reviewed
+
+    data = write_training_data(ROOT, APPROVED, tmp_path / "a")
+    assert data.approved_file is not None
+    read = RasaYAMLReader().read(str(data.approved_file))
+    assert [(m.get("intent"), m.get("text")) for m in read.intent_examples] == [("billing_issue", "月月少九块九")]
+    assert not any(entities_reviewed(m) for m in read.intent_examples)
+
+
 def test_the_data_version_changes_with_the_approved_examples_only(tmp_path):
     first = write_training_data(ROOT, APPROVED, tmp_path / "a")
     again = write_training_data(ROOT, APPROVED, tmp_path / "b")
