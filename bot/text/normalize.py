@@ -62,9 +62,10 @@ def parse_amount(text: str) -> Optional[float]:
 _AMOUNT_WITH_UNIT = re.compile(
     r"[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:多|来)?\s*(?:块钱|块|元|rmb|RMB)"
     r"|[零一二两三四五六七八九十百千万]+(?:多|来)?(?:块钱|块|元)")
-# ... or one bare number that is not a time, a date, a count or part of a code.
+# ... or one bare number that is not a time, a date, a count, part of a code or the
+# end of a card or phone number (尾号1234).
 _BARE_NUMBER = re.compile(
-    r"(?<![0-9.A-Za-z])[0-9]{1,7}(?:\.[0-9]+)?(?![0-9.A-Za-z])(?!\s*(?:点|号|日|月|年|分|次|天|小时|秒|个|遍|:|：|%|/|-))")
+    r"(?<![0-9.A-Za-z号码])[0-9]{1,7}(?:\.[0-9]+)?(?![0-9.A-Za-z])(?!\s*(?:点|号|日|月|年|分|次|天|小时|秒|个|遍|:|：|%|/|-))")
 _PARTS = re.compile(r"[\s,，。、;；!！?？]+")
 
 

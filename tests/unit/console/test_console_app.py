@@ -28,6 +28,15 @@ def engines_opened(monkeypatch):
     return opened
 
 
+@pytest.fixture(autouse=True)
+def sanic_test_mode(monkeypatch):
+    """Sanic rewrites its connection code once per started app ("touchup") unless in test
+    mode: without it, this in-process start breaks every later app of the test run."""
+    from sanic import Sanic
+
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+
 def _settings(env, tracker_url):
     return replace(Settings.from_env(env), tracker_db_url=tracker_url)
 

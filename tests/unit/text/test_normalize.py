@@ -54,6 +54,7 @@ def test_parse_amount(text, expected):
     pytest.param("iPhone15", None, id="part-of-a-name"),
     pytest.param("DD20261120334455", None, id="an-order-number"),
     pytest.param("挺多的", None, id="no-figure"),
+    pytest.param("卡尾号1234 昨天 建行", None, id="the-end-of-a-card-number"),
 ])
 def test_amount_within(text, expected):
     assert amount_within(text) == expected
