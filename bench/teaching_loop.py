@@ -11,7 +11,7 @@ and evaluation embedding cache; the training embedding cache is the project's):
 
 - ``ours``: config.yml as it is (StoredCRFEntityExtractor, its store in the copy)
   and `bot.rasa_ext.candidate_job` (one process, NLU-only batched evaluation);
-- ``rasa``: config.yml with Rasa's CRFEntityExtractor, `bot.teaching.train_job`
+- ``rasa``: config.yml with Rasa's CRFEntityExtractor, `bot.rasa_ext.train_job`
   (`rasa train`, then Rasa's Agent one message at a time).
 
 The first candidate adds ten approved examples and is compared with the project's
@@ -102,7 +102,7 @@ def run_candidate(project: Path, way: str, rounds: int, active: Optional[Path]) 
     data = write_training_data(project, export_of(rounds), work)
     name = f"console-{way}-{rounds}"
     report = work / "report.json"
-    module = JOB_MODULE if way == "ours" else "bot.teaching.train_job"
+    module = JOB_MODULE if way == "ours" else "bot.rasa_ext.train_job"
     settings.candidates_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen(job_command(settings, data, name, active, report, module), cwd=project,

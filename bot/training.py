@@ -64,7 +64,7 @@ def fresh_model(root: Path) -> Optional[Path]:
 
 def train_command(rasa: Optional[str] = None, data: Sequence[Path] = (), out: Optional[Path] = None,
                   name: Optional[str] = None) -> List[str]:
-    """`rasa train` as `ensure_model` and the console's candidates (bot.teaching.train_job) run it,
+    """`rasa train` as `ensure_model` and the console's candidates (bot.rasa_ext.train_job) run it,
     from the project directory with `training_environment`."""
     command = [rasa or str(Path(sys.executable).with_name("rasa")), "train", "--num-threads", "2"]
     if data:

@@ -1,7 +1,7 @@
 """The training process of a console candidate: ``python -m bot.rasa_ext.candidate_job``.
 
 Started by `bot.teaching.candidate` (never inside the console's process), with the
-command line of `bot.teaching.train_job` and the same output: progress lines the
+command line of `bot.rasa_ext.train_job` and the same output: progress lines the
 console reads, then the figures (only counts) as JSON. What differs is the cost:
 
 - the model is trained in this process (Rasa's own `model_training.train`, with
@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from bot.teaching.train_job import Reader, arguments, evaluate, evaluation_sets, expected_components, say
+from bot.rasa_ext.train_job import Reader, arguments, evaluate, evaluation_sets, expected_components, say
 
 EVALUATION_CACHE = Path("var/evaluation_embeddings.sqlite3")
 TRAINING_LOGGER = "rasa.engine.training.hooks"  # "Finished training component ..." / "Restored component ..."

@@ -22,7 +22,7 @@ class NluBatchParser:
 
     @classmethod
     def load(cls, model: Path, batch: int = BATCH) -> "NluBatchParser":
-        from bot.teaching.evaluation import load_agent
+        from bot.rasa_ext.train_job import load_agent
 
         return cls(load_agent(model), batch)
 

@@ -122,7 +122,7 @@ def write_training_data(project_dir: Path, approved: NluExport, target: Path) ->
 
 def job_command(settings: Settings, data: TrainingData, name: str, active: Optional[Path], report: Path,
                 module: str = JOB_MODULE) -> List[str]:
-    """The training process's command; ``module``: bot.teaching.train_job for the plain way (benchmarks)."""
+    """The training process's command; ``module``: bot.rasa_ext.train_job for the plain way (benchmarks)."""
     command = [sys.executable, "-m", module, "--root", str(settings.project_dir),
                "--data", str(data.folder), "--out", str(settings.candidates_dir), "--name", name,
                "--holdout", str(settings.project_dir / HOLDOUT), "--report", str(report)]

@@ -35,14 +35,6 @@ def exact(wanted: str, given: str, text: str) -> bool:
 RULES: Dict[str, Rule] = {"holdout": exact, "real_dev": routed_right, "approved": exact}
 
 
-def nlu_examples(path: Path) -> List[Example]:
-    """The intent examples of a Rasa NLU file (entity markup removed by Rasa's reader)."""
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
-
-    data = RasaYAMLReader().read(str(path))
-    return [Example(str(m.get("intent")), str(m.get("text"))) for m in data.intent_examples]
-
-
 def real_dev_examples(path: Path) -> List[Example]:
     with path.open(encoding="utf-8") as handle:
         return [Example(row["intent"], row["text"]) for row in csv.DictReader(handle, delimiter="\t")]
@@ -61,23 +53,3 @@ def figures(examples: Sequence[Example], given: Sequence[str], rule: Rule) -> Di
         if not ok:
             confusions[f"{example.intent}>{got}"] += 1
     return {"n": len(examples), "right": right, "per_intent": per_intent, "confusions": dict(confusions)}
-
-
-def load_agent(model: Path) -> Any:
-    import logging
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # otherwise every parse is printed
-    return Agent.load(str(model))
-
-
-async def intents_of(agent: Any, texts: Sequence[str], step: Callable[[], None]) -> List[str]:
-    """The model's intent (after its fallback) of each text; ``step`` after each."""
-    found = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        found.append(str(parsed["intent"]["name"]))
-        step()
-    return found

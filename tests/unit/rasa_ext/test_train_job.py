@@ -3,7 +3,7 @@ digests, no sentence) are reused while the set is unchanged."""
 import asyncio
 import json
 
-from bot.teaching import train_job
+from bot.rasa_ext import train_job
 from bot.teaching.evaluation import Example
 
 HOLDOUT = [Example("billing_issue", "月月少九块九"), Example("greet", "你好")]

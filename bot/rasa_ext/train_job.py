@@ -1,4 +1,4 @@
-"""A candidate's training process the plain way: ``python -m bot.teaching.train_job``.
+"""A candidate's training process the plain way: ``python -m bot.rasa_ext.train_job``.
 
 Trains with `rasa train` as `bot.training` does (same command, same environment),
 then measures the active model and the candidate on each evaluation set
@@ -29,12 +29,41 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 import yaml
 
 from bot.processes import training_environment
-from bot.teaching.evaluation import RULES, Example, figures, intents_of, load_agent, nlu_examples, real_dev_examples
+from bot.teaching.evaluation import RULES, Example, figures, real_dev_examples
 from bot.training import train_command
 
 FINISHED_COMPONENT = "Finished training component"
 # A loaded model's intents for some texts, calling ``step`` after each.
 Reader = Callable[[Sequence[str], Callable[[], None]], Awaitable[List[str]]]
+
+
+def nlu_examples(path: Path) -> List[Example]:
+    """The intent examples of a Rasa NLU file (entity markup removed by Rasa's reader)."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().read(str(path))
+    return [Example(str(m.get("intent")), str(m.get("text"))) for m in data.intent_examples]
+
+
+
+def load_agent(model: Path) -> Any:
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # otherwise every parse is printed
+    return Agent.load(str(model))
+
+
+async def intents_of(agent: Any, texts: Sequence[str], step: Callable[[], None]) -> List[str]:
+    """The model's intent (after its fallback) of each text; ``step`` after each."""
+    found = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        found.append(str(parsed["intent"]["name"]))
+        step()
+    return found
 
 
 def say(*words: object) -> None:
