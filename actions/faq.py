@@ -86,13 +86,14 @@ def gives_details(tracker: Tracker, text: str) -> bool:
     return bool(named & DETAIL_ENTITIES) or amount_within(text) is not None
 
 
-def conversation_context(tracker: Tracker, text: str) -> Context:
-    """What the conversation says before the latest message ``text`` (see bot.faq.follow_up)."""
+def conversation_context(tracker: Tracker, text: str, details: bool) -> Context:
+    """What the conversation says before the latest message ``text`` (see bot.faq.follow_up);
+    ``details``: whether it gives details of the problem at hand (`gives_details`)."""
     typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
     previous = next((text for text in reversed(typed) if text and not text.startswith("/")), None)
     return Context(previous_text=previous, problem=tracker.get_slot("problem"),
                    last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker),
-                   asks=is_question(text, services.diagnostics()), details=gives_details(tracker, text))
+                   asks=is_question(text, services.diagnostics()), details=details)
 
 
 def _utter_answer(dispatcher: CollectingDispatcher, result: LookupResult, see_also: str) -> None:
@@ -136,12 +137,13 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         after_answer = bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem"))
         tells_little = intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
         # "1000 昨天晚上八点 农业银行" after a problem's answer: its details, whatever they match.
-        details = intent == "inform" and after_answer and gives_details(tracker, text)
+        details = intent in DETAIL_INTENTS and after_answer and gives_details(tracker, text)
         if continues and (result.answer is None
-                          or (intent in DETAIL_INTENTS and (repeated or tells_little or details))):
+                          or (intent in DETAIL_INTENTS and (repeated or tells_little))
+                          or (intent == "inform" and details)):
             # Only here is the conversation read (a pass over its events): most
             # lookups find their answer and never need it.
-            context = conversation_context(tracker, text)
+            context = conversation_context(tracker, text, details)
             embeddings = services.embeddings()
 
             def search(joined: str, as_intent: Optional[str]) -> LookupResult:

@@ -18,14 +18,15 @@ console reads, then the figures (only counts) as JSON. What differs is the cost:
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
-import json
 import logging
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
-from bot.rasa_ext.train_job import Reader, arguments, evaluate, evaluation_sets, expected_components, say
+from bot.rasa_ext.train_job import Reader, arguments, evaluate, expected_components, run_job, say
+from bot.teaching.evaluation import Example
 
 EVALUATION_CACHE = Path("var/evaluation_embeddings.sqlite3")
 TRAINING_LOGGER = "rasa.engine.training.hooks"  # "Finished training component ..." / "Restored component ..."
@@ -78,33 +79,27 @@ def batch_reader(model: Path) -> Reader:
     return NluBatchParser.load(model).intents
 
 
+def evaluate_in_batches(args: argparse.Namespace, models: Dict[str, Path],
+                        sets: Dict[str, List[Example]]) -> Dict[str, Any]:
+    """`evaluate` with the batched NLU reader, the evaluation sentences embedded once
+    through their own cache."""
+    from bot.rasa_ext.nlu.sentence_featurizer import SentenceEmbeddingFeaturizer
+    from bot.semantics.cache import EmbeddingCache
+
+    cache = EmbeddingCache(args.embedding_cache or args.root / EVALUATION_CACHE)
+    SentenceEmbeddingFeaturizer.cache_parsed_embeddings(cache)
+    try:
+        return asyncio.run(evaluate(models, sets, args.out, batch_reader))
+    finally:
+        SentenceEmbeddingFeaturizer.cache_parsed_embeddings(None)
+        cache.close()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = arguments(__doc__)
     parser.add_argument("--embedding-cache", type=Path,
                         help=f"the evaluation sentences' embeddings (default: <root>/{EVALUATION_CACHE})")
-    args = parser.parse_args(argv)
-    try:
-        from bot.rasa_ext.nlu.sentence_featurizer import SentenceEmbeddingFeaturizer
-        from bot.semantics.cache import EmbeddingCache
-
-        candidate = train(args.root, args.data, args.out, args.name)
-        models = {"candidate": candidate}
-        if args.active is not None and args.active.is_file():
-            models = {"active": args.active, **models}
-        sets = evaluation_sets(args.root, args.holdout, args.real_dev, args.approved)
-        cache = EmbeddingCache(args.embedding_cache or args.root / EVALUATION_CACHE)
-        SentenceEmbeddingFeaturizer.cache_parsed_embeddings(cache)
-        try:
-            result = asyncio.run(evaluate(models, sets, args.out, batch_reader))
-        finally:
-            SentenceEmbeddingFeaturizer.cache_parsed_embeddings(None)
-            cache.close()
-    except Exception as error:  # noqa: BLE001 - reported to the console, which marks the training failed
-        say("error", str(error).replace("\n", " ")[:500])
-        return 1
-    args.report.write_text(json.dumps({**result, "model": candidate.name}, ensure_ascii=False), encoding="utf-8")
-    say("done")
-    return 0
+    return run_job(parser.parse_args(argv), train, evaluate_in_batches)
 
 
 if __name__ == "__main__":

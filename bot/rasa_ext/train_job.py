@@ -185,21 +185,31 @@ def arguments(description: Optional[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = arguments(__doc__).parse_args(argv)
+Trainer = Callable[[Path, Path, Path, str], Path]  # (root, data, out, name) -> the model
+Evaluator = Callable[[argparse.Namespace, Dict[str, Path], Dict[str, List[Example]]], Dict[str, Any]]
+
+
+def run_job(args: argparse.Namespace, trainer: Trainer, evaluator: Evaluator) -> int:
+    """Train the candidate, evaluate it beside the active model, write the report; what
+    fails is said as an ``@error`` line (the console marks the training failed)."""
     try:
-        candidate = train(args.root, args.data, args.out, args.name)
+        candidate = trainer(args.root, args.data, args.out, args.name)
         models = {"candidate": candidate}
         if args.active is not None and args.active.is_file():
             models = {"active": args.active, **models}
         sets = evaluation_sets(args.root, args.holdout, args.real_dev, args.approved)
-        result = asyncio.run(evaluate(models, sets, args.out))
+        result = evaluator(args, models, sets)
     except Exception as error:  # noqa: BLE001 - reported to the console, which marks the training failed
         say("error", str(error).replace("\n", " ")[:500])
         return 1
     args.report.write_text(json.dumps({**result, "model": candidate.name}, ensure_ascii=False), encoding="utf-8")
     say("done")
     return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    return run_job(arguments(__doc__).parse_args(argv), train,
+                   lambda args, models, sets: asyncio.run(evaluate(models, sets, args.out)))
 
 
 if __name__ == "__main__":

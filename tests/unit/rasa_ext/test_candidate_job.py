@@ -3,7 +3,7 @@ the evaluation sentences' embedding cache (only while it evaluates)."""
 import json
 import logging
 
-from bot.rasa_ext import candidate_job
+from bot.rasa_ext import candidate_job, train_job
 from bot.rasa_ext.nlu.sentence_featurizer import SentenceEmbeddingFeaturizer
 from bot.teaching.evaluation import Example
 
@@ -52,7 +52,7 @@ def test_it_trains_evaluates_and_writes_the_counts(tmp_path, monkeypatch, capsys
 
     monkeypatch.setattr(candidate_job, "train", train)
     monkeypatch.setattr(candidate_job, "batch_reader", reader)
-    monkeypatch.setattr(candidate_job, "evaluation_sets",
+    monkeypatch.setattr(train_job, "evaluation_sets",  # run by train_job.run_job
                         lambda *args: {"holdout": [Example("greet", "你好"), Example("bye", "再见")]})
     cache = tmp_path / "var" / "evaluation.sqlite3"
     assert candidate_job.main(arguments(tmp_path, "--embedding-cache", str(cache))) == 0
