@@ -16,7 +16,8 @@ from actions.transcript import user_events
 from bot.diagnostics.answers import is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
-from bot.faq.lookup import URGENT, FaqUnavailable, LookupResult
+from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
+from bot.faq.topics import topic_choice
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 from bot.text.normalize import amount_within
@@ -27,6 +28,7 @@ ANSWERED = "answered"
 URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person offered at once
 NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
+ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 # Theft or fraud told again while the offer of a person stands: no second offer,
 # the person at once (a P1 handoff, data/rules).
 URGENT_AGAIN = "urgent_again"
@@ -128,6 +130,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
             return ANSWERED, chosen.id
         message = tracker.latest_message or {}
         text = message.get("text") or ""
+        if continues and _ask_which(dispatcher, text, service):
+            return ASKED_WHICH, None
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
@@ -169,6 +173,19 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
     if result.reason == URGENT:
         return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
     return ANSWERED, result.answer.id
+
+
+def _ask_which(dispatcher: CollectingDispatcher, text: str, service: FaqService) -> bool:
+    """Ask which of a topic's questions is meant when ``text`` is only its word."""
+    topic = topic_choice(text, service.index.kb.settings.topics)
+    if topic is None:
+        return False
+    entries = [entry for entry in (service.entry(i) for i in topic.entries) if entry is not None]
+    if not entries:
+        return False
+    dispatcher.utter_message(text=topic.prompt,
+                             buttons=[{"title": e.title, "payload": choice_payload(e)} for e in entries])
+    return True
 
 
 class ActionLookupFaq(Action):

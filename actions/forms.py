@@ -6,7 +6,9 @@ Each run of a form calls its validation action, which
 - fills details the customer already gave (entities of earlier messages, the
   device from the channel's metadata), so they are never asked;
 - asks the next question (texts and buttons: data/support/diagnostics.yml)
-  and sets `requested_slot`; none left ends the form.
+  and sets `requested_slot`; none left ends the form. Details the form keeps
+  but does not ask (`kept_if_given`: an order number, the screen's words) are
+  filled the same way when the customer gives them.
 A reply that is not an answer to the question asked (a question, a problem of
 another area, 转人工, 算了, 你好: `bot.diagnostics.answers.is_interruption`)
 extracts nothing, so Rasa rejects the form for that turn and the rules in
@@ -86,6 +88,7 @@ class DiagnosticsFormValidation(FormValidationAction):
                   domain: DomainDict) -> List[Dict[str, Any]]:
         spec = services.diagnostics()
         form_slots = self.domain_slots(domain)
+        kept = [slot for slot in spec.kept_if_given.get(self.form, ()) if slot not in form_slots]
         requested = tracker.get_slot(REQUESTED_SLOT)
         replying = requested in form_slots and answering(tracker, self.form)
         message = tracker.latest_message or {}
@@ -106,7 +109,7 @@ class DiagnosticsFormValidation(FormValidationAction):
             reading = read_answer(spec.slots[requested], text, intent, entities, spec)
             elsewhere = None
             if reading.problem is not None:
-                still_open = [spec.slots[s] for s in form_slots
+                still_open = [spec.slots[s] for s in form_slots + kept
                               if s != requested and tracker.get_slot(s) is None]
                 elsewhere = fits_elsewhere(still_open, text, entities, spec)
                 if elsewhere is None and corrects(text, spec):
@@ -127,7 +130,7 @@ class DiagnosticsFormValidation(FormValidationAction):
             elif reading.problem is not None:
                 dispatcher.utter_message(text=services.replies().render(reading.problem))
             found[requested] = reading.value
-        found.update(self._already_given(tracker, form_slots, spec,
+        found.update(self._already_given(tracker, form_slots + kept, spec,
                                         exclude=requested if replying else None))
         if any(isinstance(value, str) and spec.slots[slot].kind == "id" for slot, value in found.items()):
             found = await services.blocking(_masked_identifiers, found, spec)

@@ -20,12 +20,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.faq import ANSWERED, answer_from_faq
 from actions.tickets import standing
+from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.priority import ORDER
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
-from bot.storage.models import CLOSED_STATUSES
+from bot.storage.models import CLOSED_STATUSES, Ticket
 from bot.storage.tickets import TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 URGENT_PRIORITY = ORDER[0]  # theft and scams: the waiting reply says what to do meanwhile
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
+ASKING_WHILE_WAITING = frozenset({"general_question"})
 
 
 def _activating(tracker: Tracker, loop: str) -> bool:
@@ -146,6 +149,14 @@ def _ticket_closed(number: Optional[str]) -> bool:
     return ticket is None or ticket.status in CLOSED_STATUSES
 
 
+def asks_the_bot(tracker: Tracker, text: str) -> bool:
+    """The message asks something the FAQ may answer: a question ("…吗", "那登录呢"),
+    or a question the NLU read as one."""
+    if tracker.get_intent_of_latest_message() in ASKING_WHILE_WAITING:
+        return True
+    return is_question(text, services.diagnostics()) or text.rstrip("？?。.!！ ").endswith("呢")
+
+
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Blocking (database): run in a worker thread."""
     number = tracker.get_slot("ticket_number")
@@ -156,13 +167,28 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return []  # the loop starts right after the handoff message: nothing to add
     replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
+    read: List[Optional[Ticket]] = []
+
+    def ticket_now() -> Optional[Ticket]:
+        if not read:
+            read.append(services.ticket_store().get(number))
+        return read[0]
+
     if tracker.get_intent_of_latest_message() == URGE or services.handoff_phrases().asks_when(text):
-        ticket = services.ticket_store().get(number)
+        ticket = ticket_now()
         if ticket is not None:
             dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
             return []
+    if asks_the_bot(tracker, text) and (ticket := ticket_now()) is not None and ticket.priority != URGENT_PRIORITY:
+        # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
+        # (the message is on the ticket either way). After money was lost the first
+        # reply stays what to do meanwhile.
+        outcome, _ = answer_from_faq(dispatcher, tracker)
+        if outcome == ANSWERED:
+            dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
+            return []
     if count == 1:
-        ticket = services.ticket_store().get(number)
+        ticket = ticket_now()
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
         # Money lost to theft or a scam (P1): what the customer can do while waiting.
         waiting = "handoff_waiting_urgent" if ticket is not None and ticket.priority == URGENT_PRIORITY \

@@ -1,6 +1,8 @@
-"""Warn a customer, once per conversation, who sends an SMS code, a password or an ID number
-(staff never need them in the chat; they are masked when stored). A 16-19-digit number is not
-warned about: it is as often an order number the forms ask for as a bank card."""
+"""Warn a customer who sends an SMS code, a password or an ID number (staff never need
+them in the chat; they are masked when stored): the full warning the first time, a short
+reminder every later time ("那我密码也给你" right after the warning must not pass
+silently). A 16-19-digit number is not warned about: it is as often an order number the
+forms ask for as a bank card."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -20,12 +22,14 @@ def contains_secret(text: str) -> bool:
 
 
 def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
-    """Say that staff never need codes, passwords or full ID numbers, the first time one is sent.
+    """Say that staff never need codes, passwords or full ID numbers when one is sent
+    (shorter after the first time).
 
     Blocking (spaCy): async actions run it in a thread."""
-    if tracker.get_slot("secret_warned"):
-        return []
     if not contains_secret((tracker.latest_message or {}).get("text") or ""):
+        return []
+    if tracker.get_slot("secret_warned"):
+        dispatcher.utter_message(text=services.replies().render("secret_warning_again"))
         return []
     dispatcher.utter_message(text=services.replies().render("secret_warning"))
     return [SlotSet("secret_warned", True)]

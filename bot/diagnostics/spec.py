@@ -1,7 +1,7 @@
 """The diagnostics settings: data/support/diagnostics.yml, and the questions in texts.yml."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
@@ -75,6 +75,8 @@ class DiagnosticsSpec:
     suspicion_words: Tuple[str, ...] = ()
     # "不对 是昨天": an answer that corrects one given before.
     correction_openers: Tuple[str, ...] = ()
+    # form -> slots kept when the customer gives them (an order number, the screen's words) but never asked.
+    kept_if_given: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, support_dir: Path) -> "DiagnosticsSpec":
@@ -112,6 +114,7 @@ class DiagnosticsSpec:
             why_words=tuple(raw.get("why_words") or ()),
             suspicion_words=tuple(raw.get("suspicion_words") or ()),
             correction_openers=tuple(raw.get("correction_openers") or ()),
+            kept_if_given={form: tuple(names) for form, names in (raw.get("kept_if_given") or {}).items()},
         )
 
     @property

@@ -54,6 +54,16 @@ class IntentRoute:
 
 
 @dataclass(frozen=True)
+class TopicChoice:
+    """A message that is only a topic ("转账", "验证码"): which of its common questions?
+    Asked with the entries as buttons rather than guessing one (search.yml `topics`)."""
+
+    words: Tuple[str, ...]
+    prompt: str
+    entries: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SearchSettings:
     answer_threshold: float
     suggest_ratio: float
@@ -70,6 +80,7 @@ class SearchSettings:
     emergency: Dict[str, str] = field(default_factory=dict)
     # How much the sentence embedding weighs beside the words (bot.faq.index).
     meaning_weight: float = 1.0
+    topics: Tuple[TopicChoice, ...] = ()
 
     @property
     def areas(self) -> Tuple[str, ...]:
@@ -149,6 +160,9 @@ def _parse_settings(raw: dict) -> SearchSettings:
         other_area_threshold=float(raw.get("other_area_threshold", 0.0)),
         emergency={str(kind): str(entry_id) for kind, entry_id in (raw.get("emergency") or {}).items()},
         meaning_weight=float(raw.get("meaning_weight", 1.0)),
+        topics=tuple(TopicChoice(words=tuple(str(w) for w in t["words"]), prompt=str(t["prompt"]),
+                                 entries=tuple(str(e) for e in t["entries"]))
+                     for t in raw.get("topics") or ()),
     )
 
 

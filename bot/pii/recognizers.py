@@ -143,10 +143,13 @@ class SmsCodeRecognizer(ContextRecognizer):
 
 
 class PasswordRecognizer(ContextRecognizer):
-    """What follows 密码/password, up to the next blank or CJK character."""
+    """What follows 密码/password, up to the next blank or CJK character; or, a few
+    Chinese characters further on ("密码也给你 abc12345", "密码改成了Qw3rty99"), a
+    run of six or more printable ASCII characters with a digit in it."""
 
     kind = PASSWORD
     _SECRET_AFTER = re.compile(r"\s*(?:是|为|為|:|：|=)?\s*([!-~]{3,40})")
+    _SECRET_A_FEW_WORDS_ON = re.compile(r"[^\x00-\x7f\s]{1,8}\s*(?:是|为|為|:|：|=)?\s*((?=[!-~]*\d)[!-~]{6,40})")
 
     def __init__(self, vocab: Any) -> None:
         from spacy.matcher import Matcher
@@ -159,7 +162,7 @@ class PasswordRecognizer(ContextRecognizer):
         spans = []
         for _match_id, start, end in self._matcher(doc):
             anchor_end = doc[start:end].end_char
-            secret = self._SECRET_AFTER.match(text, anchor_end)
+            secret = self._SECRET_AFTER.match(text, anchor_end) or self._SECRET_A_FEW_WORDS_ON.match(text, anchor_end)
             if secret:
                 spans.append(Span(secret.start(1), secret.end(1), self.kind))
         return spans

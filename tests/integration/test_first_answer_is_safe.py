@@ -156,17 +156,18 @@ def test_money_lost_told_after_the_offer_was_declined_gets_the_offer_again(rasa_
 
 def test_details_after_an_answer_start_that_problems_questions_with_them_filled_in(rasa_server, ticket_store):
     """"1500 农业银行 前天" after the transfer answer continues that problem: the transfer
-    questions start with what the message told already filled in."""
+    questions start with what the message told already filled in; with all three told,
+    nothing is left to ask and the details go to a person at once."""
     customer = sender()
     turn = say(rasa_server, customer, "转账失败了 钱也扣了")
     assert turn.actions[-1] == "utter_ask_solved", turn.actions
     turn = say(rasa_server, customer, "1500 农业银行 前天")
-    assert "utter_diagnostics_after_detail" in turn.actions and turn.actions[-1] == "transfer_form", turn.actions
+    assert "utter_diagnostics_after_detail" in turn.actions and "transfer_form" in turn.actions, turn.actions
     assert "utter_ask_problem" not in turn.actions
-    assert turn.slots["payee"] and turn.slots["incident_time"], turn.slots
-    # The one figure of a message of details is its amount (bot.diagnostics.answers.prefill):
-    # not asked again.
-    assert turn.slots["amount"] == 1500 and turn.slots["requested_slot"] == "transaction_id", turn.slots
+    assert turn.actions[-2:] == ["action_handoff_to_human", "handoff_wait_form"], turn.actions
+    # The one figure of a message of details is its amount (bot.diagnostics.answers.prefill).
+    [ticket] = tickets_of(ticket_store, customer)
+    assert ticket.diagnostics["amount"] == 1500 and ticket.diagnostics["payee"] and ticket.diagnostics["incident_time"]
 
 
 def test_anger_that_asks_for_nothing_gets_an_apology_and_a_question_not_a_ticket(rasa_server, ticket_store):

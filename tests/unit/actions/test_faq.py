@@ -73,3 +73,22 @@ async def test_details_after_a_problem_s_answer_start_its_questions(faq_dir, dis
     events = await run(tracker, dispatcher)
     assert SlotSet("faq_outcome", "noted") in events
     assert dispatcher.messages == []
+
+
+async def test_only_a_topic_word_is_asked_which_question_it_means(faq_dir, dispatcher):
+    """"验证码" alone names no question: its topic's entries are offered as buttons (an
+    entry the knowledge base no longer has is left out), no entry is guessed."""
+    import yaml
+
+    from actions import services
+    search = yaml.safe_load((faq_dir / "search.yml").read_text(encoding="utf-8"))
+    search["topics"] = [{"words": ["验证码"], "prompt": "验证码遇到了什么情况？",
+                         "entries": ["sms_not_received", "deleted_in_the_console", "sms_expired"]}]
+    (faq_dir / "search.yml").write_text(yaml.safe_dump(search, allow_unicode=True), encoding="utf-8")
+    services.reset()
+    events = await run(make_tracker("验证码", "sms_code_delay"), dispatcher)
+    assert SlotSet("faq_outcome", "asked_which") in events and SlotSet("faq_entry", None) in events
+    (question,) = dispatcher.messages
+    assert question["text"] == "验证码遇到了什么情况？"
+    chosen = [json.loads(b["payload"][len("/general_question"):])["faq_id"] for b in question["buttons"]]
+    assert chosen == ["sms_not_received", "sms_expired"]

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 
-from actions.forms import ValidateBillingForm
+from actions.forms import ValidateBillingForm, ValidateTransferForm
 from tests.support.servers import ROOT
 from tests.unit.actions.conftest import parse_data
 
@@ -17,21 +17,21 @@ ASKED_FOR_THE_ORDER_NUMBER = {"problem": "billing_issue", "amount": 68.0, "incid
 
 def billing_tracker(text: str, intent: str, slots: Dict[str, Any], answered_by: Optional[str] = None,
                     entities: Optional[List[Dict[str, Any]]] = None,
-                    earlier: Optional[List[Dict[str, Any]]] = None) -> Tracker:
-    """The billing form running after the customer's message ``text``; ``answered_by``:
-    the action a rule ran for that message first (the form then only asks again);
-    ``earlier``: events before it."""
+                    earlier: Optional[List[Dict[str, Any]]] = None, form: str = "billing_form") -> Tracker:
+    """The billing form (or ``form``) running after the customer's message ``text``;
+    ``answered_by``: the action a rule ran for that message first (the form then
+    only asks again); ``earlier``: events before it."""
     message = {"text": text, **parse_data(intent, 0.9, entities)}
     events: List[Dict[str, Any]] = [
-        {"event": "active_loop", "name": "billing_form"},
+        {"event": "active_loop", "name": form},
         *(earlier or []),
         {"event": "user", "text": text, "parse_data": message},
     ]
     if answered_by:
         events.append({"event": "action", "name": answered_by})
-    events.append({"event": "action", "name": "billing_form"})
+    events.append({"event": "action", "name": form})
     return Tracker("form-tester", slots, message, events, False, None,
-                   {"name": "billing_form", "is_interrupted": False}, "billing_form")
+                   {"name": form, "is_interrupted": False}, form)
 
 
 async def run(tracker: Tracker, dispatcher) -> List[Dict[str, Any]]:
@@ -134,3 +134,19 @@ async def test_without_a_correction_an_answered_question_is_left_alone(faq_dir, 
     entities = [{"entity": "time_expression", "value": "前天"}]
     events = await run(billing_tracker("前天", "inform", ASKED_FOR_THE_ORDER_NUMBER, entities=entities), dispatcher)
     assert "incident_time" not in slot_events(events)
+
+
+async def test_a_detail_the_form_keeps_but_does_not_ask_is_taken_from_an_earlier_message(faq_dir, dispatcher):
+    """The transfer form asks amount, time and bank, then hands over; the order number
+    and the screen's words are kept when the customer gave them, never asked."""
+    order = {"event": "user", "text": "单号DD20261120334455 提示交易失败",
+             "parse_data": {"text": "单号DD20261120334455 提示交易失败", **parse_data("transfer_failed", 0.9, [
+                 {"entity": "transaction_id", "value": "DD20261120334455"},
+                 {"entity": "error_code", "value": "交易失败"}])}}
+    slots = {"problem": "transfer_failed", "amount": 500.0, "incident_time": "昨天", "requested_slot": "payee"}
+    tracker = billing_tracker("建行", "inform", slots, form="transfer_form", earlier=[order, asked("payee")],
+                              entities=[{"entity": "bank_name", "value": "建设银行"}])
+    events = await ValidateTransferForm().run(dispatcher, tracker, DOMAIN)
+    assert slot_events(events) == {"payee": "建行", "transaction_id": "DD20261120334455",
+                                   "error_message": "交易失败", "requested_slot": None}
+    assert dispatcher.messages == []

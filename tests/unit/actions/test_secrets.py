@@ -1,5 +1,6 @@
-"""The secrets warning: once per conversation, only for real secrets (codes, passwords,
-ID numbers), never for a phone number, an amount or an order-number-like card number."""
+"""The secrets warning: in full the first time, short after that, only for real secrets
+(codes, passwords, ID numbers), never for a phone number, an amount or an
+order-number-like card number."""
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -22,6 +23,13 @@ def test_warns_for_secrets_only(faq_dir, dispatcher, text, warned):
     assert bool(dispatcher.messages) is warned
 
 
-def test_warns_only_once(faq_dir, dispatcher):
-    tracker = make_tracker("验证码是 384721", "inform", slots={"secret_warned": True})
+def test_a_later_secret_gets_the_short_reminder(faq_dir, dispatcher):
+    tracker = make_tracker("那我密码也给你 abc12345", "inform", slots={"secret_warned": True})
+    assert warn_about_secrets(dispatcher, tracker) == []
+    (reminder,) = dispatcher.messages
+    assert "不要再发" in reminder["text"] and "改掉" in reminder["text"]
+
+
+def test_no_reminder_without_a_secret(faq_dir, dispatcher):
+    tracker = make_tracker("还是登不上", "inform", slots={"secret_warned": True})
     assert warn_about_secrets(dispatcher, tracker) == [] and dispatcher.messages == []

@@ -14,6 +14,13 @@ def test_real_knowledge_base_loads_with_every_area():
     assert kb.settings.intents["sms_code_delay"].area == "sms"
 
 
+def test_the_topic_words_offer_entries_the_shipped_knowledge_base_has():
+    kb = load_knowledge_base(ROOT / "data" / "faq")
+    assert kb.settings.topics
+    for topic in kb.settings.topics:
+        assert [i for i in topic.entries if i not in kb.by_id] == [], topic.prompt
+
+
 def test_duplicate_ids_are_refused(tmp_path):
     entry = {"id": "dup", "questions": ["a", "b", "c"], "answer": "x"}
     write_kb(tmp_path, {"sms": [entry], "billing": [entry]})

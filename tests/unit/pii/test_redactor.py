@@ -53,6 +53,8 @@ MASKED = [
     pytest.param("password qwerty12", "password ******", id="password-english"),
     pytest.param("支付密码666888", "支付密码******", id="password-digits"),
     pytest.param("密碼=hello_world", "密碼=******", id="password-traditional"),
+    pytest.param("那我密码也给你 abc12345", "那我密码也给你 ******", id="password-a-few-words-on"),
+    pytest.param("密码改成了Qw3rty99", "密码改成了******", id="password-changed-to"),
     # several kinds in one message
     pytest.param("手机13812345678 验证码123456 密码abc123",
                  "手机138****5678 验证码****** 密码******", id="mixed"),
@@ -77,6 +79,7 @@ UNCHANGED = [
     pytest.param("验证码等了15分钟", id="code-word-with-minutes"),
     pytest.param("忘记密码了怎么办", id="password-word-without-password"),
     pytest.param("密码错误", id="password-word-then-chinese"),
+    pytest.param("密码输错了3次 app登不上", id="password-word-then-a-count"),
     pytest.param("版本号5.2.1", id="app-version"),
     pytest.param("iPhone 15 iOS17", id="device"),
     pytest.param("", id="empty"),

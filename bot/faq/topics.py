@@ -1,0 +1,25 @@
+"""A message that is only a topic word: "转账", "验证码", "你好 账单".
+
+Such a message names an area, not a question; any one entry would be a guess (the
+"check a transfer's status" answer to a customer whose transfer failed). The
+customer is asked which of the topic's common questions is meant instead
+(data/faq/search.yml `topics`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from bot.faq.knowledge_base import TopicChoice
+
+# Greetings before the word and particles after it say nothing about the question.
+_OPENERS = re.compile(r"^(?:你好|您好|在吗|在不在|hello|hi|喂|嗯|那个|请问|我想问|问一下|咨询)+")
+_PARTICLES = re.compile(r"(?:吧|啊|呀|呢|哦|喔|嗯|的事|的问题)+$")
+_NOT_WORDS = re.compile(r"[\s\W_]+")
+
+
+def topic_choice(text: str, topics: Sequence[TopicChoice]) -> Optional[TopicChoice]:
+    """The topic ``text`` consists of, if it is nothing but one of a topic's words."""
+    bare = _NOT_WORDS.sub("", text.lower())
+    bare = _PARTICLES.sub("", _OPENERS.sub("", bare))
+    return next((topic for topic in topics if bare in topic.words), None) if bare else None
