@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
+COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 URGENT_PRIORITY = ORDER[0]  # theft and scams: the waiting reply says what to do meanwhile
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKING_WHILE_WAITING = frozenset({"general_question"})
@@ -178,7 +179,12 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         ticket = ticket_now()
         if ticket is not None:
             dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
+            if ticket.priority == URGENT_PRIORITY:
+                dispatcher.utter_message(text=replies.render("urged_urgent_meanwhile"))
             return []
+    if tracker.get_intent_of_latest_message() == COMPLAINT:
+        dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
+        return []
     if asks_the_bot(tracker, text) and (ticket := ticket_now()) is not None and ticket.priority != URGENT_PRIORITY:
         # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
         # (the message is on the ticket either way). After money was lost the first

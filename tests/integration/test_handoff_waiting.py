@@ -92,3 +92,23 @@ async def test_while_waiting_after_money_was_lost_the_customer_is_told_what_to_d
     assert ticket.priority == "P1"
     turn = await say(agent, sender, "怎么办啊 钱能追回来吗")
     assert ticket.number in turn.reply and "96110" in turn.reply and "截图" in turn.reply
+    turn = await say(agent, sender, "人呢")  # each time pressed: the promise, and what to do meanwhile
+    assert ticket.number in turn.reply and "预计" in turn.reply and "96110" in turn.reply
+
+
+async def test_a_question_while_waiting_is_answered_and_kept_on_the_ticket(agent, ticket_store):
+    sender = new_sender()
+    await say(agent, sender, "我要投诉")
+    number = ticket_of(ticket_store, sender).number
+    turn = await say(agent, sender, "顺便问下 提现手续费怎么算？")
+    assert turn.actions[0] == "handoff_wait_form"
+    assert "0.1%" in turn.reply and number in turn.reply, turn.reply
+    assert len([t for t in ticket_store.list(limit=1000) if t.sender_id == sender]) == 1
+
+
+async def test_a_complaint_while_waiting_is_acknowledged_on_the_ticket(agent, ticket_store):
+    sender = new_sender()
+    await say(agent, sender, "我要投诉")
+    number = ticket_of(ticket_store, sender).number
+    turn = await say(agent, sender, "再不给我处理我就去银保监会投诉你们")
+    assert "意见已经记到工单" in turn.reply and number in turn.reply, turn.reply
