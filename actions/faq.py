@@ -12,12 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.secrets import warn_about_secrets
+from actions.tickets import HUMAN_BUTTON
 from actions.transcript import user_events
-from bot.diagnostics.answers import is_question
+from bot.diagnostics.answers import declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
-from bot.faq.topics import topic_choice
+from bot.faq.topics import another_problem, topic_choice
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 from bot.text.normalize import amount_within
@@ -29,6 +30,7 @@ URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person
 NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
+DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
 # Theft or fraud told again while the offer of a person stands: no second offer,
 # the person at once (a P1 handoff, data/rules).
 URGENT_AGAIN = "urgent_again"
@@ -132,6 +134,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         text = message.get("text") or ""
         if continues and _ask_which(dispatcher, text, service):
             return ASKED_WHICH, None
+        if continues and declines(text, services.diagnostics()) and \
+                (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
+            dispatcher.utter_message(text=services.replies().render("detail_declined_outside"),
+                                     buttons=[HUMAN_BUTTON])
+            return DETAIL_DECLINED, tracker.get_slot("faq_entry")
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
@@ -170,9 +177,19 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
     if result.answer is None:
         return NOT_FOUND, None
     _utter_answer(dispatcher, result, see_also)
+    if continues and result.reason != URGENT:
+        _mention_another_problem(dispatcher, text, result.answer, service)
     if result.reason == URGENT:
         return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
     return ANSWERED, result.answer.id
+
+
+def _mention_another_problem(dispatcher: CollectingDispatcher, text: str, answer: FaqEntry,
+                             service: FaqService) -> None:
+    """"我登录不上，而且转账失败了": the transfer answered, the login not forgotten."""
+    other = another_problem(text, answer.area, service.index.kb.settings.problem_phrases)
+    if other is not None:
+        dispatcher.utter_message(text=services.replies().render("another_problem_noticed", problem=other.name))
 
 
 def _ask_which(dispatcher: CollectingDispatcher, text: str, service: FaqService) -> bool:

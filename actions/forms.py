@@ -32,6 +32,8 @@ from bot.diagnostics.answers import (
     Reading,
     asks_why_we_ask,
     corrects,
+    declined_details,
+    declines,
     fits_elsewhere,
     is_interruption,
     prefill,
@@ -100,12 +102,20 @@ class DiagnosticsFormValidation(FormValidationAction):
             dispatcher.utter_message(text=services.replies().render("why_we_ask"))
             dispatcher.utter_message(**spec.question(self.form, requested).as_message())
             return [SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
-        if replying and is_interruption(spec.slots[requested], text, intent, entities, spec,
-                                        problem=spec.forms.get(self.form)):
+        declined = replying and declines(text, spec)
+        if replying and not declined and is_interruption(spec.slots[requested], text, intent, entities, spec,
+                                                         problem=spec.forms.get(self.form)):
             return []
 
         found: Dict[str, Any] = {}
-        if replying:
+        if declined:
+            # "我不想说金额": not asked again, required or not; the details it names are skipped.
+            dispatcher.utter_message(text=services.replies().render("detail_declined"))
+            named = declined_details(text, spec) & set(form_slots + kept)
+            for slot in named or {requested}:
+                if slot == requested or tracker.get_slot(slot) is None:
+                    found[slot] = spec.skipped_value
+        elif replying:
             reading = read_answer(spec.slots[requested], text, intent, entities, spec)
             elsewhere = None
             if reading.problem is not None:

@@ -85,6 +85,19 @@ def is_stop(text: str, spec: DiagnosticsSpec) -> bool:
     return core_text(text) in _cores(spec.stop_words)
 
 
+def declines(text: str, spec: DiagnosticsSpec) -> bool:
+    """"我不想说金额", "这个不方便透露": the customer will not give a detail (不想说了
+    alone stops the questions instead)."""
+    return any(word in (text or "") for word in spec.decline_words) and not is_stop(text, spec)
+
+
+def declined_details(text: str, spec: DiagnosticsSpec) -> FrozenSet[str]:
+    """The slots a declining message names ("我不想说金额" -> amount); none named: empty."""
+    if not declines(text, spec):
+        return frozenset()
+    return frozenset(slot for slot, words in spec.detail_words.items() if any(w in text for w in words))
+
+
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
     return any(marker in text for marker in spec.question_markers)
 
@@ -347,8 +360,16 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
         described = describe_device(user_events[-1].get("metadata") if user_events else None, spec)
         if described:
             return described
+    if slot.from_words:
+        for event in reversed(user_events):
+            text = event.get("text") or ""
+            if text.startswith("/"):
+                continue
+            said = next((value for value, words in slot.from_words if any(w in text for w in words)), None)
+            if said is not None:
+                return said
     if not slot.entity:
-        return None
+        return _declined_earlier(slot, user_events, spec)
     for event in reversed(user_events):
         entities = (event.get("parse_data") or {}).get("entities") or []
         found = entity_value(entities, slot.entity)
@@ -366,6 +387,13 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
             value = amount_within(event.get("text") or "") if intent in DETAIL_MESSAGE_INTENTS else None
             if value:
                 return value
+    return _declined_earlier(slot, user_events, spec)
+
+
+def _declined_earlier(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
+    """"我不想说金额" before the amount was asked: not asked (the customer said so)."""
+    if any(slot.name in declined_details(event.get("text") or "", spec) for event in user_events):
+        return spec.skipped_value
     return None
 
 

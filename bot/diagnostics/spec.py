@@ -23,6 +23,9 @@ class SlotSpec:
     optional: bool
     entity: Optional[str] = None
     from_metadata: bool = False
+    # (value, words): an earlier message with one of the words fills the slot with the value
+    # ("前面扣的都要退" tells what the customer expected: 要求退款).
+    from_words: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class DiagnosticsSpec:
     suspicion_words: Tuple[str, ...] = ()
     # "不对 是昨天": an answer that corrects one given before.
     correction_openers: Tuple[str, ...] = ()
+    # "我不想说金额": declining a detail, and the words that name which (see diagnostics.yml).
+    decline_words: Tuple[str, ...] = ()
+    detail_words: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     # form -> slots kept when the customer gives them (an order number, the screen's words) but never asked.
     kept_if_given: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
@@ -89,7 +95,9 @@ class DiagnosticsSpec:
                 raise ValueError(f"{path}: slot {name} has unknown kind {fields['kind']!r}")
             slots[name] = SlotSpec(name=name, kind=fields["kind"], optional=bool(fields["optional"]),
                                    entity=fields.get("entity"),
-                                   from_metadata=bool(fields.get("from_metadata")))
+                                   from_metadata=bool(fields.get("from_metadata")),
+                                   from_words=tuple((str(value), tuple(str(w) for w in words))
+                                                    for value, words in (fields.get("from_words") or {}).items()))
         words = lambda key: frozenset(str(w).lower() for w in raw[key])  # noqa: E731
         return cls(
             forms=dict(raw["forms"]), slots=slots, skipped_value=raw["skipped_value"],
@@ -114,6 +122,9 @@ class DiagnosticsSpec:
             why_words=tuple(raw.get("why_words") or ()),
             suspicion_words=tuple(raw.get("suspicion_words") or ()),
             correction_openers=tuple(raw.get("correction_openers") or ()),
+            decline_words=tuple(raw.get("decline_words") or ()),
+            detail_words={slot: tuple(str(w) for w in words)
+                          for slot, words in (raw.get("detail_words") or {}).items()},
             kept_if_given={form: tuple(names) for form, names in (raw.get("kept_if_given") or {}).items()},
         )
 

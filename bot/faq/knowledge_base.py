@@ -64,6 +64,16 @@ class TopicChoice:
 
 
 @dataclass(frozen=True)
+class ProblemPhrases:
+    """How customers name one area's problem inside a longer message ("登录不上"), to
+    notice a second problem told beside the one answered (search.yml `problem_phrases`)."""
+
+    area: str
+    name: str  # what the customer is told to send to come back to it (a topic word)
+    phrases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SearchSettings:
     answer_threshold: float
     suggest_ratio: float
@@ -81,6 +91,7 @@ class SearchSettings:
     # How much the sentence embedding weighs beside the words (bot.faq.index).
     meaning_weight: float = 1.0
     topics: Tuple[TopicChoice, ...] = ()
+    problem_phrases: Tuple[ProblemPhrases, ...] = ()
 
     @property
     def areas(self) -> Tuple[str, ...]:
@@ -163,6 +174,9 @@ def _parse_settings(raw: dict) -> SearchSettings:
         topics=tuple(TopicChoice(words=tuple(str(w) for w in t["words"]), prompt=str(t["prompt"]),
                                  entries=tuple(str(e) for e in t["entries"]))
                      for t in raw.get("topics") or ()),
+        problem_phrases=tuple(ProblemPhrases(area=str(area), name=str(p["name"]),
+                                             phrases=tuple(str(w) for w in p["phrases"]))
+                              for area, p in (raw.get("problem_phrases") or {}).items()),
     )
 
 

@@ -1,4 +1,5 @@
-"""A message that is only a topic word: "转账", "验证码", "你好 账单".
+"""Topics in what the customer says: a message that is only a topic word ("转账",
+"验证码", "你好 账单"), and a second problem told beside the one answered.
 
 Such a message names an area, not a question; any one entry would be a guess (the
 "check a transfer's status" answer to a customer whose transfer failed). The
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from bot.faq.knowledge_base import TopicChoice
+from bot.faq.knowledge_base import ProblemPhrases, TopicChoice
 
 # Greetings before the word and particles after it say nothing about the question.
 _OPENERS = re.compile(r"^(?:你好|您好|在吗|在不在|hello|hi|喂|嗯|那个|请问|我想问|问一下|咨询)+")
@@ -23,3 +24,11 @@ def topic_choice(text: str, topics: Sequence[TopicChoice]) -> Optional[TopicChoi
     bare = _NOT_WORDS.sub("", text.lower())
     bare = _PARTICLES.sub("", _OPENERS.sub("", bare))
     return next((topic for topic in topics if bare in topic.words), None) if bare else None
+
+
+def another_problem(text: str, answered_area: str, problems: Sequence[ProblemPhrases]) -> Optional[ProblemPhrases]:
+    """A problem of another area than the answer's that ``text`` also tells
+    ("我登录不上，而且转账失败了" answered about the transfer: the login)."""
+    lowered = text.lower()
+    return next((p for p in problems
+                 if p.area != answered_area and any(phrase in lowered for phrase in p.phrases)), None)

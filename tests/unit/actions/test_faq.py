@@ -92,3 +92,24 @@ async def test_only_a_topic_word_is_asked_which_question_it_means(faq_dir, dispa
     assert question["text"] == "验证码遇到了什么情况？"
     chosen = [json.loads(b["payload"][len("/general_question"):])["faq_id"] for b in question["buttons"]]
     assert chosen == ["sms_not_received", "sms_expired"]
+
+
+async def test_a_detail_declined_after_an_answer_is_fine_and_a_person_offered(faq_dir, dispatcher):
+    tracker = make_tracker("我不想说金额", "stop_form", slots={"problem": "transfer_failed"})
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", "declined") in events
+    (reply,) = dispatcher.messages
+    assert "不方便说的可以不说" in reply["text"] and reply["buttons"][0]["payload"] == "/request_human"
+
+
+async def test_a_second_problem_in_the_message_is_not_forgotten(faq_dir, dispatcher):
+    import yaml
+
+    from actions import services
+    search = yaml.safe_load((faq_dir / "search.yml").read_text(encoding="utf-8"))
+    search["problem_phrases"] = {"account": {"name": "登录", "phrases": ["登录不上"]}}
+    (faq_dir / "search.yml").write_text(yaml.safe_dump(search, allow_unicode=True), encoding="utf-8")
+    services.reset()
+    await run(make_tracker("我登录不上 而且验证码一直收不到", "sms_code_delay"), dispatcher)
+    answer, noticed = (m["text"] for m in dispatcher.messages)
+    assert answer == "请检查手机号和信号。" and "「登录」" in noticed

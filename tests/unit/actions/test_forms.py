@@ -150,3 +150,20 @@ async def test_a_detail_the_form_keeps_but_does_not_ask_is_taken_from_an_earlier
     assert slot_events(events) == {"payee": "建行", "transaction_id": "DD20261120334455",
                                    "error_message": "交易失败", "requested_slot": None}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("我不想说金额", "stop_form", id="names-the-detail"),
+    pytest.param("这个不方便透露", "inform", id="names-nothing"),
+])
+async def test_a_declined_detail_is_not_asked_again_even_when_required(faq_dir, dispatcher, text, intent):
+    slots = {"problem": "billing_issue", "requested_slot": "amount"}
+    events = await run(billing_tracker(text, intent, slots), dispatcher)
+    assert slot_events(events) == {"amount": "不清楚", "requested_slot": "incident_time"}
+    declined, question = (m["text"] for m in dispatcher.messages)
+    assert "不说也可以" in declined and "哪天" in question
+
+
+async def test_not_wanting_to_answer_any_more_still_stops_the_questions(faq_dir, dispatcher):
+    slots = {"problem": "billing_issue", "requested_slot": "amount"}
+    assert await run(billing_tracker("不想说了", "stop_form", slots), dispatcher) == []

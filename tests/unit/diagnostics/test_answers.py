@@ -217,6 +217,22 @@ def test_prefill_reads_a_figure_no_extractor_named_in_a_message_of_details():
     assert prefill(SPEC.slots["amount"], history[:1], SPEC) is None
 
 
+def test_prefill_reads_what_the_customer_expected_from_their_words():
+    history = [user_event("你们的会员怎么每个月自动扣钱"), user_event("全部给我关掉"),
+               user_event("前面扣的几个月都要退")]
+    assert prefill(SPEC.slots["expected"], history, SPEC) == "要求退款"
+    assert prefill(SPEC.slots["expected"], history[:2], SPEC) == "要求关闭自动扣费"
+    assert prefill(SPEC.slots["expected"], history[:1], SPEC) is None
+
+
+def test_a_detail_declined_before_its_question_is_not_asked():
+    history = [user_event("我不想说金额", intent="stop_form"), user_event("上周三", intent="inform")]
+    assert prefill(SPEC.slots["amount"], history, SPEC) == SPEC.skipped_value
+    assert prefill(SPEC.slots["payee"], history, SPEC) is None
+    given_later = history + [user_event("算了 转了800", [{"entity": "amount", "value": "800", "normalized": 800.0}])]
+    assert prefill(SPEC.slots["amount"], given_later, SPEC) == 800.0
+
+
 def test_prefill_device_from_metadata():
     history = [user_event("收不到验证码",
                           metadata={"device": "iPhone 15", "os": "iOS 17.2", "app_version": "5.3.0"})]

@@ -19,6 +19,10 @@ def test_the_topic_words_offer_entries_the_shipped_knowledge_base_has():
     assert kb.settings.topics
     for topic in kb.settings.topics:
         assert [i for i in topic.entries if i not in kb.by_id] == [], topic.prompt
+    # a second problem's name is a topic word, so sending it asks which question it means
+    words = {word for topic in kb.settings.topics for word in topic.words}
+    assert {p.name for p in kb.settings.problem_phrases} <= words
+    assert {p.area for p in kb.settings.problem_phrases} <= set(kb.settings.areas)
 
 
 def test_duplicate_ids_are_refused(tmp_path):
