@@ -140,7 +140,12 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
                                      buttons=[HUMAN_BUTTON])
             return DETAIL_DECLINED, tracker.get_slot("faq_entry")
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
-        result = service.lookup(text, intent, carried_vector(message, DIMENSION))
+        topic = _topic_asked(tracker) if continues else None
+        if topic is not None:
+            # "没到" right after "转账遇到了什么情况？": read with the topic word it answers.
+            result = _search_joined(service, f"{topic} {text}", None)
+        else:
+            result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
@@ -155,13 +160,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
             # Only here is the conversation read (a pass over its events): most
             # lookups find their answer and never need it.
             context = conversation_context(tracker, text, details)
-            embeddings = services.embeddings()
-
-            def search(joined: str, as_intent: Optional[str]) -> LookupResult:
-                vector = embeddings.message(joined) if embeddings is not None else None
-                return service.lookup(joined, as_intent, vector)
-
-            continued = follow_up(intent, text, context, search)
+            continued = follow_up(intent, text, context,
+                                  lambda joined, as_intent: _search_joined(service, joined, as_intent))
             if continued.kind == REMIND_URGENT:
                 dispatcher.utter_message(text=services.replies().render("urgent_reminder"))
                 return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), context.last_entry
@@ -182,6 +182,23 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
     if result.reason == URGENT:
         return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
     return ANSWERED, result.answer.id
+
+
+def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -> LookupResult:
+    """Search messages joined together (their embedding is computed here: the NLU
+    carried only the latest message's)."""
+    embeddings = services.embeddings()
+    vector = embeddings.message(joined) if embeddings is not None else None
+    return service.lookup(joined, as_intent, vector)
+
+
+def _topic_asked(tracker: Tracker) -> Optional[str]:
+    """The customer's previous message when it was only a topic word and the bot asked
+    which question it meant (faq_outcome still says so): this message answers that."""
+    if tracker.get_slot("faq_outcome") != ASKED_WHICH:
+        return None
+    typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
+    return next((t for t in reversed(typed) if t and not t.startswith("/")), None)
 
 
 def _mention_another_problem(dispatcher: CollectingDispatcher, text: str, answer: FaqEntry,

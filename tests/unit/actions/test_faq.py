@@ -113,3 +113,17 @@ async def test_a_second_problem_in_the_message_is_not_forgotten(faq_dir, dispatc
     await run(make_tracker("我登录不上 而且验证码一直收不到", "sms_code_delay"), dispatcher)
     answer, noticed = (m["text"] for m in dispatcher.messages)
     assert answer == "请检查手机号和信号。" and "「登录」" in noticed
+
+
+async def test_a_short_reply_to_which_question_is_read_with_the_topic_word(faq_dir, dispatcher):
+    from rasa_sdk import Tracker
+
+    from tests.unit.actions.conftest import parse_data
+    said = [{"event": "user", "text": text, "parse_data": {"text": text, **parse_data(intent)}}
+            for text, intent in (("验证码", "sms_code_delay"), ("没收到", "deny"))]
+    tracker = Tracker("tester", {"faq_outcome": "asked_which"}, said[-1]["parse_data"], said, False, None, {},
+                      "action_listen")
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_entry", "sms_not_received") in events
+    alone = await run(make_tracker("没收到", "deny"), dispatcher)
+    assert SlotSet("faq_entry", "sms_not_received") not in alone
