@@ -176,7 +176,12 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
         return NOT_FOUND, None
     if result.answer is None:
         return NOT_FOUND, None
-    _utter_answer(dispatcher, result, see_also)
+    if result.reason == URGENT and result.answer.id == tracker.get_slot("faq_entry"):
+        # The same urgent story again ("卡里被转走了三千" after the freeze answer): the
+        # answer is on the screen already; what else to do now.
+        dispatcher.utter_message(text=services.replies().render("urgent_next_steps"))
+    else:
+        _utter_answer(dispatcher, result, see_also)
     if continues and result.reason != URGENT:
         _mention_another_problem(dispatcher, text, result.answer, service)
     if result.reason == URGENT:

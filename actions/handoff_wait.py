@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Mapping, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.tickets import standing
+from bot.complaints import PROBLEM_INTENTS
 from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.priority import ORDER
@@ -139,53 +140,53 @@ def _ended(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [ActiveLoop(None), *ticket_ended()]
 
 
-def _ticket_closed(number: Optional[str]) -> bool:
-    """The console closed the ticket but could not reach Rasa to end the loop."""
+def _read_ticket(number: Optional[str]) -> Tuple[bool, Optional[Ticket]]:
+    """Whether the ticket has ended (the console closed it but could not reach Rasa to
+    end the loop), and the ticket as read: one read per message. With the database
+    down the loop goes on, and the replies leave out what they would have read."""
     if not number:
-        return True
+        return True, None
     try:
         ticket = services.ticket_store().get(number)
     except TicketStoreUnavailable:
-        return False
-    return ticket is None or ticket.status in CLOSED_STATUSES
+        return False, None
+    return ticket is None or ticket.status in CLOSED_STATUSES, ticket
 
 
-def asks_the_bot(tracker: Tracker, text: str) -> bool:
-    """The message asks something the FAQ may answer: a question ("…吗", "那登录呢"),
-    or a question the NLU read as one."""
-    if tracker.get_intent_of_latest_message() in ASKING_WHILE_WAITING:
+def asks_the_bot(tracker: Tracker, text: str, ticket: Ticket) -> bool:
+    """The message asks something the FAQ may answer: a question ("…吗", "那登录呢 还是
+    不行"), a question the NLU read as one, or a problem of another area than the
+    ticket's ("提示账号异常" while a transfer's ticket waits; more about the ticket's
+    own problem is only kept for the person)."""
+    intent = tracker.get_intent_of_latest_message()
+    if intent in ASKING_WHILE_WAITING:
         return True
-    return is_question(text, services.diagnostics()) or text.rstrip("？?。.!！ ").endswith("呢")
+    if intent in PROBLEM_INTENTS and intent != ticket.intent:
+        return True
+    return is_question(text, services.diagnostics()) or "呢" in text
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Blocking (database): run in a worker thread."""
     number = tracker.get_slot("ticket_number")
-    if _ticket_closed(number):
+    closed, ticket = _read_ticket(number)
+    if closed:
         return _ended(tracker)
     count = int(tracker.get_slot("handoff_followups") or 0)
     if count == 0:
         return []  # the loop starts right after the handoff message: nothing to add
     replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
-    read: List[Optional[Ticket]] = []
-
-    def ticket_now() -> Optional[Ticket]:
-        if not read:
-            read.append(services.ticket_store().get(number))
-        return read[0]
-
-    if tracker.get_intent_of_latest_message() == URGE or services.handoff_phrases().asks_when(text):
-        ticket = ticket_now()
-        if ticket is not None:
-            dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
-            if ticket.priority == URGENT_PRIORITY:
-                dispatcher.utter_message(text=replies.render("urged_urgent_meanwhile"))
-            return []
-    if tracker.get_intent_of_latest_message() == COMPLAINT:
+    intent = tracker.get_intent_of_latest_message()
+    if ticket is not None and (intent == URGE or services.handoff_phrases().asks_when(text)):
+        dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
+        if ticket.priority == URGENT_PRIORITY:
+            dispatcher.utter_message(text=replies.render("urged_urgent_meanwhile"))
+        return []
+    if intent == COMPLAINT:
         dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
         return []
-    if asks_the_bot(tracker, text) and (ticket := ticket_now()) is not None and ticket.priority != URGENT_PRIORITY:
+    if ticket is not None and ticket.priority != URGENT_PRIORITY and asks_the_bot(tracker, text, ticket):
         # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
         # (the message is on the ticket either way). After money was lost the first
         # reply stays what to do meanwhile.
@@ -194,7 +195,6 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
             dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
             return []
     if count == 1:
-        ticket = ticket_now()
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
         # Money lost to theft or a scam (P1): what the customer can do while waiting.
         waiting = "handoff_waiting_urgent" if ticket is not None and ticket.priority == URGENT_PRIORITY \

@@ -1,0 +1,67 @@
+"""The waiting loop's reply to each message (actions.handoff_wait.ask_note): one read of
+the ticket per message, a question of another area answered from the FAQ, the
+ticket's own problem only kept, and the loop going on with the database down."""
+import pytest
+
+from actions import services
+from actions.handoff_wait import ask_note
+from tests.unit.actions.conftest import make_tracker
+from tests.unit.actions.test_ticket_status import open_ticket
+
+
+def waiting(text: str, intent: str, number: str):
+    return make_tracker(text, intent, slots={"ticket_number": number, "handoff_followups": 2.0,
+                                             "handoff": "waiting"}, sender="owner")
+
+
+def count_reads(monkeypatch) -> list:
+    store = services.ticket_store()
+    reads = []
+    original = store.get
+
+    def get(number):
+        reads.append(number)
+        return original(number)
+
+    monkeypatch.setattr(store, "get", get)
+    return reads
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("验证码也一直收不到", "sms_code_delay", id="another-area"),
+    pytest.param("还在吗", "urge", id="pressing"),
+    pytest.param("单号是DD20261120334455", "inform", id="a-detail"),
+])
+def test_the_ticket_is_read_once_per_message(faq_dir, dispatcher, monkeypatch, text, intent):
+    number = open_ticket("owner")
+    reads = count_reads(monkeypatch)
+    assert ask_note(dispatcher, waiting(text, intent, number)) == []
+    assert reads == [number]
+
+
+def test_a_problem_of_another_area_is_answered_and_kept(faq_dir, dispatcher):
+    number = open_ticket("owner")  # no intent: not a problem of the SMS area
+    ask_note(dispatcher, waiting("验证码也一直收不到", "sms_code_delay", number))
+    answer, kept = (m["text"] for m in dispatcher.messages)
+    assert answer == "请检查手机号和信号。" and number in kept
+
+
+def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting("单号是DD20261120334455", "inform", number))
+    (kept,) = dispatcher.messages
+    assert number in kept["text"]
+
+
+def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    services.reset()
+    assert ask_note(dispatcher, waiting("还在吗", "urge", "T20261207-0001")) == []
+    (reply,) = dispatcher.messages
+    assert "T20261207-0001" in reply["text"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_services():
+    yield
+    services.reset()
