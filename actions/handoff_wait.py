@@ -179,9 +179,10 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     text = (tracker.latest_message or {}).get("text") or ""
     intent = tracker.get_intent_of_latest_message()
     if ticket is not None and (intent == URGE or services.handoff_phrases().asks_when(text)):
-        dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
+        reply = replies.render("urged_with_ticket", **standing(ticket))
         if ticket.priority == URGENT_PRIORITY:
-            dispatcher.utter_message(text=replies.render("urged_urgent_meanwhile"))
+            reply += replies.render("urged_urgent_meanwhile")
+        dispatcher.utter_message(text=reply)
         return []
     if intent == COMPLAINT:
         dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
