@@ -175,12 +175,10 @@ def test_a_second_ticket_after_a_resolved_one_has_only_its_own_span(rasa_server,
     conversation, its own details, and the first one its staff reply and rating."""
     tickets, _ = stores
     token = new_session(rasa_server)["token"]
-    say(rasa_server, token, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了")
+    say(rasa_server, token, "我用手机13812345678转账给招行卡转了5000块 失败了钱还扣了 单号TX2025120600123")
     assert "什么时候" in say(rasa_server, token, "没解决")
-    assert "交易单号" in say(rasa_server, token, "昨天晚上十点多")
-    assert "提示了什么" in say(rasa_server, token, "TX2025120600123")
-    first = NUMBER.search(say(rasa_server, token, "提示交易异常请稍后再试")).group(0)
-    assert tickets.get(first).diagnostics["transaction_id"] == "TX2025120600123"
+    first = NUMBER.search(say(rasa_server, token, "昨天晚上十点多")).group(0)  # the form's last question
+    assert tickets.get(first).diagnostics["transaction_id"] == "TX2025120600123"  # kept, never asked
 
     agent, login = takeover_console.signed_in()
     agent.get(f"/tickets/{first}")
@@ -194,14 +192,16 @@ def test_a_second_ticket_after_a_resolved_one_has_only_its_own_span(rasa_server,
     # The same customer, a new problem: its form asks its own questions again
     # (the transfer's time and message are not this problem's).
     say(rasa_server, token, "账号被锁了登不上去")
-    assert "手机号" in say(rasa_server, token, "没解决")
-    assert "什么时候" in say(rasa_server, token, "13900001111")
+    assert "提示了什么" in say(rasa_server, token, "没解决")
+    assert "手机号" in say(rasa_server, token, "提示账户已锁定")
+    assert "换过手机" in say(rasa_server, token, "13900001111")
     second = NUMBER.search(say(rasa_server, token, "别问了 直接转人工")).group(0)
     assert second != first
 
     ticket = tickets.get(second)
     assert ticket.diagnostics["account_phone"] == "139****1111"
-    assert set(ticket.diagnostics) <= {"account_phone", "phone_number"}  # nothing of the transfer, no rating
+    # nothing of the transfer, no rating
+    assert set(ticket.diagnostics) <= {"account_phone", "phone_number", "error_message"}
     assert (ticket.intent, ticket.phone_last4) == ("account_locked", "1111")
     shown = "\n".join(m.text for m in ticket.messages)
     for earlier in ("转账", "招行", "5000", "TX2025120600123", "银行已经退回", "打个分", "/rate"):
