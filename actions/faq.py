@@ -15,7 +15,7 @@ from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import user_events
 from bot.diagnostics.answers import declines, is_question
-from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
+from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
 from bot.faq.topics import another_problem, topic_choice
@@ -30,6 +30,7 @@ URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person
 NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
+NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
 DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
 # Theft or fraud told again while the offer of a person stands: no second offer,
 # the person at once (a P1 handoff, data/rules).
@@ -167,6 +168,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
                 return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), context.last_entry
             if continued.kind == NOTE_DETAIL:
                 return NOTED, context.last_entry
+            if continued.kind == NOT_HELPED:
+                return NOT_HELPED_OUTCOME, context.last_entry
             if continued.kind == ANSWER and continued.result is not None:
                 result = continued.result
             elif result.answer is None or intent in DETAIL_INTENTS:

@@ -23,6 +23,7 @@ ANSWER = "answer"  # the joined message found an entry not given yet
 REMIND_URGENT = "remind_urgent"  # still the urgent story: warn again, offer a person
 NOTE_DETAIL = "note_detail"  # a detail of the problem at hand: noted, a person offered
 NOTHING = "nothing"  # no context: the usual "not found" follows
+NOT_HELPED = "not_helped"  # asked again about what was just answered: it did not help, a person offered
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ def follow_up(intent: Optional[str], text: str, context: Context, search: Search
         # harmless ones joined ("我转错人了" + "两千五") must not start the urgent answer.
         if joined.answer is not None and joined.reason != URGENT and not repeats_last(joined, context):
             return FollowUp(ANSWER, joined)
+        if context.asks and repeats_last(joined, context):
+            # "没解决 我问的是为什么我这次被收了" after the fee rules: the same answer again
+            # would not help, and "I did not understand" would be untrue.
+            return FollowUp(NOT_HELPED)
     if (context.problem or context.last_entry) and not context.asks:
         # A question nothing answers is not a detail of the problem: not noted.
         return FollowUp(NOTE_DETAIL)

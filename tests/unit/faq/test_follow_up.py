@@ -3,7 +3,7 @@ from typing import List, Optional, Tuple
 
 import pytest
 
-from bot.faq.follow_up import ANSWER, NOTE_DETAIL, NOTHING, REMIND_URGENT, Context, follow_up
+from bot.faq.follow_up import ANSWER, NOT_HELPED, NOTE_DETAIL, NOTHING, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, LookupResult
 
@@ -72,6 +72,12 @@ def test_an_unclear_question_after_an_answer_is_not_noted_as_a_detail():
     context = Context(previous_text="账单在哪里", problem="transfer_failed", last_entry="billing_view_statements",
                       asks=True)
     assert follow_up("nlu_fallback", "那个按钮是什么", context, Search(None)).kind == NOTHING
+
+
+def test_asking_again_about_what_was_just_answered_is_an_answer_that_did_not_help():
+    context = Context(previous_text="转账失败钱什么时候退回", problem="transfer_failed", last_entry="transfer_refund",
+                      asks=True)
+    assert follow_up("nlu_fallback", "没解决 我问的是为什么还没退", context, Search(REFUND)).kind == NOT_HELPED
 
 
 def test_details_after_a_problem_s_answer_are_noted_not_searched():
