@@ -32,7 +32,7 @@ pytestmark = pytest.mark.model
 
 # Each is a billing problem. Today's model reads the first as inform and the FAQ finds
 # nothing for it; it falls back on the other two (nlu_fallback): all three reach the inbox.
-MISREAD = ["月月少九块九", "九块九又没了", "账上平白无故没了十五"]
+MISREAD = ["月月少九块九", "九块九又没了", "十五块莫名其妙没了"]
 RIGHT = "billing_issue"
 RIGHT_LABEL = "账单/扣费"
 MODEL_SERVER_TOKEN = "module-model-server-token-0123456789"
