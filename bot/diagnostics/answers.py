@@ -363,8 +363,9 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
     if slot.from_words:
         for event in reversed(user_events):
             text = event.get("text") or ""
-            if text.startswith("/"):
-                continue
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if text.startswith("/") or intent in spec.asking_intents:
+                continue  # "会员怎么取消自动续费" asks; it does not say what the customer wants
             said = next((value for value, words in slot.from_words if any(w in text for w in words)), None)
             if said is not None:
                 return said

@@ -223,6 +223,8 @@ def test_prefill_reads_what_the_customer_expected_from_their_words():
     assert prefill(SPEC.slots["expected"], history, SPEC) == "要求退款"
     assert prefill(SPEC.slots["expected"], history[:2], SPEC) == "要求关闭自动扣费"
     assert prefill(SPEC.slots["expected"], history[:1], SPEC) is None
+    assert prefill(SPEC.slots["expected"], [user_event("会员怎么取消自动续费啊", intent="general_question")],
+                   SPEC) is None
 
 
 def test_a_detail_declined_before_its_question_is_not_asked():
