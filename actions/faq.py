@@ -91,12 +91,16 @@ def gives_details(tracker: Tracker, text: str) -> bool:
     return bool(named & DETAIL_ENTITIES) or amount_within(text) is not None
 
 
+def previous_message(tracker: Tracker) -> Optional[str]:
+    """The customer's message before the latest one, as typed (a button's payload skipped)."""
+    typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
+    return next((text for text in reversed(typed) if text and not text.startswith("/")), None)
+
+
 def conversation_context(tracker: Tracker, text: str, details: bool) -> Context:
     """What the conversation says before the latest message ``text`` (see bot.faq.follow_up);
     ``details``: whether it gives details of the problem at hand (`gives_details`)."""
-    typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
-    previous = next((text for text in reversed(typed) if text and not text.startswith("/")), None)
-    return Context(previous_text=previous, problem=tracker.get_slot("problem"),
+    return Context(previous_text=previous_message(tracker), problem=tracker.get_slot("problem"),
                    last_entry=tracker.get_slot("faq_entry"), urgent_recently=urgent_recently(tracker),
                    asks=is_question(text, services.diagnostics()), details=details)
 
@@ -203,10 +207,7 @@ def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -
 def _topic_asked(tracker: Tracker) -> Optional[str]:
     """The customer's previous message when it was only a topic word and the bot asked
     which question it meant (faq_outcome still says so): this message answers that."""
-    if tracker.get_slot("faq_outcome") != ASKED_WHICH:
-        return None
-    typed = [e.get("text") or "" for e in user_events(tracker)[:-1]]
-    return next((t for t in reversed(typed) if t and not t.startswith("/")), None)
+    return previous_message(tracker) if tracker.get_slot("faq_outcome") == ASKED_WHICH else None
 
 
 def _mention_another_problem(dispatcher: CollectingDispatcher, text: str, answer: FaqEntry,

@@ -22,7 +22,6 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.tickets import standing
-from bot.complaints import PROBLEM_INTENTS
 from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.priority import ORDER
@@ -159,11 +158,12 @@ def asks_the_bot(tracker: Tracker, text: str, ticket: Ticket) -> bool:
     ticket's ("提示账号异常" while a transfer's ticket waits; more about the ticket's
     own problem is only kept for the person)."""
     intent = tracker.get_intent_of_latest_message()
+    spec = services.diagnostics()
     if intent in ASKING_WHILE_WAITING:
         return True
-    if intent in PROBLEM_INTENTS and intent != ticket.intent:
+    if intent in spec.problems and intent != ticket.intent:
         return True
-    return is_question(text, services.diagnostics()) or "呢" in text
+    return is_question(text, spec) or "呢" in text
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -363,8 +363,7 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
     if slot.from_words:
         for event in reversed(user_events):
             text = event.get("text") or ""
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if text.startswith("/") or intent in spec.asking_intents:
+            if text.startswith("/") or _intent_of(event) in spec.asking_intents:
                 continue  # "会员怎么取消自动续费" asks; it does not say what the customer wants
             said = next((value for value, words in slot.from_words if any(w in text for w in words)), None)
             if said is not None:
@@ -384,11 +383,15 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
     if slot.kind == "amount":
         # "1000 昨天晚上八点 农业银行": a message of details whose figure no extractor named.
         for event in reversed(user_events):
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            value = amount_within(event.get("text") or "") if intent in DETAIL_MESSAGE_INTENTS else None
+            value = amount_within(event.get("text") or "") if _intent_of(event) in DETAIL_MESSAGE_INTENTS else None
             if value:
                 return value
     return _declined_earlier(slot, user_events, spec)
+
+
+def _intent_of(event: Mapping[str, Any]) -> Optional[str]:
+    """The intent the NLU gave a user event."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
 def _declined_earlier(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:

@@ -1,6 +1,7 @@
 """After a handoff, before a person takes it: trained model, real action server,
 real ticket database (the console's side: test_console_takeover.py)."""
 import uuid
+from typing import Tuple
 
 import pytest
 
@@ -16,6 +17,13 @@ def new_sender() -> str:
 def ticket_of(store, sender):
     [ticket] = [t for t in store.list(limit=1000) if t.sender_id == sender]
     return store.get(ticket.number)
+
+
+async def waiting_after(agent, store, complaint: str = "我要投诉") -> Tuple[str, str]:
+    """A new customer whose complaint handed the conversation over: (sender, ticket number)."""
+    sender = new_sender()
+    await say(agent, sender, complaint)
+    return sender, ticket_of(store, sender).number
 
 
 async def test_a_bare_request_asks_for_one_line_and_puts_it_on_the_ticket(agent, ticket_store):
@@ -48,9 +56,7 @@ async def test_a_conversation_that_says_what_it_is_about_is_handed_over_at_once(
 
 
 async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(agent, ticket_store):
-    sender = new_sender()
-    await say(agent, sender, "你们什么垃圾服务 我要投诉")
-    number = ticket_of(ticket_store, sender).number
+    sender, number = await waiting_after(agent, ticket_store, "你们什么垃圾服务 我要投诉")
     replies = [await say(agent, sender, text) for text in ("昨天下午转的", "2000", "招商银行")]
     first, *later = replies
     assert number in first.reply and "客服都能看到" in first.reply
@@ -63,9 +69,7 @@ async def test_messages_while_waiting_are_answered_once_in_full_then_briefly(age
 
 
 async def test_impatience_while_waiting_gets_the_status_and_promise_every_time(agent, ticket_store):
-    sender = new_sender()
-    await say(agent, sender, "我要投诉")
-    number = ticket_of(ticket_store, sender).number
+    sender, number = await waiting_after(agent, ticket_store)
     for text in ("人呢", "能不能快一点", "人呢"):
         turn = await say(agent, sender, text)
         assert turn.actions[0] == "handoff_wait_form" and number in turn.reply and "预计" in turn.reply, turn.reply
@@ -73,9 +77,7 @@ async def test_impatience_while_waiting_gets_the_status_and_promise_every_time(a
 
 
 async def test_calling_the_handoff_off_gives_the_conversation_back_to_the_bot(agent, ticket_store):
-    sender = new_sender()
-    await say(agent, sender, "太差劲了 我要投诉你们")
-    number = ticket_of(ticket_store, sender).number
+    sender, number = await waiting_after(agent, ticket_store, "太差劲了 我要投诉你们")
     turn = await say(agent, sender, "不用了 问题已经解决了")
     assert "已为您取消" in turn.reply and number in turn.reply
     assert ticket_of(ticket_store, sender).status == "cancelled"
@@ -97,9 +99,7 @@ async def test_while_waiting_after_money_was_lost_the_customer_is_told_what_to_d
 
 
 async def test_a_question_while_waiting_is_answered_and_kept_on_the_ticket(agent, ticket_store):
-    sender = new_sender()
-    await say(agent, sender, "我要投诉")
-    number = ticket_of(ticket_store, sender).number
+    sender, number = await waiting_after(agent, ticket_store)
     turn = await say(agent, sender, "顺便问下 提现手续费怎么算？")
     assert turn.actions[0] == "handoff_wait_form"
     assert "0.1%" in turn.reply and number in turn.reply, turn.reply
@@ -107,8 +107,6 @@ async def test_a_question_while_waiting_is_answered_and_kept_on_the_ticket(agent
 
 
 async def test_a_complaint_while_waiting_is_acknowledged_on_the_ticket(agent, ticket_store):
-    sender = new_sender()
-    await say(agent, sender, "我要投诉")
-    number = ticket_of(ticket_store, sender).number
+    sender, number = await waiting_after(agent, ticket_store)
     turn = await say(agent, sender, "再不给我处理我就去银保监会投诉你们")
     assert "意见已经记到工单" in turn.reply and number in turn.reply, turn.reply
