@@ -10,8 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
 from actions.tickets import HUMAN_BUTTON
-from bot.complaints import SERVICE, read_complaint
+from bot.complaints import SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
+from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 
@@ -24,16 +26,33 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
                for r in message.get("intent_ranking") or []]
     urgency = services.priority_rules().urgency
     urgent = bool(urgency and urgency.signals(text, carried_vector(message, DIMENSION)))
-    complaint = read_complaint(text, ranking, services.complaint_words(), urgent)
+    if not urgent and explain_why_we_ask(dispatcher, tracker):
+        return [SlotSet("complaint_about", WHY_ASKED)]
+    settings = services.faq_service().index.kb.settings
+    named = named_problem(text, settings.problem_phrases)
+    complaint = read_complaint(text, ranking, services.complaint_words(), urgent,
+                               named=settings.intent_of(named.area) if named is not None else None)
     events: List[Dict[Text, Any]] = [SlotSet("complaint_about", complaint.about)]
     if complaint.area is not None:
         events.append(SlotSet("problem", complaint.area))
+    if complaint.about == VENTING_PROBLEM and complaint.area is not None:
+        events += _sorry_then_answer(dispatcher, tracker, complaint.area)
     if complaint.about == SERVICE:
         entry = services.faq_service().entry(services.complaint_words().feedback_entry)
         if entry is not None:
             dispatcher.utter_message(text=entry.answer)
         dispatcher.utter_message(text=services.replies().render("complaint_offer_person"), buttons=[HUMAN_BUTTON])
     return events
+
+
+def _sorry_then_answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:
+    """"你们这破app又登不上了": sorry, then the problem's answer (its first aid when no
+    entry fits); data/rules asks whether it helped."""
+    dispatcher.utter_message(text=services.replies().render("complaint_sorry_then_answer"))
+    _, entry = answer_from_faq(dispatcher, tracker, as_intent=intent)
+    if entry is None:
+        dispatcher.utter_message(response=f"utter_first_aid_{intent}")
+    return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", entry)]
 
 
 class ActionReadComplaint(Action):

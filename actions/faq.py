@@ -14,7 +14,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import user_events
-from bot.diagnostics.answers import declines, is_question
+from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
@@ -38,6 +38,7 @@ URGENT_AGAIN = "urgent_again"
 URGENT_TURNS = 2  # customer turns after the urgent answer that still continue its story
 DECLINED = frozenset({"deny"})
 SHORT_FALLBACK_CHARS = 8  # an unclear message this short continues the conversation
+WHY_ASK_CHARS = 24  # "你问这个干嘛 是不是想骗我"; a longer message with 骗我 tells a story
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,23 @@ def conversation_context(tracker: Tracker, text: str, details: bool) -> Context:
                    asks=is_question(text, services.diagnostics()), details=details)
 
 
+def explain_why_we_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"你问这个干嘛 是不是想骗我" after an answer that asked for details: what they are
+    for, that none is required, and a person one click away. False when the latest
+    message does not ask that, or nothing was asked."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    if len(text) > WHY_ASK_CHARS or not (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
+        return False
+    if not asks_why_we_ask(text, services.diagnostics()):
+        return False
+    urgency = services.priority_rules().urgency
+    if urgency is not None and urgency.signals(text, carried_vector(message, DIMENSION)):
+        return False  # "你们的人骗我转了钱": a story of money lost, never an explanation
+    dispatcher.utter_message(text=services.replies().render("why_we_ask_outside"), buttons=[HUMAN_BUTTON])
+    return True
+
+
 def _utter_answer(dispatcher: CollectingDispatcher, result: LookupResult, see_also: str) -> None:
     if result.answer is None:
         return
@@ -121,9 +139,11 @@ def choice_payload(entry: FaqEntry) -> str:
     return "/general_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
 
 
-def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
-                    continues: bool = False) -> Tuple[str, Optional[str]]:
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continues: bool = False,
+                    as_intent: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """Utter the best entry for the latest message, if any; return the outcome and its id.
+    ``as_intent``: search as if the NLU had read this intent (a question it read as
+    another kind of message).
 
     Blocking (may refit the index after an edit): run in a worker thread. With
     no usable knowledge base the answer is "not found", and the rules offer a person;
@@ -144,7 +164,9 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker,
             dispatcher.utter_message(text=services.replies().render("detail_declined_outside"),
                                      buttons=[HUMAN_BUTTON])
             return DETAIL_DECLINED, tracker.get_slot("faq_entry")
-        intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
+        if continues and explain_why_we_ask(dispatcher, tracker):
+            return DETAIL_DECLINED, tracker.get_slot("faq_entry")
+        intent = as_intent or tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         topic = _topic_asked(tracker) if continues else None
         if topic is not None:
             # "没到" right after "转账遇到了什么情况？": read with the topic word it answers.

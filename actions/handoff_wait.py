@@ -35,9 +35,11 @@ logger = logging.getLogger(__name__)
 CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
+THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
 URGENT_PRIORITY = ORDER[0]  # theft and scams: the waiting reply says what to do meanwhile
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
-ASKING_WHILE_WAITING = frozenset({"general_question"})
+ASKED = "general_question"
+ASKING_WHILE_WAITING = frozenset({ASKED})
 
 
 def _activating(tracker: Tracker, loop: str) -> bool:
@@ -152,6 +154,17 @@ def _read_ticket(number: Optional[str]) -> Tuple[bool, Optional[Ticket]]:
     return ticket is None or ticket.status in CLOSED_STATUSES, ticket
 
 
+def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
+    """The intent to search the FAQ with when the message asks something it may answer
+    (`asks_the_bot`); None when it does not. A question the NLU read as something else
+    ("那换手机号那个呢 还是不行" read as deny) is searched as a general question."""
+    if not asks_the_bot(tracker, text, ticket):
+        return None
+    intent = tracker.get_intent_of_latest_message()
+    spec = services.diagnostics()
+    return intent if intent in spec.problems or intent in ASKING_WHILE_WAITING else ASKED
+
+
 def asks_the_bot(tracker: Tracker, text: str, ticket: Ticket) -> bool:
     """The message asks something the FAQ may answer: a question ("…吗", "那登录呢 还是
     不行"), a question the NLU read as one, or a problem of another area than the
@@ -187,11 +200,15 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if intent == COMPLAINT:
         dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
         return []
-    if ticket is not None and ticket.priority != URGENT_PRIORITY and asks_the_bot(tracker, text, ticket):
+    if ticket is not None and intent == THANKS:
+        dispatcher.utter_message(text=replies.render("handoff_thanked", **standing(ticket)))
+        return []
+    asked = asked_as(tracker, text, ticket) if ticket is not None and ticket.priority != URGENT_PRIORITY else None
+    if asked is not None:
         # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
         # (the message is on the ticket either way). After money was lost the first
         # reply stays what to do meanwhile.
-        outcome, _ = answer_from_faq(dispatcher, tracker)
+        outcome, _ = answer_from_faq(dispatcher, tracker, as_intent=asked)
         if outcome == ANSWERED:
             dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
             return []

@@ -28,6 +28,10 @@ PROBLEM = "problem"          # a problem (money lost or taken, a locked account)
 SERVICE = "service"          # about our service or staff: the feedback answer, a person offered
 UNSPECIFIED = "unspecified"  # "我要投诉" alone: hand off
 VENTING = "venting"          # "垃圾app": anger with no complaint asked for; sorry, and what happened?
+# "你们这破app又登不上了": anger that names a problem (not money): sorry, and that problem's answer.
+VENTING_PROBLEM = "venting_problem"
+# "你问这个干嘛 是不是想骗我" after details were asked for: what they are for (actions.faq).
+WHY_ASKED = "why_asked"
 
 
 @dataclass(frozen=True)
@@ -63,21 +67,24 @@ class ComplaintWords:
 
 
 def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: ComplaintWords,
-                   urgent: bool = False) -> Complaint:
+                   urgent: bool = False, named: Optional[str] = None) -> Complaint:
     """``ranking``: the NLU's (intent, confidence) pairs, best first; ``urgent``: the
-    message tells of theft or fraud."""
+    message tells of theft or fraud; ``named``: the problem intent the customer's own
+    words name ("登不上" -> account_locked), if any."""
     normalized = normalize(text or "")
     area = next((name for name, share in ranking
                  if name in PROBLEM_INTENTS and share >= words.min_share), None)
-    about_money = urgent or any(w in normalized for w in words.money)
-    if area is not None or about_money:
+    if urgent or any(w in normalized for w in words.money):
         return Complaint(PROBLEM, area or words.money_area)
+    asks_to_complain = not words.requests or any(w in normalized for w in words.requests)
+    if named in PROBLEM_INTENTS and not asks_to_complain:
+        return Complaint(VENTING_PROBLEM, named)
+    if area is not None:
+        return Complaint(PROBLEM, area)
     if any(w in normalized for w in words.service):
         return Complaint(SERVICE)
-    if words.requests and not any(w in normalized for w in words.requests):
-        return Complaint(VENTING)
-    return Complaint(UNSPECIFIED)
+    return Complaint(UNSPECIFIED if asks_to_complain else VENTING)
 
 
 __all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED", "VENTING",
-           "read_complaint"]
+           "VENTING_PROBLEM", "WHY_ASKED", "read_complaint"]

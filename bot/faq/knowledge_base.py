@@ -93,6 +93,10 @@ class SearchSettings:
     topics: Tuple[TopicChoice, ...] = ()
     problem_phrases: Tuple[ProblemPhrases, ...] = ()
 
+    def intent_of(self, area: str) -> Optional[str]:
+        """The intent whose searches this area's entries answer (``intents``)."""
+        return next((name for name, route in self.intents.items() if route.area == area), None)
+
     @property
     def areas(self) -> Tuple[str, ...]:
         """The problem areas an entry may belong to: those the intents route to."""

@@ -176,3 +176,12 @@ def test_anger_that_asks_for_nothing_gets_an_apology_and_a_question_not_a_ticket
     assert turn.actions[-1] == "utter_complaint_ask_what", turn.actions
     assert "/request_human" in {b["payload"] for b in turn.messages[-1]["buttons"]}
     assert not tickets_of(ticket_store, customer)
+
+
+def test_anger_that_names_a_problem_gets_an_apology_and_that_problems_answer(rasa_server, ticket_store):
+    customer = sender()
+    turn = say(rasa_server, customer, "你们这破app又登不上了")
+    assert turn.actions[-1] == "utter_ask_solved", turn.actions
+    assert turn.texts[0] == REPLIES.render("complaint_sorry_then_answer")
+    assert turn.slots["problem"] == "account_locked" and turn.slots["faq_entry"], turn.slots
+    assert not tickets_of(ticket_store, customer)

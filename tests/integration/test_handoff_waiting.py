@@ -110,3 +110,15 @@ async def test_a_complaint_while_waiting_is_acknowledged_on_the_ticket(agent, ti
     sender, number = await waiting_after(agent, ticket_store)
     turn = await say(agent, sender, "再不给我处理我就去银保监会投诉你们")
     assert "意见已经记到工单" in turn.reply and number in turn.reply, turn.reply
+
+
+async def test_going_back_to_an_earlier_question_while_waiting_is_answered(agent, ticket_store):
+    sender, number = await waiting_after(agent, ticket_store)
+    turn = await say(agent, sender, "那换手机号那个呢 还是不行")
+    assert "换绑" in turn.reply and number in turn.reply, turn.reply
+
+
+async def test_thanks_while_waiting_get_welcome_and_the_promise(agent, ticket_store):
+    sender, number = await waiting_after(agent, ticket_store)
+    turn = await say(agent, sender, "ok thx")
+    assert turn.reply.startswith("不客气") and number in turn.reply and "预计" in turn.reply, turn.reply

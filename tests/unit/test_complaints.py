@@ -1,7 +1,7 @@
 """What a complaint is about (bot/complaints.py)."""
 import pytest
 
-from bot.complaints import PROBLEM, SERVICE, UNSPECIFIED, VENTING, ComplaintWords, read_complaint
+from bot.complaints import PROBLEM, SERVICE, UNSPECIFIED, VENTING, VENTING_PROBLEM, ComplaintWords, read_complaint
 from tests.conftest import ROOT
 
 WORDS = ComplaintWords.load(ROOT / "data" / "support" / "handoff.yml")
@@ -28,3 +28,14 @@ def test_anger_about_money_is_a_problem_even_without_a_complaint_word():
 def test_without_request_words_configured_a_bare_complaint_stays_unspecified():
     words = ComplaintWords(money=WORDS.money, service=WORDS.service)
     assert read_complaint("什么破软件 垃圾", NO_AREA, words).about == UNSPECIFIED
+
+
+@pytest.mark.parametrize("ranking", [NO_AREA, [("complain", 0.9), ("account_locked", 0.06)]],
+                         ids=["alone", "runner-up"])
+def test_anger_that_names_a_problem_gets_that_problem(ranking):
+    complaint = read_complaint("你们这破app又登不上了", ranking, WORDS, named="account_locked")
+    assert (complaint.about, complaint.area) == (VENTING_PROBLEM, "account_locked")
+
+
+def test_a_complaint_asked_for_goes_to_a_person_whatever_it_names():
+    assert read_complaint("我要投诉 又登不上了", NO_AREA, WORDS, named="account_locked").about == UNSPECIFIED

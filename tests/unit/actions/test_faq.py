@@ -102,6 +102,24 @@ async def test_a_detail_declined_after_an_answer_is_fine_and_a_person_offered(fa
     assert "不方便说的可以不说" in reply["text"] and reply["buttons"][0]["payload"] == "/request_human"
 
 
+@pytest.mark.parametrize("intent", ["general_question", "complain"])
+async def test_why_we_ask_after_an_answer_that_asked_for_details_is_explained(faq_dir, dispatcher, intent):
+    from actions.complaints import read
+    tracker = make_tracker("你问这个干嘛 是不是想骗我", intent, slots={"problem": "transfer_failed"})
+    events = await run(tracker, dispatcher) if intent == "general_question" else read(dispatcher, tracker)
+    (reply,) = dispatcher.messages
+    assert "只是为了帮您查清楚" in reply["text"] and reply["buttons"][0]["payload"] == "/request_human"
+    assert SlotSet("faq_outcome", "declined") in events or SlotSet("complaint_about", "why_asked") in events
+
+
+async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatcher):
+    from actions.complaints import read
+    tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})
+    events = read(dispatcher, tracker)
+    assert SlotSet("complaint_about", "problem") in events
+    assert not any("只是为了帮您查清楚" in m.get("text", "") for m in dispatcher.messages)
+
+
 async def test_a_second_problem_in_the_message_is_not_forgotten(faq_dir, dispatcher):
     import yaml
 

@@ -53,6 +53,20 @@ def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
     assert number in kept["text"]
 
 
+def test_a_question_read_as_another_kind_is_still_answered(faq_dir, dispatcher):
+    number = open_ticket("owner")  # "那验证码那个呢 还是不行": read as deny, a question all the same
+    ask_note(dispatcher, waiting("那收不到验证码那个呢 还是不行", "deny", number))
+    answer, kept = (m["text"] for m in dispatcher.messages)
+    assert answer == "请检查手机号和信号。" and number in kept
+
+
+def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting("ok thx", "thank", number))
+    (reply,) = dispatcher.messages
+    assert reply["text"].startswith("不客气") and number in reply["text"] and "等待客服处理" in reply["text"]
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()
