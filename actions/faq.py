@@ -18,7 +18,7 @@ from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
-from bot.faq.topics import another_problem, topic_choice
+from bot.faq.topics import another_problem, sees_arrival, topic_choice
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 from bot.text.normalize import amount_within
@@ -32,6 +32,9 @@ NOTED = "noted"  # a detail of the problem at hand: its questions start (data/ru
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
 DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
+ARRIVAL_SEEN = "arrived"  # "看到了 有一条写着收款1000": the money is there, said plainly
+ASKED_WHICH_ONE = "asked_which_one"  # "就那个啊": we cannot see it; which one (its reply is a detail)
+REPLIES_TO_WHICH_ONE = DETAIL_INTENTS | {"out_of_scope"}  # "买的那个课" read as out of scope
 # Theft or fraud told again while the offer of a person stands: no second offer,
 # the person at once (a P1 handoff, data/rules).
 URGENT_AGAIN = "urgent_again"
@@ -166,7 +169,15 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             return DETAIL_DECLINED, tracker.get_slot("faq_entry")
         if continues and explain_why_we_ask(dispatcher, tracker):
             return DETAIL_DECLINED, tracker.get_slot("faq_entry")
+        if continues and tracker.get_slot("faq_entry") and \
+                sees_arrival(text, service.index.kb.settings.arrival_seen):
+            dispatcher.utter_message(text=services.replies().render("arrival_seen"))
+            return ARRIVAL_SEEN, tracker.get_slot("faq_entry")
         intent = as_intent or tracker.get_intent_of_latest_message(skip_fallback_intent=False)
+        if continues:
+            which_one = _which_one(dispatcher, tracker, text, intent, service)
+            if which_one is not None:
+                return which_one, tracker.get_slot("faq_entry")
         topic = _topic_asked(tracker) if continues else None
         if topic is not None:
             # "没到" right after "转账遇到了什么情况？": read with the topic word it answers.
@@ -226,6 +237,21 @@ def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -
     return service.lookup(joined, as_intent, vector)
 
 
+def _which_one(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: Optional[str],
+               service: FaqService) -> Optional[str]:
+    """"就那个啊 你们不是说会退吗" after an answer: we cannot see earlier orders or chats,
+    so which one; the short reply that follows ("买的那个课") is a detail of the
+    problem (noted: its questions start). None: neither."""
+    if intent not in REPLIES_TO_WHICH_ONE or not (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
+        return None
+    if tracker.get_slot("faq_outcome") == ASKED_WHICH_ONE and not is_question(text, services.diagnostics()):
+        return NOTED
+    if intent in DETAIL_INTENTS and any(ref in text for ref in service.index.kb.settings.earlier_refs):
+        dispatcher.utter_message(text=services.replies().render("cannot_see_earlier"), buttons=[HUMAN_BUTTON])
+        return ASKED_WHICH_ONE
+    return None
+
+
 def _topic_asked(tracker: Tracker) -> Optional[str]:
     """The customer's previous message when it was only a topic word and the bot asked
     which question it meant (faq_outcome still says so): this message answers that."""
@@ -262,6 +288,8 @@ class ActionLookupFaq(Action):
     ) -> List[Dict[Text, Any]]:
         events = await services.blocking(warn_about_secrets, dispatcher, tracker)
         outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker, True)
+        if outcome == ARRIVAL_SEEN:
+            events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]

@@ -42,7 +42,8 @@ def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 def answer_urge(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Impatience or "are you there": the open ticket's status and promise; with none,
-    we are here, tell us the problem, or a person at one click. Blocking (database)."""
+    we are here, tell us the problem (or, right after an answer, try it or take a
+    person), a person at one click. Blocking (database)."""
     replies = services.replies()
     try:
         ticket = services.ticket_store().latest_for_sender(tracker.sender_id)
@@ -51,7 +52,10 @@ def answer_urge(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if ticket is not None and ticket.sender_id == tracker.sender_id and ticket.status in OPEN_STATUSES:
         dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
         return
-    dispatcher.utter_message(text=replies.render("urged_without_ticket"), buttons=[HUMAN_BUTTON])
+    # "我就是想快点登上" right after an answer: that answer's problem, a person at one click.
+    answered = tracker.get_slot("faq_entry") or tracker.get_slot("problem")
+    dispatcher.utter_message(text=replies.render("urged_after_answer" if answered else "urged_without_ticket"),
+                             buttons=[HUMAN_BUTTON])
 
 
 class ActionTicketStatus(Action):

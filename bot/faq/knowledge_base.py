@@ -74,6 +74,17 @@ class ProblemPhrases:
 
 
 @dataclass(frozen=True)
+class ArrivalSeen:
+    """How a customer says they now see the money arrived ("看到了 有一条写着收款1000")
+    after being told where to look (search.yml `arrival_seen`): opened by one of
+    ``openers``, naming one of ``words``, and none of ``not_words`` (看到了 但显示失败)."""
+
+    openers: Tuple[str, ...] = ()
+    words: Tuple[str, ...] = ()
+    not_words: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchSettings:
     answer_threshold: float
     suggest_ratio: float
@@ -92,6 +103,9 @@ class SearchSettings:
     meaning_weight: float = 1.0
     topics: Tuple[TopicChoice, ...] = ()
     problem_phrases: Tuple[ProblemPhrases, ...] = ()
+    arrival_seen: ArrivalSeen = ArrivalSeen()
+    # "就那个啊 你们不是说会退吗": words that point at something the bot cannot see.
+    earlier_refs: Tuple[str, ...] = ()
 
     def intent_of(self, area: str) -> Optional[str]:
         """The intent whose searches this area's entries answer (``intents``)."""
@@ -181,6 +195,9 @@ def _parse_settings(raw: dict) -> SearchSettings:
         problem_phrases=tuple(ProblemPhrases(area=str(area), name=str(p["name"]),
                                              phrases=tuple(str(w) for w in p["phrases"]))
                               for area, p in (raw.get("problem_phrases") or {}).items()),
+        arrival_seen=ArrivalSeen(**{key: tuple(str(w) for w in (raw.get("arrival_seen") or {}).get(key) or ())
+                                    for key in ("openers", "words", "not_words")}),
+        earlier_refs=tuple(str(w) for w in raw.get("earlier_refs") or ()),
     )
 
 

@@ -1,5 +1,6 @@
 """Topics in what the customer says: a message that is only a topic word ("转账",
-"验证码", "你好 账单"), and a second problem told beside the one answered.
+"验证码", "你好 账单"), a second problem told beside the one answered, and money
+the customer now sees arrived.
 
 Such a message names an area, not a question; any one entry would be a guess (the
 "check a transfer's status" answer to a customer whose transfer failed). The
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from bot.faq.knowledge_base import ProblemPhrases, TopicChoice
+from bot.faq.knowledge_base import ArrivalSeen, ProblemPhrases, TopicChoice
 
 # Greetings before the word and particles after it say nothing about the question.
 _OPENERS = re.compile(r"^(?:你好|您好|在吗|在不在|hello|hi|喂|嗯|那个|请问|我想问|问一下|咨询)+")
@@ -38,3 +39,10 @@ def another_problem(text: str, answered_area: str, problems: Sequence[ProblemPhr
     lowered = text.lower()
     return next((p for p in problems
                  if p.area != answered_area and any(phrase in lowered for phrase in p.phrases)), None)
+
+
+def sees_arrival(text: str, seen: ArrivalSeen) -> bool:
+    """"看到了 有一条写着收款1000": the customer found the money they asked about."""
+    lowered = _OPENERS.sub("", text.strip().lower())
+    return (lowered.startswith(seen.openers) and any(w in lowered for w in seen.words)
+            and not any(w in lowered for w in seen.not_words)) if seen.openers else False

@@ -112,6 +112,28 @@ async def test_why_we_ask_after_an_answer_that_asked_for_details_is_explained(fa
     assert SlotSet("faq_outcome", "declined") in events or SlotSet("complaint_about", "why_asked") in events
 
 
+async def test_money_seen_arrived_after_an_answer_is_said_plainly_not_taken_as_a_detail(faq_dir, dispatcher):
+    tracker = make_tracker("看到了 有一条写着收款1000", "inform",
+                           slots={"faq_entry": "sms_not_received", "problem": "transfer_failed"},
+                           entities=[{"entity": "amount", "value": "1000"}])
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", "arrived") in events
+    assert SlotSet("problem", None) in events
+    (reply,) = dispatcher.messages
+    assert "已经到了您的账户余额" in reply["text"]
+
+
+async def test_a_pointer_at_an_earlier_order_asks_which_one_and_the_reply_is_a_detail(faq_dir, dispatcher):
+    slots = {"faq_entry": "billing_cancel_renewal", "problem": "billing_issue"}
+    events = await run(make_tracker("就那个啊 你们不是说会退吗", "nlu_fallback", slots=slots), dispatcher)
+    assert SlotSet("faq_outcome", "asked_which_one") in events
+    (reply,) = dispatcher.messages
+    assert "看不到您之前的订单" in reply["text"] and reply["buttons"][0]["payload"] == "/request_human"
+    events = await run(make_tracker("买的那个课", "out_of_scope", slots={**slots, "faq_outcome": "asked_which_one"}),
+                       dispatcher)
+    assert SlotSet("faq_outcome", "noted") in events and len(dispatcher.messages) == 1
+
+
 async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatcher):
     from actions.complaints import read
     tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from actions import services
-from actions.tickets import ActionTicketStatus
+from actions.tickets import ActionTicketStatus, answer_urge
 from bot.storage.tickets import NewTicket
 from tests.unit.actions.conftest import make_tracker
 
@@ -37,6 +37,16 @@ async def test_a_number_asked_for_by_someone_else_is_not_shown(faq_dir, dispatch
 
 async def test_no_ticket_at_all(faq_dir, dispatcher):
     assert "没有查到" in await ask(dispatcher, "nobody")
+
+
+@pytest.mark.parametrize("slots, opening", [
+    pytest.param({}, ("我一直在的", "在的在的"), id="nothing-said-yet"),
+    pytest.param({"faq_entry": "account_forgot_password"}, ("明白您着急",), id="right-after-an-answer"),
+])
+def test_impatience_without_a_ticket_offers_a_person(faq_dir, dispatcher, slots, opening):
+    answer_urge(dispatcher, make_tracker("我就是想快点登上", "urge", slots=slots, sender="nobody"))
+    (reply,) = dispatcher.messages
+    assert reply["text"].startswith(opening) and reply["buttons"][0]["payload"] == "/request_human"
 
 
 async def test_database_down_is_said(faq_dir, dispatcher, monkeypatch, tmp_path):

@@ -1,8 +1,9 @@
 """A message that is only a topic word is asked which question it means (bot.faq.topics)."""
 import pytest
 
-from bot.faq.knowledge_base import ProblemPhrases, TopicChoice
-from bot.faq.topics import another_problem, topic_choice
+from bot.faq.knowledge_base import ArrivalSeen, ProblemPhrases, TopicChoice, load_knowledge_base
+from bot.faq.topics import another_problem, named_problem, sees_arrival, topic_choice
+from tests.conftest import ROOT
 
 TOPICS = (TopicChoice(("转账", "转帐"), "转账遇到了什么情况？", ("a",)),
           TopicChoice(("验证码",), "验证码遇到了什么情况？", ("b",)))
@@ -37,3 +38,27 @@ PROBLEMS = (ProblemPhrases("account", "登录", ("登录不上", "登不上")),
 def test_a_second_problem_in_the_message_is_noticed(text, answered_area, name):
     other = another_problem(text, answered_area, PROBLEMS)
     assert (other.name if other else None) == name
+
+
+def test_the_problem_a_message_names_in_the_customers_words():
+    assert named_problem("你们这破app又登不上了", PROBLEMS).area == "account"
+    assert named_problem("什么破软件 垃圾", PROBLEMS) is None
+
+
+SEEN = load_knowledge_base(ROOT / "data" / "faq").settings.arrival_seen
+
+
+@pytest.mark.parametrize("text, seen", [
+    pytest.param("看到了 有一条写着收款1000", True, id="found-the-receipt"),
+    pytest.param("找到了 已经到账了", True, id="arrived"),
+    pytest.param("看到了 但是显示转账失败", False, id="found-a-failure"),
+    pytest.param("看到了 没有收款记录", False, id="found-nothing"),
+    pytest.param("收款1000", False, id="no-opener"),
+    pytest.param("看到了", False, id="nothing-about-money"),
+])
+def test_the_customer_sees_the_money_arrived(text, seen):
+    assert sees_arrival(text, SEEN) is seen
+
+
+def test_without_openers_nothing_is_seen():
+    assert not sees_arrival("看到了 收款1000", ArrivalSeen())
