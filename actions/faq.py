@@ -192,6 +192,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         tells_little = intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
         # "1000 昨天晚上八点 农业银行" after a problem's answer: its details, whatever they match.
         details = intent in DETAIL_INTENTS and after_answer and gives_details(tracker, text)
+        if continues and result.answer is None and tracker.get_slot("faq_entry") and \
+                intent in services.diagnostics().problems and gives_details(tracker, text):
+            # "提了一万 收了10块" after the fee rules: the problem's details, nothing new
+            # to answer; noted, and its questions start (no generic first aid).
+            return NOTED, tracker.get_slot("faq_entry")
         if continues and (result.answer is None
                           or (intent in DETAIL_INTENTS and (repeated or tells_little))
                           or (intent == "inform" and details)):

@@ -36,7 +36,7 @@ CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
-URGENT_PRIORITY = ORDER[0]  # theft and scams: the waiting reply says what to do meanwhile
+URGENT_PRIORITY = ORDER[0]  # theft and scams (or a complaint raised to it)
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
@@ -154,6 +154,19 @@ def _read_ticket(number: Optional[str]) -> Tuple[bool, Optional[Ticket]]:
     return ticket is None or ticket.status in CLOSED_STATUSES, ticket
 
 
+def money_lost(ticket: Optional[Ticket]) -> bool:
+    """A P1 ticket about money lost to theft or a scam: its replies say what to do
+    meanwhile (freeze, 110). Not one a complaint raised to P1 ("傻X" in a login
+    problem's questions): that one would be P1 without the complaint too."""
+    if ticket is None or ticket.priority != URGENT_PRIORITY:
+        return False
+    rules = services.priority_rules()
+    if ticket.handoff_reason not in rules.raise_for_reasons:
+        return True
+    told = [m.text for m in ticket.messages if m.role == "user"]
+    return rules.priority_for(told, [ticket.intent] if ticket.intent else [], reason="") == URGENT_PRIORITY
+
+
 def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     """The intent to search the FAQ with when the message asks something it may answer
     (`asks_the_bot`); None when it does not. A question the NLU read as something else
@@ -191,9 +204,10 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
     intent = tracker.get_intent_of_latest_message()
+    lost = money_lost(ticket)
     if ticket is not None and (intent == URGE or services.handoff_phrases().asks_when(text)):
         reply = replies.render("urged_with_ticket", **standing(ticket))
-        if ticket.priority == URGENT_PRIORITY:
+        if lost:
             reply += replies.render("urged_urgent_meanwhile")
         dispatcher.utter_message(text=reply)
         return []
@@ -203,7 +217,7 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if ticket is not None and intent == THANKS:
         dispatcher.utter_message(text=replies.render("handoff_thanked", **standing(ticket)))
         return []
-    asked = asked_as(tracker, text, ticket) if ticket is not None and ticket.priority != URGENT_PRIORITY else None
+    asked = asked_as(tracker, text, ticket) if ticket is not None and not lost else None
     if asked is not None:
         # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
         # (the message is on the ticket either way). After money was lost the first
@@ -215,8 +229,7 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if count == 1:
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
         # Money lost to theft or a scam (P1): what the customer can do while waiting.
-        waiting = "handoff_waiting_urgent" if ticket is not None and ticket.priority == URGENT_PRIORITY \
-            else "handoff_waiting"
+        waiting = "handoff_waiting_urgent" if lost else "handoff_waiting"
         dispatcher.utter_message(text=replies.render(waiting, ticket_number=number, due=due))
     else:
         dispatcher.utter_message(text=replies.render("handoff_waiting_brief", ticket_number=number))

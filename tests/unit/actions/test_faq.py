@@ -134,6 +134,14 @@ async def test_a_pointer_at_an_earlier_order_asks_which_one_and_the_reply_is_a_d
     assert SlotSet("faq_outcome", "noted") in events and len(dispatcher.messages) == 1
 
 
+async def test_a_problems_details_after_an_answer_that_find_nothing_are_noted(faq_dir, dispatcher):
+    tracker = make_tracker("提了一万 收了10块", "billing_issue",
+                           slots={"faq_entry": "billing_cancel_renewal", "problem": "billing_issue"},
+                           entities=[{"entity": "amount", "value": "一万"}, {"entity": "amount", "value": "10块"}])
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", "noted") in events and dispatcher.messages == []
+
+
 async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatcher):
     from actions.complaints import read
     tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})

@@ -3,8 +3,11 @@ the ticket per message, a question of another area answered from the FAQ, the
 ticket's own problem only kept, and the loop going on with the database down."""
 import pytest
 
+from datetime import datetime, timedelta, timezone
+
 from actions import services
 from actions.handoff_wait import ask_note
+from bot.storage.tickets import NewMessage, NewTicket
 from tests.unit.actions.conftest import make_tracker
 from tests.unit.actions.test_ticket_status import open_ticket
 
@@ -65,6 +68,26 @@ def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
     ask_note(dispatcher, waiting("ok thx", "thank", number))
     (reply,) = dispatcher.messages
     assert reply["text"].startswith("不客气") and number in reply["text"] and "等待客服处理" in reply["text"]
+
+
+def complaint_ticket(story: str, intent: str) -> str:
+    """A P1 ticket a complaint raised (reason complaint), about ``story``."""
+    due = datetime.now(timezone.utc) + timedelta(hours=1)
+    new = NewTicket(handoff_key="owner:p1", sender_id="owner", channel="webchat", priority="P1",
+                    handoff_reason="complaint", sla_due_at=due, intent=intent,
+                    messages=[NewMessage("user", story), NewMessage("user", "傻X")])
+    return services.ticket_store().create(new).ticket.number
+
+
+@pytest.mark.parametrize("story, intent, meanwhile", [
+    pytest.param("你们这破app又登不上了", "account_locked", False, id="a-login-complaint"),
+    pytest.param("我的账户被盗了 钱被转走了三千", "account_locked", True, id="theft-told-angrily"),
+])
+def test_what_to_do_meanwhile_only_after_money_was_lost(faq_dir, dispatcher, story, intent, meanwhile):
+    number = complaint_ticket(story, intent)
+    ask_note(dispatcher, waiting("人呢", "urge", number))
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and ("96110" in reply["text"]) is meanwhile
 
 
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
