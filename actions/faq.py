@@ -168,7 +168,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
                                      buttons=[HUMAN_BUTTON])
             return DETAIL_DECLINED, tracker.get_slot("faq_entry")
         if continues and explain_why_we_ask(dispatcher, tracker):
-            return DETAIL_DECLINED, tracker.get_slot("faq_entry")
+            return DETAIL_DECLINED, tracker.get_slot("faq_entry")  # like a declined detail: they speak next
         if continues and tracker.get_slot("faq_entry") and \
                 sees_arrival(text, service.index.kb.settings.arrival_seen):
             dispatcher.utter_message(text=services.replies().render("arrival_seen"))

@@ -27,18 +27,17 @@ def topic_choice(text: str, topics: Sequence[TopicChoice]) -> Optional[TopicChoi
     return next((topic for topic in topics if bare in topic.words), None) if bare else None
 
 
-def named_problem(text: str, problems: Sequence[ProblemPhrases]) -> Optional[ProblemPhrases]:
-    """The problem ``text`` names in the customer's words ("又登不上了": the login)."""
+def named_problem(text: str, problems: Sequence[ProblemPhrases], but: Optional[str] = None) -> Optional[ProblemPhrases]:
+    """The problem ``text`` names in the customer's words ("又登不上了": the login),
+    other than area ``but``."""
     lowered = text.lower()
-    return next((p for p in problems if any(phrase in lowered for phrase in p.phrases)), None)
+    return next((p for p in problems if p.area != but and any(phrase in lowered for phrase in p.phrases)), None)
 
 
 def another_problem(text: str, answered_area: str, problems: Sequence[ProblemPhrases]) -> Optional[ProblemPhrases]:
     """A problem of another area than the answer's that ``text`` also tells
     ("我登录不上，而且转账失败了" answered about the transfer: the login)."""
-    lowered = text.lower()
-    return next((p for p in problems
-                 if p.area != answered_area and any(phrase in lowered for phrase in p.phrases)), None)
+    return named_problem(text, problems, but=answered_area)
 
 
 def sees_arrival(text: str, seen: ArrivalSeen) -> bool:

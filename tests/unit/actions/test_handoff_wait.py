@@ -1,9 +1,9 @@
 """The waiting loop's reply to each message (actions.handoff_wait.ask_note): one read of
 the ticket per message, a question of another area answered from the FAQ, the
 ticket's own problem only kept, and the loop going on with the database down."""
-import pytest
-
 from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from actions import services
 from actions.handoff_wait import ask_note
