@@ -17,7 +17,7 @@ from actions.transcript import user_events
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
-from bot.faq.lookup import URGENT, FaqService, FaqUnavailable, LookupResult
+from bot.faq.lookup import NOT_COVERED, URGENT, FaqService, FaqUnavailable, LookupResult
 from bot.faq.topics import another_problem, sees_arrival, topic_choice
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
@@ -31,8 +31,10 @@ NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
+REPEATED = "repeated"  # "关掉 全部都给我关掉" after those steps: that is the way; a person offered
 DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
 ARRIVAL_SEEN = "arrived"  # "看到了 有一条写着收款1000": the money is there, said plainly
+NOT_COVERED_TOPIC = "not_covered"  # a topic no entry answers ("借款自动还款没扣成功"): named, a person offered
 ASKED_WHICH_ONE = "asked_which_one"  # "就那个啊": we cannot see it; which one (its reply is a detail)
 REPLIES_TO_WHICH_ONE = DETAIL_INTENTS | {"out_of_scope"}  # "买的那个课" read as out of scope
 # Theft or fraud told again while the offer of a person stands: no second offer,
@@ -186,6 +188,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             result = service.lookup(text, intent, carried_vector(message, DIMENSION))
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
+        if continues and repeated and intent not in DETAIL_INTENTS and result.reason != URGENT and \
+                not is_question(text, services.diagnostics()):
+            # "关掉 全部都给我关掉" right after the steps to turn it off: the same answer
+            # again would not help (a question answered by it, "失败了钱会退回来吗", gets it).
+            return REPEATED, tracker.get_slot("faq_entry")
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
         # account entry by its words); read with the message before it.
         after_answer = bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem"))
@@ -215,12 +222,12 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             if continued.kind == ANSWER and continued.result is not None:
                 result = continued.result
             elif result.answer is None or intent in DETAIL_INTENTS:
-                return NOT_FOUND, None
+                return _not_found(dispatcher, result, intent, service, continues)
     except FaqUnavailable as error:
         logger.error("FAQ lookup skipped: %s", error)
         return NOT_FOUND, None
     if result.answer is None:
-        return NOT_FOUND, None
+        return _not_found(dispatcher, result, intent, service, continues)
     if result.reason == URGENT and result.answer.id == tracker.get_slot("faq_entry"):
         # The same urgent story again ("卡里被转走了三千" after the freeze answer): the
         # answer is on the screen already; what else to do now.
@@ -240,6 +247,19 @@ def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -
     embeddings = services.embeddings()
     vector = embeddings.message(joined) if embeddings is not None else None
     return service.lookup(joined, as_intent, vector)
+
+
+def _not_found(dispatcher: CollectingDispatcher, result: LookupResult, intent: Optional[str],
+               service: FaqService, continues: bool) -> Tuple[str, Optional[str]]:
+    """Nothing to answer. A topic no entry answers is said to be one ("借款还款方面的
+    问题我这边答不了") with a person one click away, rather than a problem's generic first
+    aid or "please rephrase"; otherwise the rules decide (data/rules)."""
+    topic = service.index.kb.topic(result.not_covered) if result.reason == NOT_COVERED else None
+    if not continues or topic is None or not topic.name or intent == "out_of_scope":
+        return NOT_FOUND, None
+    dispatcher.utter_message(text=services.replies().render("not_covered_topic", topic=topic.name),
+                             buttons=[HUMAN_BUTTON])
+    return NOT_COVERED_TOPIC, None
 
 
 def _which_one(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: Optional[str],

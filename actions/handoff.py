@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.secrets import warn_about_secrets
+from actions.tickets import money_lost
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (
@@ -107,8 +108,10 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
                      new.handoff_reason, error)
         dispatcher.utter_message(text=replies.render("handoff_failed"))
         return [SlotSet(TICKET_SLOT, None), SlotSet(SUMMARY_SLOT, None)]
-    dispatcher.utter_message(text=replies.render(
-        "handoff_created", ticket_number=ticket.number, due=clock.describe(ticket.sla_due_at, now)))
+    created = replies.render("handoff_created", ticket_number=ticket.number, due=clock.describe(ticket.sla_due_at, now))
+    if money_lost(ticket):  # what to do meanwhile, at once: freeze the bank card, 110
+        created += replies.render("urged_urgent_meanwhile")
+    dispatcher.utter_message(text=created)
     return _waiting(ticket)
 
 

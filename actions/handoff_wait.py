@@ -21,10 +21,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
-from actions.tickets import standing
+from actions.tickets import money_lost, standing
 from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
-from bot.handoff.priority import ORDER
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES, Ticket
@@ -36,7 +35,6 @@ CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
-URGENT_PRIORITY = ORDER[0]  # theft and scams (or a complaint raised to it)
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
@@ -152,19 +150,6 @@ def _read_ticket(number: Optional[str]) -> Tuple[bool, Optional[Ticket]]:
     except TicketStoreUnavailable:
         return False, None
     return ticket is None or ticket.status in CLOSED_STATUSES, ticket
-
-
-def money_lost(ticket: Optional[Ticket]) -> bool:
-    """A P1 ticket about money lost to theft or a scam: its replies say what to do
-    meanwhile (freeze, 110). Not one a complaint raised to P1 ("傻X" in a login
-    problem's questions): that one would be P1 without the complaint too."""
-    if ticket is None or ticket.priority != URGENT_PRIORITY:
-        return False
-    rules = services.priority_rules()
-    if ticket.handoff_reason not in rules.raise_for_reasons:
-        return True
-    told = [m.text for m in ticket.messages if m.role == "user"]
-    return rules.priority_for(told, [ticket.intent] if ticket.intent else [], reason="") == URGENT_PRIORITY
 
 
 def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:

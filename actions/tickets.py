@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from bot.handoff.priority import ORDER
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import TicketStoreUnavailable
 
 HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
+URGENT_PRIORITY = ORDER[0]  # theft and scams (or a complaint raised to it)
 
 
 def standing(ticket: Ticket) -> Dict[str, str]:
@@ -21,6 +23,18 @@ def standing(ticket: Ticket) -> Dict[str, str]:
     return {"ticket_number": ticket.number,
             "status": statuses.render(ticket.status) if ticket.status in statuses else ticket.status,
             "due": services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc))}
+
+
+def money_lost(ticket: Optional[Ticket]) -> bool:
+    """A P1 ticket about money lost to theft or a scam, as the customer told it: its
+    replies say what to do meanwhile (freeze the bank card, 110). Not every P1 is one:
+    a transfer to the wrong person is urgent too, and a complaint raises a login
+    problem to P1 ("傻X" in its questions)."""
+    if ticket is None or ticket.priority != URGENT_PRIORITY:
+        return False
+    urgency = services.priority_rules().urgency
+    told = [m.text for m in ticket.messages if m.role == "user"]
+    return urgency is not None and urgency.any_in(told)
 
 
 def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

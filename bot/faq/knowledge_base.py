@@ -43,6 +43,7 @@ class NotCoveredTopic:
 
     id: str
     questions: Tuple[str, ...]
+    name: str = ""  # how the customer is told what we cannot answer ("借款还款")
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ class KnowledgeBase:
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
 
+    def topic(self, topic_id: Optional[str]) -> Optional[NotCoveredTopic]:
+        """The not-covered topic of that id, if any."""
+        return next((t for t in self.not_covered if t.id == topic_id), None)
+
 
 def _read_yaml(path: Path) -> dict:
     try:
@@ -205,7 +210,8 @@ def _parse_topics(data: dict, path: Path, fill: Callable[[str], str]) -> List[No
     topics = []
     for raw in data.get("topics") or []:
         try:
-            topic = NotCoveredTopic(str(raw["id"]), tuple(fill(str(q).strip()) for q in raw["questions"]))
+            topic = NotCoveredTopic(str(raw["id"]), tuple(fill(str(q).strip()) for q in raw["questions"]),
+                                    fill(str(raw.get("name") or "")))
         except (KeyError, TypeError) as error:
             raise KnowledgeBaseError(f"{path}: topic {raw!r} lacks {error}") from error
         if len(topic.questions) < 3:

@@ -210,9 +210,12 @@ def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, inten
     threshold = route.threshold if route.threshold is not None else settings.answer_threshold
     if route.area is not None and best.entry.area != route.area:
         threshold = max(threshold, settings.other_area_threshold)
-    if best.score < threshold:
-        return LookupResult(None, best.score, (), BELOW_THRESHOLD)
     topic = ranking.not_covered
+    if best.score < threshold:
+        if topic is not None and topic.score >= threshold and topic.score > best.score:
+            # Nothing answers it, and it is clearly a topic no entry covers: say which.
+            return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
+        return LookupResult(None, best.score, (), BELOW_THRESHOLD)
     if topic is not None and topic.score >= best.score * settings.not_covered_ratio:
         return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
     close: List[Match] = [

@@ -142,6 +142,27 @@ async def test_a_problems_details_after_an_answer_that_find_nothing_are_noted(fa
     assert SlotSet("faq_outcome", "noted") in events and dispatcher.messages == []
 
 
+async def test_a_topic_no_entry_answers_is_named_and_a_person_offered(faq_dir, dispatcher):
+    from tests.support.faq_kb import write_kb
+    write_kb(faq_dir, not_covered=[{"id": "repayment", "name": "借款还款",
+                                    "questions": ["借款怎么还款", "自动还款没扣成功", "逾期了会上征信吗"]}])
+    events = await run(make_tracker("借款自动还款没扣成功", "billing_issue"), dispatcher)
+    assert SlotSet("faq_outcome", "not_covered") in events
+    (reply,) = dispatcher.messages
+    assert reply["text"].startswith("借款还款方面的问题") and reply["buttons"][0]["payload"] == "/request_human"
+
+
+@pytest.mark.parametrize("text, outcome", [
+    pytest.param("取消自动续费 全部给我取消", "repeated", id="a-demand-again"),
+    pytest.param("怎么关闭自动续费？", "answered", id="a-question-it-answers"),
+])
+async def test_the_same_answer_is_not_given_twice_to_a_demand(faq_dir, dispatcher, text, outcome):
+    tracker = make_tracker(text, "billing_issue", slots={"faq_entry": "billing_cancel_renewal"})
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", outcome) in events
+    assert bool(dispatcher.messages) is (outcome == "answered")
+
+
 async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatcher):
     from actions.complaints import read
     tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})

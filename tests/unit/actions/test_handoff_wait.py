@@ -70,21 +70,24 @@ def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
     assert reply["text"].startswith("不客气") and number in reply["text"] and "等待客服处理" in reply["text"]
 
 
-def complaint_ticket(story: str, intent: str) -> str:
-    """A P1 ticket a complaint raised (reason complaint), about ``story``."""
+def p1_ticket(story: str, intent: str, reason: str) -> str:
+    """A P1 ticket about ``story``."""
     due = datetime.now(timezone.utc) + timedelta(hours=1)
     new = NewTicket(handoff_key="owner:p1", sender_id="owner", channel="webchat", priority="P1",
-                    handoff_reason="complaint", sla_due_at=due, intent=intent,
-                    messages=[NewMessage("user", story), NewMessage("user", "傻X")])
+                    handoff_reason=reason, sla_due_at=due, intent=intent,
+                    messages=[NewMessage("user", story), NewMessage("user", "工商")])
     return services.ticket_store().create(new).ticket.number
 
 
-@pytest.mark.parametrize("story, intent, meanwhile", [
-    pytest.param("你们这破app又登不上了", "account_locked", False, id="a-login-complaint"),
-    pytest.param("我的账户被盗了 钱被转走了三千", "account_locked", True, id="theft-told-angrily"),
+@pytest.mark.parametrize("story, intent, reason, meanwhile", [
+    pytest.param("你们这破app又登不上了", "account_locked", "complaint", False, id="a-login-complaint"),
+    pytest.param("我的账户被盗了 钱被转走了三千", "account_locked", "complaint", True, id="theft-told-angrily"),
+    pytest.param("转错人了怎么办", "transfer_failed", "not_solved", False, id="urgent-but-not-lost"),
+    pytest.param("刚才一个自称公安的让我把钱转到安全账户 转了三万", "transfer_failed", "customer_request", True,
+                 id="a-scam"),
 ])
-def test_what_to_do_meanwhile_only_after_money_was_lost(faq_dir, dispatcher, story, intent, meanwhile):
-    number = complaint_ticket(story, intent)
+def test_what_to_do_meanwhile_only_after_money_was_lost(faq_dir, dispatcher, story, intent, reason, meanwhile):
+    number = p1_ticket(story, intent, reason)
     ask_note(dispatcher, waiting("人呢", "urge", number))
     (reply,) = dispatcher.messages
     assert number in reply["text"] and ("96110" in reply["text"]) is meanwhile
