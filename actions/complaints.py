@@ -38,6 +38,7 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     if complaint.about == VENTING_PROBLEM and complaint.area is not None:
         events += _sorry_then_answer(dispatcher, tracker, complaint.area)
     if complaint.about == SERVICE:
+        dispatcher.utter_message(text=services.replies().render("complaint_service_sorry"))
         entry = services.faq_service().entry(services.complaint_words().feedback_entry)
         if entry is not None:
             dispatcher.utter_message(text=entry.answer)

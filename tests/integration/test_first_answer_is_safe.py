@@ -92,6 +92,7 @@ def test_a_complaint_about_the_service_gets_the_feedback_channel_and_a_person_of
     customer = sender()
     turn = say(rasa_server, customer, "你们客服态度太差了 问三遍都不回 我要投诉")
     assert answered_with(turn, "general_feedback_complaint"), turn.texts
+    assert turn.texts[0] == REPLIES.render("complaint_service_sorry"), turn.texts  # sorry first
     assert turn.messages[-1]["buttons"] == [{"title": "转人工", "payload": "/request_human"}]
     assert tickets_of(ticket_store, customer) == []
     turn = say(rasa_server, customer, "快点")

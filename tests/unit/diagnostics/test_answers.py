@@ -225,6 +225,9 @@ def test_prefill_reads_what_the_customer_expected_from_their_words():
     assert prefill(SPEC.slots["expected"], history[:1], SPEC) is None
     assert prefill(SPEC.slots["expected"], [user_event("会员怎么取消自动续费啊", intent="general_question")],
                    SPEC) is None
+    assert prefill(SPEC.slots["expected"], [user_event("还是没解决 我以前都不收")], SPEC) == "不应该收费"
+    assert prefill(SPEC.slots["expected"], [user_event("就那个啊 你们不是说会退吗", intent="nlu_fallback")],
+                   SPEC) == "要求退款"
 
 
 def test_a_detail_declined_before_its_question_is_not_asked():
