@@ -189,9 +189,10 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
         if continues and repeated and intent not in DETAIL_INTENTS and result.reason != URGENT and \
-                not is_question(text, services.diagnostics()):
+                not is_question(text, services.diagnostics()) and not gives_details(tracker, text):
             # "关掉 全部都给我关掉" right after the steps to turn it off: the same answer
-            # again would not help (a question answered by it, "失败了钱会退回来吗", gets it).
+            # again would not help (a question answered by it, "失败了钱会退回来吗", gets it;
+            # the problem told again with its details, "12800 昨晚11点 他说没收到", is noted).
             return REPEATED, tracker.get_slot("faq_entry")
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
         # account entry by its words); read with the message before it.

@@ -163,6 +163,14 @@ async def test_the_same_answer_is_not_given_twice_to_a_demand(faq_dir, dispatche
     assert bool(dispatcher.messages) is (outcome == "answered")
 
 
+async def test_the_problem_told_again_with_its_details_is_not_a_repeated_demand(faq_dir, dispatcher):
+    tracker = make_tracker("取消自动续费 昨晚11点又扣了25块", "billing_issue",
+                           slots={"faq_entry": "billing_cancel_renewal", "problem": "billing_issue"},
+                           entities=[{"entity": "amount", "value": "25块"}, {"entity": "time_expression", "value": "昨晚11点"}])
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", "repeated") not in events
+
+
 async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatcher):
     from actions.complaints import read
     tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})

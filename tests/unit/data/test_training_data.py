@@ -161,7 +161,9 @@ def _faq_questions() -> List[str]:
 BLIND_COINCIDENCES = frozenset({"怎么取消自动续费", "怎么解绑银行卡", "帮我写个请假条", "一天最多能转多少",
                                 "一天最多能转多少钱", "怎么取消会员自动续费啊", "刚有人打电话说是你们客服 是真的吗",
                                 # round 2 (session 12), the same way
-                                "转错人了怎么办", "转账限额是多少", "提现手续费怎么算"})
+                                "转错人了怎么办", "转账限额是多少", "提现手续费怎么算",
+                                # round 3 (session 15), the same way
+                                "退款什么时候到账", "收到验证码的时候已经过期了 每次都是"})
 
 
 def _urgency_examples() -> List[str]:
