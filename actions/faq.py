@@ -145,10 +145,11 @@ def choice_payload(entry: FaqEntry) -> str:
 
 
 def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continues: bool = False,
-                    as_intent: Optional[str] = None) -> Tuple[str, Optional[str]]:
+                    as_intent: Optional[str] = None, urgent_told: bool = False) -> Tuple[str, Optional[str]]:
     """Utter the best entry for the latest message, if any; return the outcome and its id.
     ``as_intent``: search as if the NLU had read this intent (a question it read as
-    another kind of message).
+    another kind of message); ``urgent_told``: the customer has had the urgent answer
+    and a person is on the way (a message that tells it again gets no answer here).
 
     Blocking (may refit the index after an edit): run in a worker thread. With
     no usable knowledge base the answer is "not found", and the rules offer a person;
@@ -186,6 +187,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             result = _search_joined(service, f"{topic} {text}", None)
         else:
             result = service.lookup(text, intent, carried_vector(message, DIMENSION))
+        if urgent_told and result.answer is not None and (result.reason == URGENT or result.answer.urgent):
+            return NOT_FOUND, None
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
         if continues and repeated and intent not in DETAIL_INTENTS and result.reason != URGENT and \

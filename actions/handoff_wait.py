@@ -202,15 +202,19 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if ticket is not None and intent == THANKS:
         dispatcher.utter_message(text=replies.render("handoff_thanked", **standing(ticket)))
         return []
-    asked = asked_as(tracker, text, ticket) if ticket is not None and not lost else None
+    asked = asked_as(tracker, text, ticket) if ticket is not None else None
     if asked is not None:
-        # "那登录呢", "银行那边也有限额吗": answered from the FAQ while the person is awaited
-        # (the message is on the ticket either way). After money was lost the first
-        # reply stays what to do meanwhile.
-        outcome, _ = answer_from_faq(dispatcher, tracker, as_intent=asked)
+        # "那登录呢", "银行那边也有限额吗", "冻结在哪弄 我现在登不进去": answered from the
+        # FAQ while the person is awaited (the message is on the ticket either way).
+        outcome, _ = answer_from_faq(dispatcher, tracker, as_intent=asked, urgent_told=lost)
         if outcome == ANSWERED:
             dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
             return []
+    if lost and count > 1:
+        # Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time.
+        dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=number)
+                                 + replies.render("urged_urgent_meanwhile"))
+        return []
     if count == 1:
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
         # Money lost to theft or a scam (P1): what the customer can do while waiting.

@@ -1,8 +1,8 @@
 """Warn a customer who sends an SMS code, a password or an ID number (staff never need
 them in the chat; they are masked when stored): the full warning the first time, a short
 reminder every later time ("那我密码也给你" right after the warning must not pass
-silently). A 16-19-digit number is not warned about: it is as often an order number the
-forms ask for as a bank card."""
+silently). A 16-19-digit number is warned about only where the message names it a card
+(卡号 6217…): alone it is as often an order number the forms ask for."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -12,13 +12,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from bot.pii.recognizers import ID_CARD, PASSWORD, SMS_CODE
+from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, SMS_CODE
 
 SECRET_KINDS = frozenset({SMS_CODE, PASSWORD, ID_CARD})
+CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "卡是", "卡:", "卡：", "card")
 
 
 def contains_secret(text: str) -> bool:
-    return bool(SECRET_KINDS.intersection(services.redactor().redact(text).kinds))
+    kinds = set(services.redactor().redact(text).kinds)
+    named_card = BANK_CARD in kinds and any(word in text.lower() for word in CARD_WORDS)
+    return bool(SECRET_KINDS & kinds) or named_card
 
 
 def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:

@@ -138,6 +138,20 @@ class SmsCodeRecognizer(ContextRecognizer):
         ])
         super().__init__(matcher, "SMS_CODE")
 
+    # "我把码发给你你看看对不对 385621": a code word, words that hand it over, then the code.
+    _HANDED_OVER = re.compile(r"(?:验证码|驗證碼|短信码|动态码|校验码|码|碼|code|otp)[^\d]{0,12}?"
+                              r"(?:发给你|發給你|发你|(?<!转)给你|(?<!轉)給你|告诉你|念给你|你看看|对不对|對不對)"
+                              r"[^\d]{0,10}?(?<!\d)(\d{4,8})(?!\d)(?!\s*(?:元|块|塊|万|千|百|rmb|¥))",
+                              re.IGNORECASE)
+
+    def find(self, text: str, doc: "Doc") -> List[Span]:
+        spans = super().find(text, doc)
+        seen = {(s.start, s.end) for s in spans}
+        for match in self._HANDED_OVER.finditer(text):
+            if (match.start(1), match.end(1)) not in seen:
+                spans.append(Span(match.start(1), match.end(1), self.kind))
+        return spans
+
     def secret_token(self, matched):
         return next(t for t in matched if re.fullmatch(r"\d{4,8}", t.text))
 

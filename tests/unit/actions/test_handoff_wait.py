@@ -93,6 +93,17 @@ def test_what_to_do_meanwhile_only_after_money_was_lost(faq_dir, dispatcher, sto
     assert number in reply["text"] and ("96110" in reply["text"]) is meanwhile
 
 
+def test_after_money_was_lost_every_message_gets_the_steps_and_a_question_its_answer(faq_dir, dispatcher):
+    number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 转了三万", "transfer_failed", "customer_request")
+    ask_note(dispatcher, waiting("我再想想", "inform", number))
+    (noted,) = dispatcher.messages
+    assert number in noted["text"] and "96110" in noted["text"]
+    dispatcher.messages.clear()
+    ask_note(dispatcher, waiting("验证码也一直收不到怎么办", "sms_code_delay", number))
+    answer, kept = (m["text"] for m in dispatcher.messages)
+    assert answer == "请检查手机号和信号。" and number in kept
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()

@@ -15,6 +15,7 @@ from tests.unit.actions.conftest import make_tracker
     pytest.param("转了5000块没到账", False, id="amount"),
     pytest.param("我身份证号11010519491231002X 你帮我查一下", True, id="id-number"),
     pytest.param("订单号6222021234567890127", False, id="order-number-shaped-like-a-card"),
+    pytest.param("我看了下银行短信 卡号6217000000000000000 被转走了三千", True, id="a-card-number-named-so"),
     pytest.param("我手机号13812345678", False, id="phone"),
 ])
 def test_warns_for_secrets_only(faq_dir, dispatcher, text, warned):

@@ -47,6 +47,8 @@ MASKED = [
     pytest.param("校验码为20394", "校验码为******", id="code-5-digits"),
     pytest.param("123456是验证码", "******是验证码", id="code-before-word"),
     pytest.param("动态码8765432", "动态码******", id="code-7-digits"),
+    pytest.param("我把码发给你你看看对不对 385621", "我把码发给你你看看对不对 ******", id="code-handed-over"),
+    pytest.param("验证码我告诉你 是 4471", "验证码我告诉你 是 ******", id="code-told-a-few-words-on"),
     # passwords after a password word
     pytest.param("密码是abc123!", "密码是******", id="password-shi"),
     pytest.param("登录密码：Pass@2026 帮我看看", "登录密码：****** 帮我看看", id="password-colon"),
@@ -77,6 +79,7 @@ UNCHANGED = [
     pytest.param("等了123456秒", id="digits-without-code-word"),
     pytest.param("验证码收不到", id="code-word-without-code"),
     pytest.param("验证码等了15分钟", id="code-word-with-minutes"),
+    pytest.param("验证码收不到 转给你5000块的那笔也失败了", id="code-word-then-an-amount"),
     pytest.param("忘记密码了怎么办", id="password-word-without-password"),
     pytest.param("密码错误", id="password-word-then-chinese"),
     pytest.param("密码输错了3次 app登不上", id="password-word-then-a-count"),
