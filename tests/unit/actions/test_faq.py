@@ -166,7 +166,8 @@ async def test_the_same_answer_is_not_given_twice_to_a_demand(faq_dir, dispatche
 async def test_the_problem_told_again_with_its_details_is_not_a_repeated_demand(faq_dir, dispatcher):
     tracker = make_tracker("取消自动续费 昨晚11点又扣了25块", "billing_issue",
                            slots={"faq_entry": "billing_cancel_renewal", "problem": "billing_issue"},
-                           entities=[{"entity": "amount", "value": "25块"}, {"entity": "time_expression", "value": "昨晚11点"}])
+                           entities=[{"entity": "amount", "value": "25块"},
+                                     {"entity": "time_expression", "value": "昨晚11点"}])
     events = await run(tracker, dispatcher)
     assert SlotSet("faq_outcome", "repeated") not in events
 
