@@ -38,9 +38,11 @@ from bot.diagnostics.answers import (
     is_interruption,
     prefill,
     read_answer,
+    says_solved,
     without_correction,
 )
 from bot.diagnostics.spec import DiagnosticsSpec
+from bot.handoff.ticket import SOLVED_SLOT
 
 SKIP_AFTER = 2  # an optional question whose answer could not be used this many times in a row is skipped
 PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
@@ -97,6 +99,10 @@ class DiagnosticsFormValidation(FormValidationAction):
         text = message.get("text") or ""
         intent = tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         entities = message.get("entities") or []
+        if replying and says_solved(text, spec):
+            # "好了付上了 谢谢": no more questions; the form ends and the handoff it
+            # would have led to says so instead of opening a ticket (actions/handoff.py).
+            return [SlotSet(SOLVED_SLOT, True), SlotSet(REQUESTED_SLOT, None)]
         if replying and asks_why_we_ask(text, spec):
             # Not an answer, not a question for the FAQ: what the question is for, then it again.
             dispatcher.utter_message(text=services.replies().render("why_we_ask"))

@@ -15,12 +15,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.handoff_wait import problem_forgotten
 from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (
     HANDOFF_SLOT,
+    SOLVED_SLOT,
     SUMMARY_CALLED_OFF,
     SUMMARY_SLOT,
     TICKET_SLOT,
@@ -93,6 +95,10 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if tracker.get_slot(SUMMARY_SLOT) == SUMMARY_CALLED_OFF:
         dispatcher.utter_message(text=replies.render("handoff_not_wanted"))
         return [SlotSet(SUMMARY_SLOT, None)]
+    if tracker.get_slot(SOLVED_SLOT):
+        # Solved while the form asked ("好了付上了 谢谢"): glad, and nothing to hand over.
+        dispatcher.utter_message(text=replies.render("solved_in_form"))
+        return [SlotSet(SOLVED_SLOT, None), *problem_forgotten()]
     existing = _open_ticket(tracker)
     if existing is not None:
         # Asking again while a person is already on it: no second ticket.

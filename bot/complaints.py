@@ -27,7 +27,7 @@ PROBLEM_INTENTS = ("transfer_failed", "billing_issue", "account_locked", "sms_co
 PROBLEM = "problem"          # a problem (money lost or taken, a locked account): hand off with its area
 SERVICE = "service"          # about our service or staff: the feedback answer, a person offered
 UNSPECIFIED = "unspecified"  # "我要投诉" alone: hand off
-VENTING = "venting"          # "垃圾app": anger with no complaint asked for; sorry, and what happened?
+VENTING = "venting"          # "垃圾app", "算了 真麻烦": anger asking for nothing; sorry, and what happened?
 # "你们这破app又登不上了": anger that names a problem (not money): sorry, and that problem's answer.
 VENTING_PROBLEM = "venting_problem"
 # "你问这个干嘛 是不是想骗我" after details were asked for: what they are for (actions.faq).
@@ -50,6 +50,7 @@ class ComplaintWords:
     money_area: str = "transfer_failed"  # the area of money lost when nothing names another
     min_share: float = 0.05              # a problem intent's share of the ranking that names the area
     feedback_entry: str = "general_feedback_complaint"  # the FAQ entry a service complaint gets
+    gives_up: Tuple[str, ...] = ()  # "算了 我直接去银行转": leaving, not asking for anything
 
     @classmethod
     def from_mapping(cls, raw: Mapping) -> "ComplaintWords":
@@ -58,7 +59,8 @@ class ComplaintWords:
                    requests=tuple(normalize(str(w)) for w in raw.get("requests") or ()),
                    money_area=str(raw.get("money_area", "transfer_failed")),
                    min_share=float(raw.get("min_share", 0.05)),
-                   feedback_entry=str(raw.get("feedback_entry", "general_feedback_complaint")))
+                   feedback_entry=str(raw.get("feedback_entry", "general_feedback_complaint")),
+                   gives_up=tuple(normalize(str(w)) for w in raw.get("gives_up") or ()))
 
     @classmethod
     def load(cls, path: Path) -> "ComplaintWords":
@@ -79,6 +81,8 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
     asks_to_complain = not words.requests or any(w in normalized for w in words.requests)
     if named in PROBLEM_INTENTS and not asks_to_complain:
         return Complaint(VENTING_PROBLEM, named)
+    if not asks_to_complain and any(w in normalized for w in words.gives_up):
+        return Complaint(VENTING)  # a ticket the customer is walking away from helps no one
     if area is not None:
         return Complaint(PROBLEM, area)
     if any(w in normalized for w in words.service):

@@ -102,6 +102,13 @@ def is_question(text: str, spec: DiagnosticsSpec) -> bool:
     return any(marker in text for marker in spec.question_markers)
 
 
+def says_solved(text: str, spec: DiagnosticsSpec) -> bool:
+    """"好了付上了 谢谢", "找到了 现在登上了": solved, in the middle of the questions. Not
+    "收到了 但是提示验证码错误" or "还没到账" (`solved_not_words`)."""
+    lowered = (text or "").lower()
+    return any(w in lowered for w in spec.solved_words) and not any(w in lowered for w in spec.solved_not_words)
+
+
 def asks_why_we_ask(text: str, spec: DiagnosticsSpec) -> bool:
     """"你问我运营商干嘛", "为什么要告诉你", "你是不是想骗我": why we want to know."""
     if any(word in text for word in spec.why_asking) and any(word in text for word in spec.why_words):
@@ -237,6 +244,9 @@ def _read_id(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec, spec:
     return Reading(problem="invalid_id")
 
 
+_WAITED = re.compile(r"等了\s*([^，,。！!？?\s]{1,10})")
+
+
 def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
     """The customer's words when they name a length of time (5分钟, 半小时, 两天, 一会儿)."""
     core = core_text(text)
@@ -368,6 +378,12 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
             said = next((value for value, words in slot.from_words if any(w in text for w in words)), None)
             if said is not None:
                 return said
+    if slot.kind == "duration":
+        # "联通 等了两分钟" before the question: how long they waited is said.
+        for event in reversed(user_events):
+            for match in _WAITED.finditer(event.get("text") or ""):
+                if _read_duration(match.group(1), spec):
+                    return match.group(1)[: spec.max_answer_chars]
     if not slot.entity:
         return _declined_earlier(slot, user_events, spec)
     for event in reversed(user_events):

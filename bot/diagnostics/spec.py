@@ -83,6 +83,9 @@ class DiagnosticsSpec:
     detail_words: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     # form -> slots kept when the customer gives them (an order number, the screen's words) but never asked.
     kept_if_given: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # "好了付上了 谢谢", "现在登上了": the problem is solved in the middle of the questions.
+    solved_words: Tuple[str, ...] = ()
+    solved_not_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "DiagnosticsSpec":
@@ -123,6 +126,8 @@ class DiagnosticsSpec:
             suspicion_words=tuple(raw.get("suspicion_words") or ()),
             correction_openers=tuple(raw.get("correction_openers") or ()),
             decline_words=tuple(raw.get("decline_words") or ()),
+            solved_words=tuple(raw.get("solved_words") or ()),
+            solved_not_words=tuple(raw.get("solved_not_words") or ()),
             detail_words={slot: tuple(str(w) for w in words)
                           for slot, words in (raw.get("detail_words") or {}).items()},
             kept_if_given={form: tuple(names) for form, names in (raw.get("kept_if_given") or {}).items()},

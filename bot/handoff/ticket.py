@@ -55,6 +55,7 @@ SUMMARY_SLOT = "handoff_summary"
 # (actions/handoff_wait.py sets them).
 SUMMARY_SKIPPED = "__skipped__"
 SUMMARY_CALLED_OFF = "__called_off__"
+SOLVED_SLOT = "solved_in_form"  # the problem was solved while its form asked: no ticket
 # Slots about the problem a ticket was opened for, besides the diagnostic ones:
 # emptied when the ticket ends, so the next problem starts from nothing.
 OWNED_SLOTS = ("problem", SUMMARY_SLOT, "faq_entry")

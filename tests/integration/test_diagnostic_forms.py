@@ -103,6 +103,16 @@ async def test_stopping_the_form_asks_whether_a_person_is_still_wanted(agent, ti
     assert tickets_of(ticket_store, sender) == []
 
 
+async def test_solved_in_the_middle_of_the_questions_ends_them_without_a_ticket(agent, ticket_store, sender):
+    await say(agent, sender, "验证码一直收不到")
+    await say(agent, sender, "没解决")
+    turn = await say(agent, sender, "找到了 在骚扰拦截里 现在登上了")
+    assert turn.actions[-1] == "action_handoff_to_human" and "解决了就好" in turn.reply, (turn.actions, turn.reply)
+    assert tickets_of(ticket_store, sender) == []
+    turn = await say(agent, sender, "转账失败了")  # the next problem starts afresh
+    assert "transfer_form" not in turn.actions and "action_lookup_faq" in turn.actions
+
+
 async def test_asking_for_a_person_during_the_form_hands_over_at_once(agent, ticket_store, sender):
     await say(agent, sender, "账号被锁了登不上去 手机号13900001111")
     await say(agent, sender, "没解决")

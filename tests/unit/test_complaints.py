@@ -39,3 +39,10 @@ def test_anger_that_names_a_problem_gets_that_problem(ranking):
 
 def test_a_complaint_asked_for_goes_to_a_person_whatever_it_names():
     assert read_complaint("我要投诉 又登不上了", NO_AREA, WORDS, named="account_locked").about == UNSPECIFIED
+
+
+def test_anger_while_giving_up_opens_no_ticket():
+    ranking = [("complain", 0.77), ("transfer_failed", 0.05)]
+    assert read_complaint("算了 我直接去银行转 你们这个真麻烦", ranking, WORDS).about == VENTING
+    assert read_complaint("算了 我要投诉你们", ranking, WORDS).about == PROBLEM
+    assert read_complaint("算了 钱都被扣了 垃圾", ranking, WORDS).about == PROBLEM

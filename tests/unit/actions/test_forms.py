@@ -167,3 +167,20 @@ async def test_a_declined_detail_is_not_asked_again_even_when_required(faq_dir, 
 async def test_not_wanting_to_answer_any_more_still_stops_the_questions(faq_dir, dispatcher):
     slots = {"problem": "billing_issue", "requested_slot": "amount"}
     assert await run(billing_tracker("不想说了", "stop_form", slots), dispatcher) == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    pytest.param("好了付上了 谢谢", "affirm", id="paid-now"),
+    pytest.param("找到了 在骚扰里 现在登上了", "inform", id="logged-in-now"),
+])
+async def test_solved_in_the_middle_ends_the_questions(faq_dir, dispatcher, text, intent):
+    slots = {"problem": "billing_issue", "requested_slot": "amount"}
+    events = await run(billing_tracker(text, intent, slots), dispatcher)
+    assert slot_events(events) == {"solved_in_form": True, "requested_slot": None}
+    assert dispatcher.messages == []
+
+
+async def test_something_still_wrong_is_not_solved(faq_dir, dispatcher):
+    slots = {"problem": "billing_issue", "requested_slot": "amount"}
+    events = await run(billing_tracker("收到了 但是提示验证码错误", "inform", slots), dispatcher)
+    assert "solved_in_form" not in slot_events(events)

@@ -113,3 +113,13 @@ async def test_a_customers_second_ticket_carries_only_its_own_details(faq_dir, d
     assert [word for word in FIRST_TICKET_WORDS if word in transcript] == []
     assert "/deny" not in transcript and "没解决" in transcript
     assert (second.intent, second.priority, second.phone_last4) == ("account_locked", "P2", "1111")
+
+
+async def test_a_problem_solved_while_its_form_asked_opens_no_ticket(faq_dir, dispatcher):
+    events = await ActionHandoffToHuman().run(dispatcher, tracker(slots={"solved_in_form": True,
+                                                                         "problem": "transfer_failed"}), {})
+    assert services.ticket_store().list() == []
+    (reply,) = dispatcher.messages
+    assert "解决了就好" in reply["text"]
+    assert {"event": "slot", "timestamp": None, "name": "solved_in_form", "value": None} in events
+    assert {"event": "slot", "timestamp": None, "name": "problem", "value": None} in events

@@ -230,6 +230,13 @@ def test_prefill_reads_what_the_customer_expected_from_their_words():
                    SPEC) == "要求退款"
 
 
+def test_prefill_reads_how_long_they_waited_from_earlier_words():
+    assert prefill(SPEC.slots["wait_time"], [user_event("联通 等了两分钟")], SPEC) == "两分钟"
+    assert prefill(SPEC.slots["wait_time"], [user_event("移动的 等了快十分钟了吧 拦截是啥")], SPEC) == "快十分钟了吧"
+    assert prefill(SPEC.slots["wait_time"], [user_event("等了半天")], SPEC) == "半天"
+    assert prefill(SPEC.slots["wait_time"], [user_event("等了 也没用")], SPEC) is None
+
+
 def test_a_detail_declined_before_its_question_is_not_asked():
     history = [user_event("我不想说金额", intent="stop_form"), user_event("上周三", intent="inform")]
     assert prefill(SPEC.slots["amount"], history, SPEC) == SPEC.skipped_value
