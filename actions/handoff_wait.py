@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
+from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost, standing
 from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
@@ -231,7 +232,9 @@ class ActionAskHandoffNote(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return await services.blocking(ask_note, dispatcher, tracker)
+        # A code or a card number sent while waiting is warned about too (masked on the ticket).
+        warned = await services.blocking(warn_about_secrets, dispatcher, tracker)
+        return warned + await services.blocking(ask_note, dispatcher, tracker)
 
 
 def call_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

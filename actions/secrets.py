@@ -15,7 +15,7 @@ from actions import services
 from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, SMS_CODE
 
 SECRET_KINDS = frozenset({SMS_CODE, PASSWORD, ID_CARD})
-CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "卡是", "卡:", "卡：", "card")
+CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "卡是", "卡:", "卡：", "的卡", "这张卡", "card")
 
 
 def contains_secret(text: str) -> bool:

@@ -122,3 +122,11 @@ async def test_thanks_while_waiting_get_welcome_and_the_promise(agent, ticket_st
     sender, number = await waiting_after(agent, ticket_store)
     turn = await say(agent, sender, "ok thx")
     assert turn.reply.startswith("不客气") and number in turn.reply and "预计" in turn.reply, turn.reply
+
+
+async def test_a_code_sent_while_waiting_is_warned_about_and_masked_on_the_ticket(agent, ticket_store):
+    sender, number = await waiting_after(agent, ticket_store)
+    turn = await say(agent, sender, "我把码发给你你看看对不对 385621")
+    assert "不要" in turn.reply and "验证码" in turn.reply and number in turn.reply, turn.reply
+    ticket = ticket_of(ticket_store, sender)
+    assert not any("385621" in m.text for m in ticket.messages)

@@ -16,6 +16,7 @@ from tests.unit.actions.conftest import make_tracker
     pytest.param("我身份证号11010519491231002X 你帮我查一下", True, id="id-number"),
     pytest.param("订单号6222021234567890127", False, id="order-number-shaped-like-a-card"),
     pytest.param("我看了下银行短信 卡号6217000000000000000 被转走了三千", True, id="a-card-number-named-so"),
+    pytest.param("6228480402564890018这是我的卡 你查一下", True, id="my-card"),
     pytest.param("我手机号13812345678", False, id="phone"),
 ])
 def test_warns_for_secrets_only(faq_dir, dispatcher, text, warned):
