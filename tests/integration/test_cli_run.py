@@ -56,7 +56,9 @@ def serve_one_message_then_stop(model_path, tmp_path, var_dir, log):
         wait_for_http(f"http://127.0.0.1:{console_port}/healthz", proc, log)
         request = urllib.request.Request(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
-            data=json.dumps({"sender": "cli", "message": "我的手机13812345678收不到验证码"}).encode(),
+            # one customer per start: the same message again from the same customer would get
+            # "上面就是这个问题的办法" (the tracker store outlives the restart)
+            data=json.dumps({"sender": f"cli-{log.stem}", "message": "我的手机13812345678收不到验证码"}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
