@@ -163,24 +163,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             return ANSWERED, chosen.id
         message = tracker.latest_message or {}
         text = message.get("text") or ""
-        if continues and _ask_which(dispatcher, text, service):
-            return ASKED_WHICH, None
-        if continues and declines(text, services.diagnostics()) and \
-                (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
-            dispatcher.utter_message(text=services.replies().render("detail_declined_outside"),
-                                     buttons=[HUMAN_BUTTON])
-            return DETAIL_DECLINED, tracker.get_slot("faq_entry")
-        if continues and explain_why_we_ask(dispatcher, tracker):
-            return DETAIL_DECLINED, tracker.get_slot("faq_entry")  # like a declined detail: they speak next
-        if continues and tracker.get_slot("faq_entry") and \
-                sees_arrival(text, service.index.kb.settings.arrival_seen):
-            dispatcher.utter_message(text=services.replies().render("arrival_seen"))
-            return ARRIVAL_SEEN, tracker.get_slot("faq_entry")
         intent = as_intent or tracker.get_intent_of_latest_message(skip_fallback_intent=False)
         if continues:
-            which_one = _which_one(dispatcher, tracker, text, intent, service)
-            if which_one is not None:
-                return which_one, tracker.get_slot("faq_entry")
+            replied = _reply_to_the_conversation(dispatcher, tracker, text, intent, service)
+            if replied is not None:
+                return replied
         topic = _topic_asked(tracker) if continues else None
         if topic is not None:
             # "没到" right after "转账遇到了什么情况？": read with the topic word it answers.
@@ -243,6 +230,26 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
     if result.reason == URGENT:
         return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
     return ANSWERED, result.answer.id
+
+
+def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+                               intent: Optional[str], service: FaqService) -> Optional[Tuple[str, Optional[str]]]:
+    """A message that answers the conversation rather than asks the FAQ: only a topic
+    word, a declined detail, "why do you ask", money now seen arrived, a pointer at an
+    earlier order. The reply said and its outcome; None when the FAQ is to be searched."""
+    last = tracker.get_slot("faq_entry")
+    if _ask_which(dispatcher, text, service):
+        return ASKED_WHICH, None
+    if declines(text, services.diagnostics()) and (tracker.get_slot("problem") or last):
+        dispatcher.utter_message(text=services.replies().render("detail_declined_outside"), buttons=[HUMAN_BUTTON])
+        return DETAIL_DECLINED, last
+    if explain_why_we_ask(dispatcher, tracker):
+        return DETAIL_DECLINED, last  # like a declined detail: the customer speaks next
+    if last and sees_arrival(text, service.index.kb.settings.arrival_seen):
+        dispatcher.utter_message(text=services.replies().render("arrival_seen"))
+        return ARRIVAL_SEEN, last
+    which_one = _which_one(dispatcher, tracker, text, intent, service)
+    return (which_one, last) if which_one is not None else None
 
 
 def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -> LookupResult:
