@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
-from actions.transcript import user_events
+from actions.transcript import problem_in_hand, user_events
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
@@ -117,7 +117,7 @@ def explain_why_we_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     message does not ask that, or nothing was asked."""
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    if len(text) > WHY_ASK_CHARS or not (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
+    if len(text) > WHY_ASK_CHARS or not problem_in_hand(tracker):
         return False
     if not asks_why_we_ask(text, services.diagnostics()):
         return False
@@ -186,7 +186,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             return REPEATED, tracker.get_slot("faq_entry")
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
         # account entry by its words); read with the message before it.
-        after_answer = bool(tracker.get_slot("faq_entry") or tracker.get_slot("problem"))
+        after_answer = problem_in_hand(tracker)
         tells_little = intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
         # "1000 昨天晚上八点 农业银行" after a problem's answer: its details, whatever they match.
         details = intent in DETAIL_INTENTS and after_answer and gives_details(tracker, text)
@@ -240,7 +240,7 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
     last = tracker.get_slot("faq_entry")
     if _ask_which(dispatcher, text, service):
         return ASKED_WHICH, None
-    if declines(text, services.diagnostics()) and (tracker.get_slot("problem") or last):
+    if declines(text, services.diagnostics()) and problem_in_hand(tracker):
         dispatcher.utter_message(text=services.replies().render("detail_declined_outside"), buttons=[HUMAN_BUTTON])
         return DETAIL_DECLINED, last
     if explain_why_we_ask(dispatcher, tracker):
@@ -278,7 +278,7 @@ def _which_one(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, in
     """"就那个啊 你们不是说会退吗" after an answer: we cannot see earlier orders or chats,
     so which one; the short reply that follows ("买的那个课") is a detail of the
     problem (noted: its questions start). None: neither."""
-    if intent not in REPLIES_TO_WHICH_ONE or not (tracker.get_slot("problem") or tracker.get_slot("faq_entry")):
+    if intent not in REPLIES_TO_WHICH_ONE or not problem_in_hand(tracker):
         return None
     if tracker.get_slot("faq_outcome") == ASKED_WHICH_ONE and not is_question(text, services.diagnostics()):
         return NOTED

@@ -154,28 +154,19 @@ def _read_ticket(number: Optional[str]) -> Tuple[bool, Optional[Ticket]]:
 
 
 def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
-    """The intent to search the FAQ with when the message asks something it may answer
-    (`asks_the_bot`); None when it does not. A question the NLU read as something else
-    ("那换手机号那个呢 还是不行" read as deny) is searched as a general question."""
-    if not asks_the_bot(tracker, text, ticket):
-        return None
+    """The intent to search the FAQ with when the message asks something it may answer;
+    None when it does not. A question the NLU read as one, a problem of another area
+    than the ticket's ("提示账号异常" while a transfer's ticket waits; more about the
+    ticket's own problem is only kept for the person), or a question by its words
+    ("…吗", "那登录呢 还是不行"), searched as a general question when the NLU read it as
+    something else ("那换手机号那个呢 还是不行" read as deny)."""
     intent = tracker.get_intent_of_latest_message()
     spec = services.diagnostics()
-    return intent if intent in spec.problems or intent in ASKING_WHILE_WAITING else ASKED
-
-
-def asks_the_bot(tracker: Tracker, text: str, ticket: Ticket) -> bool:
-    """The message asks something the FAQ may answer: a question ("…吗", "那登录呢 还是
-    不行"), a question the NLU read as one, or a problem of another area than the
-    ticket's ("提示账号异常" while a transfer's ticket waits; more about the ticket's
-    own problem is only kept for the person)."""
-    intent = tracker.get_intent_of_latest_message()
-    spec = services.diagnostics()
-    if intent in ASKING_WHILE_WAITING:
-        return True
-    if intent in spec.problems and intent != ticket.intent:
-        return True
-    return is_question(text, spec) or "呢" in text
+    if intent in ASKING_WHILE_WAITING or (intent in spec.problems and intent != ticket.intent):
+        return intent
+    if is_question(text, spec) or "呢" in text:
+        return intent if intent in spec.problems else ASKED
+    return None
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.transcript import problem_in_hand
 from bot.handoff.priority import ORDER
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import TicketStoreUnavailable
@@ -67,8 +68,8 @@ def answer_urge(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(text=replies.render("urged_with_ticket", **standing(ticket)))
         return
     # "我就是想快点登上" right after an answer: that answer's problem, a person at one click.
-    answered = tracker.get_slot("faq_entry") or tracker.get_slot("problem")
-    dispatcher.utter_message(text=replies.render("urged_after_answer" if answered else "urged_without_ticket"),
+    dispatcher.utter_message(text=replies.render("urged_after_answer" if problem_in_hand(tracker)
+                                                 else "urged_without_ticket"),
                              buttons=[HUMAN_BUTTON])
 
 

@@ -19,3 +19,9 @@ from bot.handoff.ticket import current_span
 def user_events(tracker: Tracker) -> List[Mapping[str, Any]]:
     """The customer's messages since the conversation's previous ticket ended, oldest first."""
     return current_span(tracker.applied_events()).user_events
+
+
+def problem_in_hand(tracker: Tracker) -> bool:
+    """A problem was raised or an answer given (their slots are set): what follows may
+    continue it ("我不想说金额", "你问这个干嘛", "就那个啊")."""
+    return bool(tracker.get_slot("problem") or tracker.get_slot("faq_entry"))

@@ -138,8 +138,9 @@ class SmsCodeRecognizer(ContextRecognizer):
         ])
         super().__init__(matcher, "SMS_CODE")
 
-    # "我把码发给你你看看对不对 385621": a code word, words that hand it over, then the code.
-    _HANDED_OVER = re.compile(r"(?:验证码|驗證碼|短信码|动态码|校验码|码|碼|code|otp)[^\d]{0,12}?"
+    # "我把码发给你你看看对不对 385621": 码 (验证码, 短信码…) or code, words that hand it
+    # over, then the code.
+    _HANDED_OVER = re.compile(r"(?:码|碼|code|otp)[^\d]{0,12}?"
                               r"(?:发给你|發給你|发你|(?<!转)给你|(?<!轉)給你|告诉你|念给你|你看看|对不对|對不對)"
                               r"[^\d]{0,10}?(?<!\d)(\d{4,8})(?!\d)(?!\s*(?:元|块|塊|万|千|百|rmb|¥))",
                               re.IGNORECASE)

@@ -34,6 +34,9 @@ def billing_tracker(text: str, intent: str, slots: Dict[str, Any], answered_by: 
                    {"name": form, "is_interrupted": False}, form)
 
 
+AT_AMOUNT = {"problem": "billing_issue", "requested_slot": "amount"}  # the billing form asks the amount
+
+
 async def run(tracker: Tracker, dispatcher) -> List[Dict[str, Any]]:
     return await ValidateBillingForm().run(dispatcher, tracker, DOMAIN)
 
@@ -157,16 +160,14 @@ async def test_a_detail_the_form_keeps_but_does_not_ask_is_taken_from_an_earlier
     pytest.param("这个不方便透露", "inform", id="names-nothing"),
 ])
 async def test_a_declined_detail_is_not_asked_again_even_when_required(faq_dir, dispatcher, text, intent):
-    slots = {"problem": "billing_issue", "requested_slot": "amount"}
-    events = await run(billing_tracker(text, intent, slots), dispatcher)
+    events = await run(billing_tracker(text, intent, AT_AMOUNT), dispatcher)
     assert slot_events(events) == {"amount": "不清楚", "requested_slot": "incident_time"}
     declined, question = (m["text"] for m in dispatcher.messages)
     assert "不说也可以" in declined and "哪天" in question
 
 
 async def test_not_wanting_to_answer_any_more_still_stops_the_questions(faq_dir, dispatcher):
-    slots = {"problem": "billing_issue", "requested_slot": "amount"}
-    assert await run(billing_tracker("不想说了", "stop_form", slots), dispatcher) == []
+    assert await run(billing_tracker("不想说了", "stop_form", AT_AMOUNT), dispatcher) == []
 
 
 @pytest.mark.parametrize("text, intent", [
@@ -174,13 +175,11 @@ async def test_not_wanting_to_answer_any_more_still_stops_the_questions(faq_dir,
     pytest.param("找到了 在骚扰里 现在登上了", "inform", id="logged-in-now"),
 ])
 async def test_solved_in_the_middle_ends_the_questions(faq_dir, dispatcher, text, intent):
-    slots = {"problem": "billing_issue", "requested_slot": "amount"}
-    events = await run(billing_tracker(text, intent, slots), dispatcher)
+    events = await run(billing_tracker(text, intent, AT_AMOUNT), dispatcher)
     assert slot_events(events) == {"solved_in_form": True, "requested_slot": None}
     assert dispatcher.messages == []
 
 
 async def test_something_still_wrong_is_not_solved(faq_dir, dispatcher):
-    slots = {"problem": "billing_issue", "requested_slot": "amount"}
-    events = await run(billing_tracker("收到了 但是提示验证码错误", "inform", slots), dispatcher)
+    events = await run(billing_tracker("收到了 但是提示验证码错误", "inform", AT_AMOUNT), dispatcher)
     assert "solved_in_form" not in slot_events(events)

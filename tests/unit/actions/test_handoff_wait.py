@@ -42,9 +42,14 @@ def test_the_ticket_is_read_once_per_message(faq_dir, dispatcher, monkeypatch, t
     assert reads == [number]
 
 
-def test_a_problem_of_another_area_is_answered_and_kept(faq_dir, dispatcher):
-    number = open_ticket("owner")  # no intent: not a problem of the SMS area
-    ask_note(dispatcher, waiting("验证码也一直收不到", "sms_code_delay", number))
+@pytest.mark.parametrize("text, intent", [
+    # the ticket (open_ticket) has no intent: not a problem of the SMS area
+    pytest.param("验证码也一直收不到", "sms_code_delay", id="a-problem-of-another-area"),
+    pytest.param("那收不到验证码那个呢 还是不行", "deny", id="a-question-read-as-another-kind"),
+])
+def test_what_the_faq_answers_while_waiting_is_answered_and_kept(faq_dir, dispatcher, text, intent):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting(text, intent, number))
     answer, kept = (m["text"] for m in dispatcher.messages)
     assert answer == "请检查手机号和信号。" and number in kept
 
@@ -56,11 +61,6 @@ def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
     assert number in kept["text"]
 
 
-def test_a_question_read_as_another_kind_is_still_answered(faq_dir, dispatcher):
-    number = open_ticket("owner")  # "那验证码那个呢 还是不行": read as deny, a question all the same
-    ask_note(dispatcher, waiting("那收不到验证码那个呢 还是不行", "deny", number))
-    answer, kept = (m["text"] for m in dispatcher.messages)
-    assert answer == "请检查手机号和信号。" and number in kept
 
 
 def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
