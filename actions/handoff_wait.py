@@ -22,7 +22,8 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
-from actions.tickets import money_lost, standing
+from actions.transcript import answered_in_span
+from actions.tickets import URGENT_PRIORITY, money_lost, standing
 from bot.diagnostics.answers import is_question
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -169,6 +170,33 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     return None
 
 
+def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket, text: str) -> bool:
+    """Theft or a scam told while a person is awaited ("前两天有个人说是你们客服 让我下载了个
+    app"): its urgent answer (hang up, uninstall, freeze) unless the customer had it in this
+    handoff, and the ticket becomes P1. Answered when this returns True.
+
+    Blocking (database): run in a worker thread."""
+    urgency = services.priority_rules().urgency
+    signal = urgency.detect(text) if urgency is not None else None
+    if signal is None:
+        return False
+    kb = services.faq_service().index.kb
+    entry = kb.by_id.get(kb.settings.emergency.get(signal.kind, ""))
+    replies = services.replies()
+    if entry is not None and entry.id not in answered_in_span(tracker):
+        dispatcher.utter_message(text=entry.answer)
+    if ticket.priority != URGENT_PRIORITY:
+        now = datetime.now(timezone.utc)
+        try:
+            services.desk().escalate(ticket.number, URGENT_PRIORITY, services.sla_clock().due(URGENT_PRIORITY, now),
+                                     actor="bot", detail=replies.render("escalated_detail"))
+        except (TicketClosed, TicketNotFound, TicketStoreUnavailable) as error:
+            logger.error("ticket %s not raised to %s: %s", ticket.number, URGENT_PRIORITY, error)
+    dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=ticket.number)
+                             + replies.render("urged_urgent_meanwhile"))
+    return True
+
+
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Blocking (database): run in a worker thread."""
     number = tracker.get_slot("ticket_number")
@@ -181,6 +209,8 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
     intent = tracker.get_intent_of_latest_message()
+    if ticket is not None and tells_theft_or_scam(dispatcher, tracker, ticket, text):
+        return []
     lost = money_lost(ticket)
     if ticket is not None and (intent == URGE or services.handoff_phrases().asks_when(text)):
         reply = replies.render("urged_with_ticket", **standing(ticket))

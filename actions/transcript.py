@@ -9,7 +9,7 @@ conversation.
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+from typing import Any, List, Mapping, Set
 
 from rasa_sdk import Tracker
 
@@ -25,3 +25,9 @@ def problem_in_hand(tracker: Tracker) -> bool:
     """A problem was raised or an answer given (their slots are set): what follows may
     continue it ("我不想说金额", "你问这个干嘛", "就那个啊")."""
     return bool(tracker.get_slot("problem") or tracker.get_slot("faq_entry"))
+
+
+def answered_in_span(tracker: Tracker) -> Set[str]:
+    """The FAQ entries the bot gave since the conversation's previous ticket ended."""
+    return {e.get("value") for e in current_span(tracker.applied_events()).events
+            if e.get("event") == "slot" and e.get("name") == "faq_entry" and e.get("value")}

@@ -362,6 +362,10 @@ def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[
 
 # Messages that give details (not questions or problems, whose figures may be limits or fees).
 DETAIL_MESSAGE_INTENTS = frozenset({"inform"})
+# "给供应商转的货款 12800 昨晚11点 他说没收到": a problem told with its figure standing
+# alone; not when the message names a number of another kind (尾号 6621, 错误代码 1002).
+FIGURE_TELLING_INTENTS = frozenset({"transfer_failed", "billing_issue"})
+_OTHER_NUMBERS = re.compile(r"尾号|代码|错误码|编号|单号|卡号|验证码|密码|手机号|电话|号码")
 
 
 def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:
@@ -399,10 +403,17 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
     if slot.kind == "amount":
         # "1000 昨天晚上八点 农业银行": a message of details whose figure no extractor named.
         for event in reversed(user_events):
-            value = amount_within(event.get("text") or "") if _intent_of(event) in DETAIL_MESSAGE_INTENTS else None
+            value = amount_within(event.get("text") or "") if _tells_a_figure(event) else None
             if value:
                 return value
     return _declined_earlier(slot, user_events, spec)
+
+
+def _tells_a_figure(event: Mapping[str, Any]) -> bool:
+    """Whether a bare figure in the message may be the amount (`prefill`)."""
+    intent, text = _intent_of(event), event.get("text") or ""
+    return intent in DETAIL_MESSAGE_INTENTS or (intent in FIGURE_TELLING_INTENTS
+                                                and not _OTHER_NUMBERS.search(text))
 
 
 def _intent_of(event: Mapping[str, Any]) -> Optional[str]:

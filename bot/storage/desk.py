@@ -149,6 +149,19 @@ class TicketDesk(Store):
         self._audit(session, ticket, actor, status, note)
         return ticket
 
+    @transaction
+    def escalate(self, session: Session, number: str, priority: str, due: datetime, actor: str,
+                 detail: str = "") -> Ticket:
+        """The ticket becomes ``priority`` (more urgent), due by the earlier of its due time
+        and ``due``: the customer told of theft or a scam after it was opened."""
+        ticket = self._open_ticket(session, number)
+        if ticket.priority == priority:
+            return ticket
+        ticket.priority, ticket.updated_at = priority, self._clock()
+        ticket.sla_due_at = min(ticket.sla_due_at, due)
+        self._audit(session, ticket, actor, "escalated", detail)
+        return ticket
+
     # -- messages, notes, transcript -----------------------------------------
 
     @transaction

@@ -5,7 +5,7 @@ Pure functions, shared by the NLU entity reconciler and the form validators.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import List, Optional
 
 import cn2an
 import phonenumbers
@@ -96,3 +96,15 @@ def parse_rating(text: str) -> Optional[int]:
     except (ValueError, KeyError, TypeError):
         return None
     return value if 1 <= value <= 5 else None
+_ROUND_SUM = re.compile(r"[0-9零一二两三四五六七八九十百千.]+\s*多?\s*[万千]|[一二两三四五六七八九十]+百")
+
+
+def sums_in(text: str) -> List[float]:
+    """Every sum of money ``text`` names: with its unit ("25块钱"), in thousands or ten
+    thousands ("两万", "3千多", "五百") or as a bare figure ("扣20"), in yuan."""
+    found = [parse_amount(match.group(0)) for match in _AMOUNT_WITH_UNIT.finditer(text)]
+    rest = _AMOUNT_WITH_UNIT.sub(" ", text)
+    found += [parse_amount(match.group(0)) for match in _ROUND_SUM.finditer(rest)]
+    rest = _ROUND_SUM.sub(" ", rest)
+    found += [float(match.group(0)) for match in _BARE_NUMBER.finditer(rest)]
+    return [value for value in found if value]

@@ -33,6 +33,7 @@ TOLD_WITHOUT_THE_LEXICONS_WORDS = [
     pytest.param("对方说是我领导 换了个新号 让我先帮他给一个供应商打两万过去 我刚打完 现在打他原来的电话他说不知道这事",
                  FRAUD, id="boss-new-number"),
     pytest.param("手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多", THEFT, id="phone-left-in-taxi"),
+    pytest.param("早上起来看余额只剩两百了 昨天还有四千多 我一分没花", THEFT, id="balance-drained"),
 ]
 ORDINARY = [
     pytest.param("转账一直显示处理中 已经两个小时了", id="pending-transfer"),
@@ -40,6 +41,9 @@ ORDINARY = [
     pytest.param("验证码一直收不到 换了手机号以后就这样", id="sms"),
     pytest.param("我想知道每个月扣的那个12块是什么会员 能退吗", id="subscription"),
     pytest.param("卡里被扣了一笔不认识的钱 是不是开了什么会员", id="unknown-charge"),
+    pytest.param("咋又少了15块 我好久没用这个了", id="one-small-charge"),
+    pytest.param("零钱里少了40块 也想不起来花哪了", id="a-small-sum-missing"),
+    pytest.param("转了一万五 手续费收了十五块 你们怎么这么贵", id="a-fee"),
 ]
 
 
@@ -78,3 +82,13 @@ def test_a_carried_embedding_is_read_instead_of_embedding_again(meaning, monkeyp
     vector = meaning._encoder.encode([story])[0]
     monkeypatch.setattr(meaning._encoder, "encode", lambda texts: pytest.fail("embedded again"))
     assert [s.kind for s in meaning.signals(story, vector)] == [THEFT]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    pytest.param("卡里少了30块 我没买东西", [], id="a-small-sum-is-an-unknown-charge-first"),
+    pytest.param("卡里少了3000 我没买东西", [THEFT], id="a-large-sum-is-theft"),
+    pytest.param("卡里的钱没了 我没买东西", [THEFT], id="no-sum-named"),
+])
+def test_theft_read_by_meaning_needs_more_than_a_small_sum(meaning, monkeypatch, text, kinds):
+    monkeypatch.setattr(meaning, "probabilities", lambda texts, vectors=None: [{THEFT: 0.9, FRAUD: 0.0}])
+    assert [s.kind for s in meaning.signals(text)] == kinds

@@ -104,6 +104,25 @@ def test_after_money_was_lost_every_message_gets_the_steps_and_a_question_its_an
     assert answer == "请检查手机号和信号。" and number in kept
 
 
+def test_a_scam_told_while_waiting_gets_its_steps_and_makes_the_ticket_p1(faq_dir, dispatcher):
+    number = open_ticket("owner")  # P2, due in 4 hours
+    ask_note(dispatcher, waiting("前两天有个人说是你们客服 让我下载了个app 照着他说的转了两千", "complain", number))
+    answer, noted = (m["text"] for m in dispatcher.messages)
+    assert answer == "请停止转账并报警。" and number in noted and "96110" in noted
+    ticket = services.ticket_store().get(number)
+    assert ticket.priority == "P1" and ticket.sla_due_at < datetime.now(timezone.utc) + timedelta(hours=2)
+    assert [a.action for a in services.desk().view(number).audit if a.action == "escalated"] == ["escalated"]
+
+
+def test_a_scam_told_again_while_waiting_is_not_answered_twice(faq_dir, dispatcher):
+    number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 转了三万", "transfer_failed", "customer_request")
+    tracker = waiting("他又打电话来让我再转一万到安全账户", "transfer_failed", number)
+    tracker.events.insert(0, {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"})
+    ask_note(dispatcher, tracker)
+    (noted,) = dispatcher.messages
+    assert number in noted["text"] and "96110" in noted["text"]
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()

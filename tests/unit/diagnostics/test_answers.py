@@ -217,6 +217,16 @@ def test_prefill_reads_a_figure_no_extractor_named_in_a_message_of_details():
     assert prefill(SPEC.slots["amount"], history[:1], SPEC) is None
 
 
+@pytest.mark.parametrize("text, amount", [
+    pytest.param("给供应商转的货款 12800 昨晚11点 他说没收到", 12800.0, id="the-figure-alone"),
+    pytest.param("转到尾号 6621 的卡 一直没到", None, id="a-card-tail"),
+    pytest.param("转账失败 显示错误代码 1002", None, id="an-error-code"),
+])
+def test_prefill_reads_a_figure_standing_alone_in_the_problem_told(text, amount):
+    history = [user_event(text, intent="transfer_failed")]
+    assert prefill(SPEC.slots["amount"], history, SPEC) == amount
+
+
 def test_prefill_reads_what_the_customer_expected_from_their_words():
     history = [user_event("你们的会员怎么每个月自动扣钱"), user_event("全部给我关掉"),
                user_event("前面扣的几个月都要退")]

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.text.normalize import amount_within, normalize_phone, parse_amount, parse_rating
+from bot.text.normalize import amount_within, normalize_phone, parse_amount, parse_rating, sums_in
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,14 @@ def test_amount_within(text, expected):
 )
 def test_parse_rating(text, expected):
     assert parse_rating(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("又扣了我25块钱 还有一笔9.9元", [25.0, 9.9], id="with-units"),
+    pytest.param("转了两万 手续费扣20", [20000.0, 20.0], id="ten-thousands-and-a-bare-figure"),
+    pytest.param("卡里少了3千多", [3000.0], id="thousands"),
+    pytest.param("下午3点扣了0.1%", [], id="an-hour-and-a-rate"),
+    pytest.param("钱没了", [], id="none"),
+])
+def test_sums_in(text, expected):
+    assert sums_in(text) == expected
