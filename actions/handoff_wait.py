@@ -171,13 +171,16 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
 
 
 def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket, text: str) -> bool:
-    """Theft or a scam told while a person is awaited ("前两天有个人说是你们客服 让我下载了个
-    app"): its urgent answer (hang up, uninstall, freeze) unless the customer had it in this
+    """Theft or a scam told in so many words while a person is awaited ("前两天有个人说是你们
+    客服 让我下载了个app"): its urgent answer (hang up, uninstall, freeze) unless the customer had it in this
     handoff, and the ticket becomes P1. Answered when this returns True.
 
     Blocking (database): run in a worker thread."""
     urgency = services.priority_rules().urgency
-    signal = urgency.detect(text) if urgency is not None else None
+    # The lexicon's words only: a follow-up read alone by meaning ("你帮我关掉 然后退钱"
+    # after a complaint about a charge) has lost the story it belongs to.
+    lexicon = getattr(urgency, "lexicon", urgency)
+    signal = lexicon.detect(text) if lexicon is not None else None
     if signal is None:
         return False
     kb = services.faq_service().index.kb

@@ -132,7 +132,8 @@ def is_interruption(slot: SlotSpec, text: str, intent: Optional[str], entities: 
     - a question is not: one with a question word ("转账限额是多少"), or one asked
       by its intent without any ("会员自动续费取消" read as general_question, a
       problem of another area), unless it is a usable answer of a strict kind
-      (an order number, an amount) or tells what the screen said ("提示账户被冻结")."""
+      (an order number, an amount) or tells what the screen said ("提示账户被冻结");
+    - a problem told at a yes-or-no question without a yes or a no is not."""
     if is_skip(text, spec):
         return False
     if intent in spec.interruptions:
@@ -142,6 +143,10 @@ def is_interruption(slot: SlotSpec, text: str, intent: Optional[str], entities: 
     if intent not in spec.question_intents or reports_a_screen(text, spec):
         return False
     if is_question(text, spec):
+        return True
+    if slot.kind == "yes_no" and intent in spec.problems and _read_yes_no(text, intent, spec) is None:
+        # "收到了 但是提示验证码错误" asked whether they are abroad: a new turn of the
+        # problem, not a yes or a no.
         return True
     asking = intent in spec.asking_intents or (intent in spec.problems and intent != problem)
     if not asking:

@@ -141,6 +141,15 @@ def test_interruptions(text, intent, expected):
     assert interrupts("error_message", text, intent, problem="transfer_failed") is expected
 
 
+@pytest.mark.parametrize("text, intent, expected", [
+    pytest.param("收到了 可是输进去说验证码错误", "sms_code_delay", True, id="a-new-turn-of-the-problem"),
+    pytest.param("没有 人在国内 就是收不到", "sms_code_delay", False, id="a-no-with-the-problem"),
+    pytest.param("在国外", "inform", False, id="a-yes"),
+])
+def test_a_problem_told_at_a_yes_or_no_question(text, intent, expected):
+    assert interrupts("abroad", text, intent, problem="sms_code_delay") is expected
+
+
 # Every slot of every form: what is never an answer, whatever the question.
 NEVER_ANSWERS = [
     pytest.param("会员怎么取消自动续费啊", "general_question", id="question-with-a-question-word"),
