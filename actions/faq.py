@@ -227,6 +227,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         _utter_answer(dispatcher, result, see_also)
     if continues and result.reason != URGENT:
         _mention_another_problem(dispatcher, text, result.answer, service)
+    if result.reason != URGENT and any(w in text for w in service.index.kb.settings.needs_guidance):
+        dispatcher.utter_message(text=services.replies().render("guidance_offered"), buttons=[HUMAN_BUTTON])
     if result.reason == URGENT:
         return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), result.answer.id
     return ANSWERED, result.answer.id

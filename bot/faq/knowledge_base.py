@@ -107,6 +107,9 @@ class SearchSettings:
     arrival_seen: ArrivalSeen = ArrivalSeen()
     # "就那个啊 你们不是说会退吗": words that point at something the bot cannot see.
     earlier_refs: Tuple[str, ...] = ()
+    # "我眼睛不好 字太小了", "我弄不来": the answer, then larger text, family and a person
+    # who can walk them through it offered.
+    needs_guidance: Tuple[str, ...] = ()
 
     def intent_of(self, area: str) -> Optional[str]:
         """The intent whose searches this area's entries answer (``intents``)."""
@@ -203,6 +206,7 @@ def _parse_settings(raw: dict) -> SearchSettings:
         arrival_seen=ArrivalSeen(**{key: tuple(str(w) for w in (raw.get("arrival_seen") or {}).get(key) or ())
                                     for key in ("openers", "words", "not_words")}),
         earlier_refs=tuple(str(w) for w in raw.get("earlier_refs") or ()),
+        needs_guidance=tuple(str(w) for w in raw.get("needs_guidance") or ()),
     )
 
 

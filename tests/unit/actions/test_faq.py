@@ -18,6 +18,17 @@ async def test_answers_the_matching_entry(faq_dir, dispatcher):
     assert SlotSet("faq_entry", "sms_not_received") in events
 
 
+@pytest.mark.parametrize("text, offered", [
+    pytest.param("验证码一直收不到 我年纪大了眼睛不好 看不清", True, id="hard-to-follow"),
+    pytest.param("验证码一直收不到", False, id="an-ordinary-question"),
+])
+async def test_steps_hard_to_follow_are_answered_with_help_offered(faq_dir, dispatcher, text, offered):
+    await run(make_tracker(text, "sms_code_delay"), dispatcher)
+    assert dispatcher.messages[0]["text"] == "请检查手机号和信号。"
+    helped = [m for m in dispatcher.messages if "字体调大" in (m["text"] or "")]
+    assert bool(helped) is offered and all(m["buttons"][0]["payload"] == "/request_human" for m in helped)
+
+
 async def test_no_answer_leaves_the_reply_to_the_rules(faq_dir, dispatcher):
     events = await run(make_tracker("你们公司在哪个城市", "general_question"), dispatcher)
     assert dispatcher.messages == []
