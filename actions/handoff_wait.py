@@ -24,7 +24,7 @@ from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.transcript import answered_in_span
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from bot.diagnostics.answers import is_question
+from bot.diagnostics.answers import is_question, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
@@ -35,11 +35,14 @@ logger = logging.getLogger(__name__)
 
 CALLED_OFF = "__called_off__"
 URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and promise
+HUMAN = "request_human"  # "转人工" again: the same (a person is already on the way)
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
+# Typed text, not intents: "不用了" is what `HandoffPhrases.calls_off` reads.
+SOLVED_BUTTONS = [{"title": "不用人工了", "payload": "不用了"}, {"title": "还需要人工", "payload": "还要人工客服处理"}]
 
 
 def _activating(tracker: Tracker, loop: str) -> bool:
@@ -214,8 +217,14 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     intent = tracker.get_intent_of_latest_message()
     if ticket is not None and tells_theft_or_scam(dispatcher, tracker, ticket, text):
         return []
+    if says_solved(text, services.diagnostics()):
+        # "好了付上了 谢谢": the person may no longer be needed; the customer says so with
+        # a button (a "收到了" that only acknowledges the ticket must not cancel it).
+        dispatcher.utter_message(text=replies.render("handoff_solved_offer", ticket_number=number),
+                                 buttons=SOLVED_BUTTONS)
+        return []
     lost = money_lost(ticket)
-    if ticket is not None and (intent == URGE or services.handoff_phrases().asks_when(text)):
+    if ticket is not None and (intent in (URGE, HUMAN) or services.handoff_phrases().asks_when(text)):
         reply = replies.render("urged_with_ticket", **standing(ticket))
         if lost:
             reply += replies.render("urged_urgent_meanwhile")

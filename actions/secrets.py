@@ -15,6 +15,7 @@ from actions import services
 from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, SMS_CODE
 
 SECRET_KINDS = frozenset({SMS_CODE, PASSWORD, ID_CARD})
+WARNED_SLOT = "secret_warned"
 CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "卡是", "卡:", "卡：", "的卡", "这张卡", "card")
 
 
@@ -24,15 +25,24 @@ def contains_secret(text: str) -> bool:
     return bool(SECRET_KINDS & kinds) or named_card
 
 
+def _warned_this_turn(tracker: Tracker) -> bool:
+    """An earlier action of this turn warned about the latest message already (a form
+    that ends in a handoff runs two actions that would)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == WARNED_SLOT:
+            return True
+    return False
+
+
 def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """Say that staff never need codes, passwords or full ID numbers when one is sent
-    (shorter after the first time).
+    (shorter after the first time), once per message.
 
     Blocking (spaCy): async actions run it in a thread."""
-    if not contains_secret((tracker.latest_message or {}).get("text") or ""):
+    if _warned_this_turn(tracker) or not contains_secret((tracker.latest_message or {}).get("text") or ""):
         return []
-    if tracker.get_slot("secret_warned"):
-        dispatcher.utter_message(text=services.replies().render("secret_warning_again"))
-        return []
-    dispatcher.utter_message(text=services.replies().render("secret_warning"))
-    return [SlotSet("secret_warned", True)]
+    again = bool(tracker.get_slot(WARNED_SLOT))
+    dispatcher.utter_message(text=services.replies().render("secret_warning_again" if again else "secret_warning"))
+    return [SlotSet(WARNED_SLOT, True)]

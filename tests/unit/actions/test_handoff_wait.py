@@ -33,6 +33,7 @@ def count_reads(monkeypatch) -> list:
 @pytest.mark.parametrize("text, intent", [
     pytest.param("验证码也一直收不到", "sms_code_delay", id="another-area"),
     pytest.param("还在吗", "urge", id="pressing"),
+    pytest.param("转人工", "request_human", id="asking-again"),
     pytest.param("单号是DD20261120334455", "inform", id="a-detail"),
 ])
 def test_the_ticket_is_read_once_per_message(faq_dir, dispatcher, monkeypatch, text, intent):
@@ -61,6 +62,15 @@ def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
     assert number in kept["text"]
 
 
+
+
+def test_solved_while_waiting_is_offered_the_cancellation(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting("好了付上了 谢谢", "thank", number))
+    (offer,) = dispatcher.messages
+    assert number in offer["text"] and [b["payload"] for b in offer["buttons"]][0] == "不用了"
+    assert services.handoff_phrases().calls_off(offer["buttons"][0]["payload"])
+    assert services.ticket_store().get(number).status == "waiting"
 
 
 def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):

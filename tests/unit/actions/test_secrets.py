@@ -27,9 +27,17 @@ def test_warns_for_secrets_only(faq_dir, dispatcher, text, warned):
 
 def test_a_later_secret_gets_the_short_reminder(faq_dir, dispatcher):
     tracker = make_tracker("那我密码也给你 abc12345", "inform", slots={"secret_warned": True})
-    assert warn_about_secrets(dispatcher, tracker) == []
+    assert warn_about_secrets(dispatcher, tracker) == [SlotSet("secret_warned", True)]
     (reminder,) = dispatcher.messages
     assert "不要再发" in reminder["text"] and "改掉" in reminder["text"]
+
+
+def test_a_message_is_warned_about_once(faq_dir, dispatcher):
+    """The form that read the message warned; the handoff it ends in does not again."""
+    tracker = make_tracker("我把码发给你 验证码是 384721", "inform", slots={"secret_warned": True})
+    tracker.events.extend([{"event": "user", "text": "我把码发给你 验证码是 384721"},
+                           {"event": "slot", "name": "secret_warned", "value": True}])
+    assert warn_about_secrets(dispatcher, tracker) == [] and dispatcher.messages == []
 
 
 def test_no_reminder_without_a_secret(faq_dir, dispatcher):
