@@ -26,7 +26,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.secrets import warn_about_secrets
+from actions.secrets import contains_secret, warn_about_secrets
 from actions.transcript import user_events
 from bot.diagnostics.answers import (
     Reading,
@@ -103,6 +103,12 @@ class DiagnosticsFormValidation(FormValidationAction):
             # "好了付上了 谢谢": no more questions; the form ends and the handoff it
             # would have led to says so instead of opening a ticket (actions/handoff.py).
             return [SlotSet(SOLVED_SLOT, True), SlotSet(REQUESTED_SLOT, None)]
+        if replying and await services.blocking(contains_secret, text):
+            # "我把码发给你你看看对不对 385621": a code, a password or an ID is never the
+            # answer to a question (nor kept as one); warned about, the question again.
+            warned = await services.blocking(warn_about_secrets, dispatcher, tracker)
+            dispatcher.utter_message(**spec.question(self.form, requested).as_message())
+            return warned + [SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
         if replying and asks_why_we_ask(text, spec):
             # Not an answer, not a question for the FAQ: what the question is for, then it again.
             dispatcher.utter_message(text=services.replies().render("why_we_ask"))

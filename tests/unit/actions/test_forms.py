@@ -119,6 +119,15 @@ async def test_why_we_ask_is_explained_and_the_question_asked_again(faq_dir, dis
     assert "不会问您要密码或验证码" in explanation and "订单号" in question
 
 
+async def test_a_secret_sent_at_a_question_is_warned_about_and_never_the_answer(faq_dir, dispatcher):
+    events = await run(billing_tracker("我把验证码发你 你看看对不对 385621", "inform", ASKED_FOR_THE_ORDER_NUMBER),
+                       dispatcher)
+    assert slot_events(events) == {"secret_warned": True, "transaction_id": None,
+                                   "requested_slot": "transaction_id"}
+    warning, question = (m["text"] for m in dispatcher.messages)
+    assert "不要把验证码" in warning and "订单号" in question and "385621" not in warning + question
+
+
 @pytest.mark.parametrize("text", ["我想问一下为什么扣了我两次", "为什么转账要手续费"])
 def test_a_question_about_the_problem_is_not_why_we_ask(text):
     from actions import services
