@@ -22,8 +22,8 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
-from actions.transcript import answered_in_span
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
+from actions.transcript import answered_in_span
 from bot.diagnostics.answers import is_question, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -183,9 +183,10 @@ def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, tick
     # The lexicon's words only: a follow-up read alone by meaning ("你帮我关掉 然后退钱"
     # after a complaint about a charge) has lost the story it belongs to.
     lexicon = getattr(urgency, "lexicon", urgency)
-    signal = lexicon.detect(text) if lexicon is not None else None
-    if signal is None:
+    found = lexicon.signals(text) if lexicon is not None else []
+    if not found:
         return False
+    signal = found[0]
     kb = services.faq_service().index.kb
     entry = kb.by_id.get(kb.settings.emergency.get(signal.kind, ""))
     replies = services.replies()

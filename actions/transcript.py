@@ -29,5 +29,5 @@ def problem_in_hand(tracker: Tracker) -> bool:
 
 def answered_in_span(tracker: Tracker) -> Set[str]:
     """The FAQ entries the bot gave since the conversation's previous ticket ended."""
-    return {e.get("value") for e in current_span(tracker.applied_events()).events
+    return {str(e.get("value")) for e in current_span(tracker.applied_events()).events
             if e.get("event") == "slot" and e.get("name") == "faq_entry" and e.get("value")}
