@@ -163,7 +163,9 @@ BLIND_COINCIDENCES = frozenset({"怎么取消自动续费", "怎么解绑银行�
                                 # round 2 (session 12), the same way
                                 "转错人了怎么办", "转账限额是多少", "提现手续费怎么算",
                                 # round 3 (session 15), the same way
-                                "退款什么时候到账", "收到验证码的时候已经过期了 每次都是"})
+                                "退款什么时候到账", "收到验证码的时候已经过期了 每次都是",
+                                # round 4 (session 16), the same way
+                                "支付密码忘了怎么办"})
 
 
 def _urgency_examples() -> List[str]:
