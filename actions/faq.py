@@ -14,6 +14,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import problem_in_hand, user_events
+from actions.urgent import urgent_entry
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
@@ -242,7 +243,7 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
     last = tracker.get_slot("faq_entry")
     if _ask_which(dispatcher, text, service):
         return ASKED_WHICH, None
-    if declines(text, services.diagnostics()) and problem_in_hand(tracker):
+    if declines(text, services.diagnostics()) and problem_in_hand(tracker) and not _tells_urgent(tracker, text):
         dispatcher.utter_message(text=services.replies().render("detail_declined_outside"), buttons=[HUMAN_BUTTON])
         return DETAIL_DECLINED, last
     if explain_why_we_ask(dispatcher, tracker):
@@ -252,6 +253,12 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         return ARRIVAL_SEEN, last
     which_one = _which_one(dispatcher, tracker, text, intent, service)
     return (which_one, last) if which_one is not None else None
+
+
+def _tells_urgent(tracker: Tracker, text: str) -> bool:
+    """"他说要把钱转到安全账户 还说这事要保密": a story of theft or a scam, whatever else
+    its words say (保密 is not the customer declining a detail)."""
+    return urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION)) is not None
 
 
 def _search_joined(service: FaqService, joined: str, as_intent: Optional[str]) -> LookupResult:

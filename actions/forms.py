@@ -27,7 +27,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.secrets import contains_secret, warn_about_secrets
-from actions.transcript import user_events
+from actions.transcript import answered_in_span, user_events
+from actions.urgent import say_urgent, urgent_entry, urgent_ids
 from bot.diagnostics.answers import (
     Reading,
     asks_why_we_ask,
@@ -42,7 +43,10 @@ from bot.diagnostics.answers import (
     without_correction,
 )
 from bot.diagnostics.spec import DiagnosticsSpec
+from bot.faq.knowledge_base import FaqEntry
 from bot.handoff.ticket import SOLVED_SLOT
+from bot.semantics.carried import carried_vector
+from bot.semantics.encoder import DIMENSION
 
 SKIP_AFTER = 2  # an optional question whose answer could not be used this many times in a row is skipped
 PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
@@ -80,6 +84,17 @@ def times_asked(tracker: Tracker, slot: str) -> int:
     return count
 
 
+def _urgent_told(tracker: Tracker, text: str) -> Optional[FaqEntry]:
+    """The urgent entry for theft or a scam the reply tells: in the lexicon's words, or
+    by meaning once the conversation already told one (the story goes on; a form's
+    ordinary reply, "转了两万 昨天 工行", is not read by meaning alone).
+
+    Blocking (the model): run in a worker thread."""
+    story_going_on = bool(answered_in_span(tracker) & urgent_ids())
+    return urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION),
+                        words_only=not story_going_on)
+
+
 class DiagnosticsFormValidation(FormValidationAction):
     """Shared by the four forms; a subclass only names its form."""
 
@@ -103,6 +118,14 @@ class DiagnosticsFormValidation(FormValidationAction):
             # "好了付上了 谢谢": no more questions; the form ends and the handoff it
             # would have led to says so instead of opening a ticket (actions/handoff.py).
             return [SlotSet(SOLVED_SLOT, True), SlotSet(REQUESTED_SLOT, None)]
+        if replying:
+            entry = await services.blocking(_urgent_told, tracker, text)
+            if entry is not None:
+                # "我已经转了两万过去了 就刚才" at a question: no more questions. The urgent
+                # answer (unless given already), and the form ends in the handoff, P1 by
+                # the same detector (data/rules: all details collected, hand over).
+                say_urgent(dispatcher, tracker, entry)
+                return [SlotSet(REQUESTED_SLOT, None)]
         if replying and await services.blocking(contains_secret, text):
             # "我把码发给你你看看对不对 385621": a code, a password or an ID is never the
             # answer to a question (nor kept as one); warned about, the question again.

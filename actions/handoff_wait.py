@@ -23,7 +23,7 @@ from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from actions.transcript import answered_in_span
+from actions.urgent import say_urgent, urgent_entry
 from bot.diagnostics.answers import is_question, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -175,23 +175,17 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
 
 def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket, text: str) -> bool:
     """Theft or a scam told in so many words while a person is awaited ("前两天有个人说是你们
-    客服 让我下载了个app"): its urgent answer (hang up, uninstall, freeze) unless the customer had it in this
-    handoff, and the ticket becomes P1. Answered when this returns True.
+    客服 让我下载了个app"): its urgent answer (hang up, uninstall, freeze) unless the
+    customer had it in this handoff, and the ticket becomes P1. Answered when this
+    returns True. Words only (`urgent_entry`): "你帮我关掉 然后退钱" after a complaint
+    about a charge, read alone by meaning, has lost the story it belongs to.
 
     Blocking (database): run in a worker thread."""
-    urgency = services.priority_rules().urgency
-    # The lexicon's words only: a follow-up read alone by meaning ("你帮我关掉 然后退钱"
-    # after a complaint about a charge) has lost the story it belongs to.
-    lexicon = getattr(urgency, "lexicon", urgency)
-    found = lexicon.signals(text) if lexicon is not None else []
-    if not found:
+    entry = urgent_entry(text, words_only=True)
+    if entry is None:
         return False
-    signal = found[0]
-    kb = services.faq_service().index.kb
-    entry = kb.by_id.get(kb.settings.emergency.get(signal.kind, ""))
     replies = services.replies()
-    if entry is not None and entry.id not in answered_in_span(tracker):
-        dispatcher.utter_message(text=entry.answer)
+    say_urgent(dispatcher, tracker, entry)
     if ticket.priority != URGENT_PRIORITY:
         now = datetime.now(timezone.utc)
         try:

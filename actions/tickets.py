@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.secrets import warn_about_secrets
 from actions.transcript import problem_in_hand
 from bot.handoff.priority import ORDER
 from bot.storage.models import OPEN_STATUSES, Ticket
@@ -80,6 +81,10 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        warned = await services.blocking(warn_about_secrets, dispatcher, tracker)
+        if warned:
+            # "是这个吗 482913 你帮我看看对不对": the number is a code, not a ticket's.
+            return warned
         await services.blocking(tell_status, dispatcher, tracker)
         return []
 
@@ -91,5 +96,6 @@ class ActionAnswerUrge(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        warned = await services.blocking(warn_about_secrets, dispatcher, tracker)
         await services.blocking(answer_urge, dispatcher, tracker)
-        return []
+        return warned

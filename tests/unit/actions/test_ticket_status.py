@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.tickets import ActionTicketStatus, answer_urge
@@ -59,3 +60,12 @@ async def test_database_down_is_said(faq_dir, dispatcher, monkeypatch, tmp_path)
 def _fresh_services():
     yield
     services.reset()
+
+
+async def test_a_code_read_as_a_ticket_number_is_warned_about_and_not_looked_up(faq_dir, dispatcher):
+    open_ticket("owner")
+    text = "等下 收到了 验证码是 482913 你帮我看看对不对"
+    events = await ActionTicketStatus().run(dispatcher, make_tracker(text, "ask_ticket_status", sender="owner"), {})
+    (warning,) = dispatcher.messages
+    assert "不要把验证码" in warning["text"] and "T2" not in warning["text"]
+    assert events == [SlotSet("secret_warned", True)]

@@ -1,0 +1,41 @@
+"""Theft or a scam told where another question was expected (a form's question, the
+wait for a person): the urgent entry of its kind, once per handoff span."""
+from __future__ import annotations
+
+from typing import Optional, Set
+
+import numpy as np
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.transcript import answered_in_span
+from bot.faq.knowledge_base import FaqEntry
+
+
+def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> Optional[FaqEntry]:
+    """The urgent entry for the theft or scam ``text`` tells; None when it tells none.
+    ``words_only``: the lexicon alone (a short follow-up read by meaning has lost the
+    story it belongs to)."""
+    urgency = services.priority_rules().urgency
+    if urgency is None:
+        return None
+    detector = getattr(urgency, "lexicon", urgency) if words_only else urgency
+    found = detector.signals(text) if words_only else detector.signals(text, vector)
+    if not found:
+        return None
+    kb = services.faq_service().index.kb
+    return kb.by_id.get(kb.settings.emergency.get(found[0].kind, ""))
+
+
+def urgent_ids() -> Set[str]:
+    """The entries that answer theft and scams (data/faq/search.yml ``emergency``)."""
+    return set(services.faq_service().index.kb.settings.emergency.values())
+
+
+def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEntry) -> bool:
+    """Utter ``entry`` unless this handoff span gave it already; whether it was said."""
+    if entry.id in answered_in_span(tracker):
+        return False
+    dispatcher.utter_message(text=entry.answer)
+    return True
