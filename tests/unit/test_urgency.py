@@ -23,6 +23,9 @@ def kinds(text):
     pytest.param("账户里的钱凌晨被转给了一个陌生账户", THEFT, id="night-unknown-payee"),
     pytest.param("卡里的钱一笔接一笔被转走 我都没碰手机", THEFT, id="money-still-leaving"),
     pytest.param("有人用我的身份证借了三万网贷", THEFT, id="identity-used-for-a-loan"),
+    pytest.param("股票群里的老师说今晚必须入金 不然错过行情", FRAUD, id="investment-group-deposit"),
+    pytest.param("领导换了个号加我 让我先转给客户八万 他在开会", FRAUD, id="boss-new-number-in-a-meeting"),
+    pytest.param("买家说钱被冻结了 要我交300保证金才能收款", FRAUD, id="fee-before-payment"),
     pytest.param("收到异地登录提醒 我人一直在北京", THEFT, id="login-elsewhere-reminder"),
     pytest.param("显示在广州登录了 我人在杭州", THEFT, id="login-city-not-there"),
     pytest.param("登录设备里有台陌生手机 还转出去一千", THEFT, id="unknown-device"),
@@ -80,6 +83,7 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
 @pytest.mark.parametrize("text", [
     "会员每个月都在扣 怎么关",  # a renewal, not money still leaving
     "帮我爸弄实名 能不能用我的身份证验证",  # the customer's own ID, offered
+    "老板让我给供应商打款 单笔限额多少",  # a real boss asking, as far as words tell
     pytest.param("怎么防止账号被盗", id="prevention"),
     pytest.param("听说最近很多人被骗 延时到账怎么开", id="hearsay"),
     pytest.param("新闻说好多人账户被盗 我要开哪些安全设置", id="news"),
