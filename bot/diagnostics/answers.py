@@ -367,6 +367,7 @@ def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[
 
 # Messages that give details (not questions or problems, whose figures may be limits or fees).
 DETAIL_MESSAGE_INTENTS = frozenset({"inform"})
+SCREEN_ENTITY = "error_code"  # the slot that keeps what the screen said (error_message)
 # "给供应商转的货款 12800 昨晚11点 他说没收到": a problem told with its figure standing
 # alone; not when the message names a number of another kind (尾号 6621, 错误代码 1002).
 FIGURE_TELLING_INTENTS = frozenset({"transfer_failed", "billing_issue"})
@@ -395,6 +396,12 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
                     return match.group(1)[: spec.max_answer_chars]
     if not slot.entity:
         return _declined_earlier(slot, user_events, spec)
+    if slot.entity == SCREEN_ENTITY:
+        # "提示 持卡人信息与实名信息不一致" just before the questions: what the screen said.
+        for event in reversed(user_events):
+            text = (event.get("text") or "").strip()
+            if reports_a_screen(text, spec) and _intent_of(event) not in spec.asking_intents:
+                return text[: spec.max_answer_chars]
     for event in reversed(user_events):
         entities = (event.get("parse_data") or {}).get("entities") or []
         found = entity_value(entities, slot.entity)

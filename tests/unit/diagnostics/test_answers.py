@@ -236,6 +236,13 @@ def test_prefill_reads_a_figure_standing_alone_in_the_problem_told(text, amount)
     assert prefill(SPEC.slots["amount"], history, SPEC) == amount
 
 
+def test_prefill_reads_what_the_screen_said_from_a_message_that_reports_it():
+    history = [user_event("绑卡一直失败", intent="account_locked"),
+               user_event("提示 持卡人信息与实名信息不一致", intent="inform")]
+    assert prefill(SPEC.slots["error_message"], history, SPEC) == "提示 持卡人信息与实名信息不一致"
+    assert prefill(SPEC.slots["error_message"], history[:1], SPEC) is None
+
+
 def test_prefill_reads_what_the_customer_expected_from_their_words():
     history = [user_event("你们的会员怎么每个月自动扣钱"), user_event("全部给我关掉"),
                user_event("前面扣的几个月都要退")]
