@@ -124,8 +124,7 @@ class DiagnosticsFormValidation(FormValidationAction):
                 # "我已经转了两万过去了 就刚才" at a question: no more questions. The urgent
                 # answer (unless given already), and the form ends in the handoff, P1 by
                 # the same detector (data/rules: all details collected, hand over).
-                say_urgent(dispatcher, tracker, entry)
-                return [SlotSet(REQUESTED_SLOT, None)]
+                return say_urgent(dispatcher, tracker, entry) + [SlotSet(REQUESTED_SLOT, None)]
         if replying and await services.blocking(contains_secret, text):
             # "我把码发给你你看看对不对 385621": a code, a password or an ID is never the
             # answer to a question (nor kept as one); warned about, the question again.

@@ -18,6 +18,7 @@ from actions import services
 from actions.handoff_wait import problem_forgotten
 from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost
+from actions.urgent import urgent_answered
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (
@@ -115,7 +116,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         dispatcher.utter_message(text=replies.render("handoff_failed"))
         return [SlotSet(TICKET_SLOT, None), SlotSet(SUMMARY_SLOT, None)]
     created = replies.render("handoff_created", ticket_number=ticket.number, due=clock.describe(ticket.sla_due_at, now))
-    if money_lost(ticket):  # what to do meanwhile, at once: freeze the bank card, 110
+    if money_lost(ticket, urgent_answered(tracker)):  # what to do meanwhile, at once: freeze the bank card, 110
         created += replies.render("urged_urgent_meanwhile")
     dispatcher.utter_message(text=created)
     return _waiting(ticket)

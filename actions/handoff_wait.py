@@ -23,7 +23,7 @@ from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from actions.urgent import say_urgent, urgent_entry
+from actions.urgent import say_urgent, urgent_answered, urgent_entry
 from bot.diagnostics.answers import is_question, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -173,19 +173,20 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     return None
 
 
-def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket, text: str) -> bool:
+def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket,
+                        text: str) -> Optional[List[Dict[Text, Any]]]:
     """Theft or a scam told in so many words while a person is awaited ("前两天有个人说是你们
     客服 让我下载了个app"): its urgent answer (hang up, uninstall, freeze) unless the
-    customer had it in this handoff, and the ticket becomes P1. Answered when this
-    returns True. Words only (`urgent_entry`): "你帮我关掉 然后退钱" after a complaint
+    customer had it in this handoff, and the ticket becomes P1. Answered (with these
+    events) unless this returns None. Words only (`urgent_entry`): "你帮我关掉 然后退钱" after a complaint
     about a charge, read alone by meaning, has lost the story it belongs to.
 
     Blocking (database): run in a worker thread."""
     entry = urgent_entry(text, words_only=True)
     if entry is None:
-        return False
+        return None
     replies = services.replies()
-    say_urgent(dispatcher, tracker, entry)
+    events = say_urgent(dispatcher, tracker, entry)
     if ticket.priority != URGENT_PRIORITY:
         now = datetime.now(timezone.utc)
         try:
@@ -195,7 +196,7 @@ def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, tick
             logger.error("ticket %s not raised to %s: %s", ticket.number, URGENT_PRIORITY, error)
     dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=ticket.number)
                              + replies.render("urged_urgent_meanwhile"))
-    return True
+    return events
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -210,22 +211,23 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
     intent = tracker.get_intent_of_latest_message()
-    if ticket is not None and tells_theft_or_scam(dispatcher, tracker, ticket, text):
-        return []
+    told = tells_theft_or_scam(dispatcher, tracker, ticket, text) if ticket is not None else None
+    if told is not None:
+        return told
     if says_solved(text, services.diagnostics()):
         # "好了付上了 谢谢": the person may no longer be needed; the customer says so with
         # a button (a "收到了" that only acknowledges the ticket must not cancel it).
         dispatcher.utter_message(text=replies.render("handoff_solved_offer", ticket_number=number),
                                  buttons=SOLVED_BUTTONS)
         return []
-    lost = money_lost(ticket)
+    lost = money_lost(ticket, urgent_answered(tracker))
     if ticket is not None and (intent in (URGE, HUMAN) or services.handoff_phrases().asks_when(text)):
         reply = replies.render("urged_with_ticket", **standing(ticket))
         if lost:
             reply += replies.render("urged_urgent_meanwhile")
         dispatcher.utter_message(text=reply)
         return []
-    if intent == COMPLAINT:
+    if intent == COMPLAINT and not lost:  # a scam victim's words read as a complaint get the steps
         dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
         return []
     if ticket is not None and intent == THANKS:

@@ -5,6 +5,7 @@ silently). A 16-19-digit number is warned about only where the message names it 
 (卡号 6217…): alone it is as often an order number the forms ask for."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
@@ -25,6 +26,17 @@ def contains_secret(text: str) -> bool:
     return bool(SECRET_KINDS & kinds) or named_card
 
 
+_BARE_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9]{4,8}(?![0-9A-Za-z])")
+SMS_PROBLEM = "sms_code_delay"
+
+
+def code_sent_bare(tracker: Tracker) -> bool:
+    """"收到了 是这个吗 482913 你帮我看看对不对" while the problem in hand is the SMS code:
+    a code with no 码 beside it (the recognizers need one), read as a ticket number."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return tracker.get_slot("problem") == SMS_PROBLEM and bool(_BARE_CODE.search(text))
+
+
 def _warned_this_turn(tracker: Tracker) -> bool:
     """An earlier action of this turn warned about the latest message already (a form
     that ends in a handoff runs two actions that would)."""
@@ -41,7 +53,9 @@ def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     (shorter after the first time), once per message.
 
     Blocking (spaCy): async actions run it in a thread."""
-    if _warned_this_turn(tracker) or not contains_secret((tracker.latest_message or {}).get("text") or ""):
+    if _warned_this_turn(tracker):
+        return []
+    if not contains_secret((tracker.latest_message or {}).get("text") or "") and not code_sent_bare(tracker):
         return []
     again = bool(tracker.get_slot(WARNED_SLOT))
     dispatcher.utter_message(text=services.replies().render("secret_warning_again" if again else "secret_warning"))

@@ -27,16 +27,21 @@ def standing(ticket: Ticket) -> Dict[str, str]:
             "due": services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc))}
 
 
-def money_lost(ticket: Optional[Ticket]) -> bool:
-    """A P1 ticket about money lost to theft or a scam, as the customer told it: its
-    replies say what to do meanwhile (freeze the bank card, 110). Not every P1 is one:
-    a transfer to the wrong person is urgent too, and a complaint raises a login
-    problem to P1 ("傻X" in its questions)."""
+def money_lost(ticket: Optional[Ticket], urgent_answered: bool) -> bool:
+    """A P1 ticket about money lost to theft or a scam: its replies say what to do
+    meanwhile (freeze the bank card, 110). Not every P1 is one: a transfer to the wrong
+    person is urgent too, and a complaint raises a login problem to P1 ("傻X" in its
+    questions). ``urgent_answered``: the bot gave the theft or scam answer in this
+    conversation; otherwise the lexicon's words in the customer's messages must tell it
+    (a message read later by meaning alone, "给你发红包" in a complaint, does not)."""
     if ticket is None or ticket.priority != URGENT_PRIORITY:
         return False
+    if urgent_answered:
+        return True
     urgency = services.priority_rules().urgency
+    lexicon = getattr(urgency, "lexicon", urgency)
     told = [m.text for m in ticket.messages if m.role == "user"]
-    return urgency is not None and urgency.any_in(told)
+    return lexicon is not None and lexicon.any_in(told)
 
 
 def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

@@ -2,15 +2,17 @@
 wait for a person): the urgent entry of its kind, once per handoff span."""
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import Any, Dict, List, Optional, Set
 
 import numpy as np
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.transcript import answered_in_span
 from bot.faq.knowledge_base import FaqEntry
+from bot.faq.lookup import FaqUnavailable
 
 
 def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> Optional[FaqEntry]:
@@ -24,18 +26,31 @@ def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: boo
     found = detector.signals(text) if words_only else detector.signals(text, vector)
     if not found:
         return None
-    kb = services.faq_service().index.kb
+    try:
+        kb = services.faq_service().index.kb
+    except FaqUnavailable:
+        return None
     return kb.by_id.get(kb.settings.emergency.get(found[0].kind, ""))
 
 
 def urgent_ids() -> Set[str]:
-    """The entries that answer theft and scams (data/faq/search.yml ``emergency``)."""
-    return set(services.faq_service().index.kb.settings.emergency.values())
+    """The entries that answer theft and scams (data/faq/search.yml ``emergency``); none
+    while the knowledge base is unusable (the handoff goes on without it)."""
+    try:
+        return set(services.faq_service().index.kb.settings.emergency.values())
+    except FaqUnavailable:
+        return set()
 
 
-def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEntry) -> bool:
-    """Utter ``entry`` unless this handoff span gave it already; whether it was said."""
+def urgent_answered(tracker: Tracker) -> bool:
+    """The bot gave the theft or scam answer since the conversation's previous ticket ended."""
+    return bool(answered_in_span(tracker) & urgent_ids())
+
+
+def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEntry) -> List[Dict[str, Any]]:
+    """Utter ``entry`` unless this handoff span gave it already; the events that record
+    it (the entry given, as `answered_in_span` reads them)."""
     if entry.id in answered_in_span(tracker):
-        return False
+        return []
     dispatcher.utter_message(text=entry.answer)
-    return True
+    return [SlotSet("faq_entry", entry.id)]

@@ -122,7 +122,8 @@ async def test_why_we_ask_is_explained_and_the_question_asked_again(faq_dir, dis
 async def test_a_scam_told_at_a_question_ends_the_questions_with_its_answer(faq_dir, dispatcher):
     told = "他说是公安 让我转到安全账户 我已经转了两万"
     events = await run(billing_tracker(told, "inform", ASKED_FOR_THE_ORDER_NUMBER), dispatcher)
-    assert slot_events(events) == {"requested_slot": None}  # the form ends: the handoff follows
+    # the form ends (the handoff follows); the answer given is recorded
+    assert slot_events(events) == {"faq_entry": "transfer_fraud_scam", "requested_slot": None}
     (answer,) = dispatcher.messages
     assert answer["text"] == "请停止转账并报警。"
 

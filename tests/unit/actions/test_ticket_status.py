@@ -69,3 +69,11 @@ async def test_a_code_read_as_a_ticket_number_is_warned_about_and_not_looked_up(
     (warning,) = dispatcher.messages
     assert "不要把验证码" in warning["text"] and "T2" not in warning["text"]
     assert events == [SlotSet("secret_warned", True)]
+
+
+async def test_a_bare_code_while_the_sms_problem_is_in_hand_is_warned_about(faq_dir, dispatcher):
+    tracker = make_tracker("收到了 是这个吗 482913 你帮我看看对不对", "ask_ticket_status",
+                           slots={"problem": "sms_code_delay"}, sender="owner")
+    events = await ActionTicketStatus().run(dispatcher, tracker, {})
+    (warning,) = dispatcher.messages
+    assert "不要把验证码" in warning["text"] and events == [SlotSet("secret_warned", True)]
