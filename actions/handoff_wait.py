@@ -241,6 +241,11 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         if outcome == ANSWERED:
             dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
             return []
+        if count > 1 and is_question(text, services.diagnostics()):
+            # "那这8000我要还吗": nothing here answers it; the person will (said so, not "noted").
+            kept = replies.render("handoff_question_kept", ticket_number=number)
+            dispatcher.utter_message(text=kept + (replies.render("urged_urgent_meanwhile") if lost else ""))
+            return []
     if lost and count > 1:
         # Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time.
         dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=number)

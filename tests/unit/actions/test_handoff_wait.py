@@ -55,6 +55,13 @@ def test_what_the_faq_answers_while_waiting_is_answered_and_kept(faq_dir, dispat
     assert answer == "请检查手机号和信号。" and number in kept
 
 
+def test_a_question_the_faq_cannot_answer_is_promised_an_answer_from_the_person(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting("能开发票吗", "general_question", number))
+    (kept,) = dispatcher.messages
+    assert number in kept["text"] and "答复" in kept["text"]
+
+
 def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
     number = open_ticket("owner")
     ask_note(dispatcher, waiting("单号是DD20261120334455", "inform", number))
