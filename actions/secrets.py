@@ -26,7 +26,8 @@ def contains_secret(text: str) -> bool:
     return bool(SECRET_KINDS & kinds) or named_card
 
 
-_BARE_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9]{4,8}(?![0-9A-Za-z])")
+# 4-8 digits alone; not a service number (10086, 95588, 96110, 400…) the customer called.
+_BARE_CODE = re.compile(r"(?<![0-9A-Za-z])(?!10|95|96|400)[0-9]{4,8}(?![0-9A-Za-z])")
 SMS_PROBLEM = "sms_code_delay"
 
 
