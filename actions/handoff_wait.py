@@ -24,7 +24,7 @@ from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
 from actions.urgent import say_urgent, urgent_answered, urgent_entry
-from bot.diagnostics.answers import is_question, says_solved
+from bot.diagnostics.answers import is_question, reports_a_screen, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
@@ -38,6 +38,7 @@ URGE = "urge"  # "还在吗", "快点": answered with the ticket's status and pr
 HUMAN = "request_human"  # "转人工" again: the same (a person is already on the way)
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
+GOODBYE = "goodbye"  # "先这样吧": the ticket stays open, and when the person will reply
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
@@ -170,6 +171,10 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
         return intent
     if is_question(text, spec) or "呢" in text:
         return intent if intent in spec.problems else ASKED
+    if intent in spec.problems and reports_a_screen(text, spec):
+        # "提示说 账户存在风险 请完成身份验证": a new symptom of the ticket's own problem,
+        # which an entry may answer while the person is awaited.
+        return intent
     return None
 
 
@@ -232,6 +237,11 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return []
     if ticket is not None and intent == THANKS:
         dispatcher.utter_message(text=replies.render("handoff_thanked", **standing(ticket)))
+        return []
+    if ticket is not None and intent == GOODBYE:
+        # "那好吧 明天没到再找你 先拉活去了": the ticket stays open; when they will hear.
+        dispatcher.utter_message(text=replies.render("handoff_goodbye", **standing(ticket))
+                                 + (replies.render("urged_urgent_meanwhile") if lost else ""))
         return []
     asked = asked_as(tracker, text, ticket) if ticket is not None else None
     if asked is not None:

@@ -80,6 +80,23 @@ def test_solved_while_waiting_is_offered_the_cancellation(faq_dir, dispatcher):
     assert services.ticket_store().get(number).status == "waiting"
 
 
+def test_goodbye_while_waiting_keeps_the_ticket_and_says_when(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    ask_note(dispatcher, waiting("那好吧 明天没到再找你 先去忙了", "goodbye", number))
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and "保留" in reply["text"] and "预计" in reply["text"]
+
+
+def test_a_new_screen_of_the_tickets_own_problem_is_answered(faq_dir, dispatcher):
+    due = datetime.now(timezone.utc) + timedelta(hours=4)
+    number = services.ticket_store().create(NewTicket(
+        handoff_key="owner:sms", sender_id="owner", channel="webchat", priority="P3",
+        handoff_reason="customer_request", sla_due_at=due, intent="sms_code_delay")).ticket.number
+    ask_note(dispatcher, waiting("提示验证码已失效", "sms_code_delay", number))
+    answer, kept = (m["text"] for m in dispatcher.messages)
+    assert answer == "验证码 5 分钟内有效。" and number in kept
+
+
 def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
     number = open_ticket("owner")
     ask_note(dispatcher, waiting("ok thx", "thank", number))
