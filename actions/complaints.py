@@ -12,10 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
 from actions.tickets import HUMAN_BUTTON
-from bot.complaints import SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
+from bot.complaints import PROBLEM, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
 from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
+
+# A complaint about a charge: the customer can often see and stop it themselves
+# (an auto-renewal), so its answer comes with the handoff.
+SELF_SERVE_PROBLEM = "billing_issue"
 
 
 def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -37,6 +41,8 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
         events.append(SlotSet("problem", complaint.area))
     if complaint.about == VENTING_PROBLEM and complaint.area is not None:
         events += _sorry_then_answer(dispatcher, tracker, complaint.area)
+    if complaint.about == PROBLEM and complaint.area == SELF_SERVE_PROBLEM and not urgent:
+        events += _what_they_can_do_now(dispatcher, tracker)
     if complaint.about == SERVICE:
         dispatcher.utter_message(text=services.replies().render("complaint_service_sorry"))
         entry = services.faq_service().entry(services.complaint_words().feedback_entry)
@@ -54,6 +60,19 @@ def _sorry_then_answer(dispatcher: CollectingDispatcher, tracker: Tracker, inten
     if entry is None:
         dispatcher.utter_message(response=f"utter_first_aid_{intent}")
     return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", entry)]
+
+
+def _what_they_can_do_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """"写的是会员连续包月 我根本没开过 你们这是乱扣钱": the charge's answer (how to see
+    and stop it) before the handoff the rules make, when this conversation did not
+    give it already."""
+    message = tracker.latest_message or {}
+    result = services.faq_service().lookup(message.get("text") or "", SELF_SERVE_PROBLEM,
+                                           carried_vector(message, DIMENSION))
+    if result.answer is None or result.answer.id == tracker.get_slot("faq_entry"):
+        return []
+    dispatcher.utter_message(text=result.answer.answer)
+    return [SlotSet("faq_entry", result.answer.id)]
 
 
 class ActionReadComplaint(Action):

@@ -216,3 +216,13 @@ async def test_a_short_reply_to_which_question_is_read_with_the_topic_word(faq_d
     assert SlotSet("faq_entry", "sms_not_received") in events
     alone = await run(make_tracker("没收到", "deny"), dispatcher)
     assert SlotSet("faq_entry", "sms_not_received") not in alone
+
+
+async def test_a_complaint_about_a_charge_gets_how_to_stop_it_before_the_person(faq_dir, dispatcher):
+    from actions.complaints import read
+    tracker = make_tracker("自动续费乱扣钱 我要投诉 你们怎么不告诉我怎么关", "complain")
+    tracker.latest_message["intent_ranking"] = [{"name": "complain", "confidence": 0.6},
+                                                {"name": "billing_issue", "confidence": 0.3}]
+    events = read(dispatcher, tracker)
+    assert SlotSet("complaint_about", "problem") in events and SlotSet("problem", "billing_issue") in events
+    assert [m["text"] for m in dispatcher.messages] == ["在「我的 > 设置 > 自动续费管理」关闭。"]
