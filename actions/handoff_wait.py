@@ -178,6 +178,13 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     return None
 
 
+def meanwhile(text: str) -> str:
+    """What to do while the person is on the way, after theft or a scam: the steps for
+    money gone, or for a scam stopped in time ("填了卡号 验证码没填 余额没少")."""
+    nothing_lost = services.handoff_phrases().says_nothing_lost(text)
+    return services.replies().render("urged_nothing_lost_meanwhile" if nothing_lost else "urged_urgent_meanwhile")
+
+
 def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket,
                         text: str) -> Optional[List[Dict[Text, Any]]]:
     """Theft or a scam told in so many words while a person is awaited ("前两天有个人说是你们
@@ -200,7 +207,7 @@ def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, tick
         except (TicketClosed, TicketNotFound, TicketStoreUnavailable) as error:
             logger.error("ticket %s not raised to %s: %s", ticket.number, URGENT_PRIORITY, error)
     dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=ticket.number)
-                             + replies.render("urged_urgent_meanwhile"))
+                             + meanwhile(text))
     return events
 
 
@@ -229,7 +236,7 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if ticket is not None and (intent in (URGE, HUMAN) or services.handoff_phrases().asks_when(text)):
         reply = replies.render("urged_with_ticket", **standing(ticket))
         if lost:
-            reply += replies.render("urged_urgent_meanwhile")
+            reply += meanwhile(text)
         dispatcher.utter_message(text=reply)
         return []
     if intent == COMPLAINT and not lost:  # a scam victim's words read as a complaint get the steps
@@ -241,7 +248,7 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if ticket is not None and intent == GOODBYE:
         # "那好吧 明天没到再找你 先拉活去了": the ticket stays open; when they will hear.
         dispatcher.utter_message(text=replies.render("handoff_goodbye", **standing(ticket))
-                                 + (replies.render("urged_urgent_meanwhile") if lost else ""))
+                                 + (meanwhile(text) if lost else ""))
         return []
     asked = asked_as(tracker, text, ticket) if ticket is not None else None
     if asked is not None:
@@ -254,18 +261,22 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         if count > 1 and is_question(text, services.diagnostics()):
             # "那这8000我要还吗": nothing here answers it; the person will (said so, not "noted").
             kept = replies.render("handoff_question_kept", ticket_number=number)
-            dispatcher.utter_message(text=kept + (replies.render("urged_urgent_meanwhile") if lost else ""))
+            dispatcher.utter_message(text=kept + (meanwhile(text) if lost else ""))
             return []
     if lost and count > 1:
         # Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time.
         dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=number)
-                                 + replies.render("urged_urgent_meanwhile"))
+                                 + meanwhile(text))
         return []
     if count == 1:
         due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
         # Money lost to theft or a scam (P1): what the customer can do while waiting.
-        waiting = "handoff_waiting_urgent" if lost else "handoff_waiting"
-        dispatcher.utter_message(text=replies.render(waiting, ticket_number=number, due=due))
+        if lost and services.handoff_phrases().says_nothing_lost(text):
+            reply = replies.render("handoff_waiting", ticket_number=number, due=due) + meanwhile(text)
+        else:
+            waiting = "handoff_waiting_urgent" if lost else "handoff_waiting"
+            reply = replies.render(waiting, ticket_number=number, due=due)
+        dispatcher.utter_message(text=reply)
     else:
         dispatcher.utter_message(text=replies.render("handoff_waiting_brief", ticket_number=number))
     return []

@@ -24,6 +24,7 @@ class HandoffPhrases:
     phrase_max_chars: int
     bare_request_max_chars: int
     when_words: Tuple[str, ...] = ()
+    nothing_lost_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "HandoffPhrases":
@@ -34,6 +35,7 @@ class HandoffPhrases:
             phrase_max_chars=int(raw.get("phrase_max_chars", 14)),
             bare_request_max_chars=int(raw.get("bare_request_max_chars", 8)),
             when_words=tuple(raw.get("when_words") or ()),
+            nothing_lost_words=tuple(raw.get("nothing_lost_words") or ()),
         )
 
     def _says(self, text: str, phrases: Tuple[str, ...]) -> bool:
@@ -50,6 +52,11 @@ class HandoffPhrases:
         """几天能处理 / 要等多久 / 给个说法: when will a person deal with it."""
         simplified = to_simplified(text or "")
         return any(word in simplified for word in self.when_words)
+
+    def says_nothing_lost(self, text: str) -> bool:
+        """还没转钱 / 余额没少: a scam stopped in time (what to do differs: no bank to call)."""
+        simplified = to_simplified(text or "")
+        return any(word in simplified for word in self.nothing_lost_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)

@@ -157,6 +157,16 @@ def test_a_scam_told_again_while_waiting_is_not_answered_twice(faq_dir, dispatch
     assert number in noted["text"] and "96110" in noted["text"]
 
 
+@pytest.mark.parametrize("count", [1.0, 2.0])
+def test_a_scam_stopped_in_time_gets_the_steps_for_nothing_lost(faq_dir, dispatcher, count):
+    number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 我差点就转了", "transfer_failed", "customer_request")
+    tracker = waiting("填了卡号 验证码没填 我看了下余额 没少", "inform", number)
+    tracker.slots["handoff_followups"] = count
+    ask_note(dispatcher, tracker)
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and "还没有损失" in reply["text"] and "能否追回" not in reply["text"]
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()
