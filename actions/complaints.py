@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
 from actions.tickets import HUMAN_BUTTON
+from actions.urgent import urgency_signals
 from bot.complaints import PROBLEM, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
 from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
@@ -28,8 +29,7 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     text = message.get("text") or ""
     ranking = [(str(r.get("name")), float(r.get("confidence") or 0.0))
                for r in message.get("intent_ranking") or []]
-    urgency = services.priority_rules().urgency
-    urgent = bool(urgency and urgency.signals(text, carried_vector(message, DIMENSION)))
+    urgent = bool(urgency_signals(text, carried_vector(message, DIMENSION)))
     if not urgent and explain_why_we_ask(dispatcher, tracker):
         return [SlotSet("complaint_about", WHY_ASKED)]
     settings = services.faq_service().index.kb.settings

@@ -14,7 +14,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import problem_in_hand, user_events
-from actions.urgent import urgent_entry
+from actions.urgent import urgency_signals, urgent_entry
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
@@ -122,8 +122,7 @@ def explain_why_we_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
         return False
     if not asks_why_we_ask(text, services.diagnostics()):
         return False
-    urgency = services.priority_rules().urgency
-    if urgency is not None and urgency.signals(text, carried_vector(message, DIMENSION)):
+    if urgency_signals(text, carried_vector(message, DIMENSION)):
         return False  # "你们的人骗我转了钱": a story of money lost, never an explanation
     dispatcher.utter_message(text=services.replies().render("why_we_ask_outside"), buttons=[HUMAN_BUTTON])
     return True

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.secrets import warn_about_secrets
 from actions.transcript import problem_in_hand
+from actions.urgent import told_in_words
 from bot.handoff.priority import ORDER
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import TicketStoreUnavailable
@@ -38,10 +39,7 @@ def money_lost(ticket: Optional[Ticket], urgent_answered: bool) -> bool:
         return False
     if urgent_answered:
         return True
-    urgency = services.priority_rules().urgency
-    lexicon = getattr(urgency, "lexicon", urgency)
-    told = [m.text for m in ticket.messages if m.role == "user"]
-    return lexicon is not None and lexicon.any_in(told)
+    return told_in_words([m.text for m in ticket.messages if m.role == "user"])
 
 
 def tell_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

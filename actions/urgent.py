@@ -2,7 +2,7 @@
 wait for a person): the urgent entry of its kind, once per handoff span."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Sequence, Set
 
 import numpy as np
 from rasa_sdk import Tracker
@@ -13,17 +13,29 @@ from actions import services
 from actions.transcript import answered_in_span
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import FaqUnavailable
+from bot.urgency import Signal
+
+
+def urgency_signals(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> List[Signal]:
+    """The theft or scam ``text`` tells, by the lexicon and meaning (``vector``: its
+    embedding, when the NLU carried it), or by the lexicon alone; none when urgency is off."""
+    urgency = services.priority_rules().urgency
+    if urgency is None:
+        return []
+    return urgency.words_only().signals(text) if words_only else urgency.signals(text, vector)
+
+
+def told_in_words(texts: Sequence[str]) -> bool:
+    """Whether any of ``texts`` tells theft or a scam in the lexicon's words."""
+    urgency = services.priority_rules().urgency
+    return urgency is not None and urgency.words_only().any_in(texts)
 
 
 def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> Optional[FaqEntry]:
     """The urgent entry for the theft or scam ``text`` tells; None when it tells none.
     ``words_only``: the lexicon alone (a short follow-up read by meaning has lost the
     story it belongs to)."""
-    urgency = services.priority_rules().urgency
-    if urgency is None:
-        return None
-    detector = getattr(urgency, "lexicon", urgency) if words_only else urgency
-    found = detector.signals(text) if words_only else detector.signals(text, vector)
+    found = urgency_signals(text, vector, words_only)
     if not found:
         return None
     try:

@@ -74,6 +74,11 @@ class UrgencyDetector(Protocol):
 
     def any_in(self, texts: Sequence[str]) -> bool: ...
 
+    def words_only(self) -> "UrgencyDetector":
+        """The lexicon alone: for messages whose meaning, read apart from the story they
+        belong to, says little ("还在转", a reply to a form's question)."""
+        ...
+
 
 def _occurrences(text: str, word: str) -> List[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
@@ -170,6 +175,9 @@ class UrgencyLexicon:
             if cue.in_order:
                 after = place[0] + len(place[1])
         return matched
+
+    def words_only(self) -> "UrgencyLexicon":
+        return self
 
     def signals(self, text: str, vector: Optional["np.ndarray"] = None) -> List[Signal]:
         """Every kind the message tells of (at most one signal per kind), in KINDS order;

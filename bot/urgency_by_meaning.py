@@ -146,6 +146,9 @@ class EitherUrgency:
                 self._kept.popitem(last=False)
         return list(found)
 
+    def words_only(self) -> UrgencyDetector:
+        return self.lexicon
+
     def detect(self, text: str) -> Optional[Signal]:
         signals = self.signals(text)
         return signals[0] if signals else None
