@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -178,6 +179,31 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     return None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One message while a person is awaited, and what its reply is read against."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    ticket: Optional[Ticket]
+    number: Optional[str]
+    text: str
+    intent: Optional[str]
+    count: int  # messages kept since the handoff, this one included
+    lost: bool  # money lost to theft or a scam (`money_lost`)
+
+
+@dataclass
+class Reply:
+    """What a step says after what it uttered itself: ``text`` (none: all said),
+    followed by the steps for money lost when ``meanwhile`` and money was lost."""
+
+    text: str = ""
+    buttons: List[Dict[Text, Any]] = field(default_factory=list)
+    events: List[Dict[Text, Any]] = field(default_factory=list)
+    meanwhile: bool = False
+
+
 def meanwhile(text: str) -> str:
     """What to do while the person is on the way, after theft or a scam: the steps for
     money gone, or for a scam stopped in time ("填了卡号 验证码没填 余额没少")."""
@@ -185,30 +211,107 @@ def meanwhile(text: str) -> str:
     return services.replies().render("urged_nothing_lost_meanwhile" if nothing_lost else "urged_urgent_meanwhile")
 
 
-def tells_theft_or_scam(dispatcher: CollectingDispatcher, tracker: Tracker, ticket: Ticket,
-                        text: str) -> Optional[List[Dict[Text, Any]]]:
-    """Theft or a scam told in so many words while a person is awaited ("前两天有个人说是你们
-    客服 让我下载了个app"): its urgent answer (hang up, uninstall, freeze) unless the
-    customer had it in this handoff, and the ticket becomes P1. Answered (with these
-    events) unless this returns None. Words only (`urgent_entry`): "你帮我关掉 然后退钱" after a complaint
-    about a charge, read alone by meaning, has lost the story it belongs to.
-
-    Blocking (database): run in a worker thread."""
-    entry = urgent_entry(text, words_only=True)
-    if entry is None:
+def _theft_or_scam(w: Waiting) -> Optional[Reply]:
+    """Theft or a scam told in so many words ("前两天有个人说是你们客服 让我下载了个app"):
+    its urgent answer (hang up, uninstall, freeze) unless the customer had it in this
+    handoff, and the ticket becomes P1. Words only (`urgent_entry`): "你帮我关掉 然后退钱"
+    after a complaint about a charge, read alone by meaning, has lost the story it belongs to."""
+    entry = urgent_entry(w.text, words_only=True) if w.ticket is not None else None
+    if entry is None or w.ticket is None:
         return None
     replies = services.replies()
-    events = say_urgent(dispatcher, tracker, entry)
-    if ticket.priority != URGENT_PRIORITY:
+    events = say_urgent(w.dispatcher, w.tracker, entry)
+    if w.ticket.priority != URGENT_PRIORITY:
         now = datetime.now(timezone.utc)
         try:
-            services.desk().escalate(ticket.number, URGENT_PRIORITY, services.sla_clock().due(URGENT_PRIORITY, now),
+            services.desk().escalate(w.ticket.number, URGENT_PRIORITY, services.sla_clock().due(URGENT_PRIORITY, now),
                                      actor="bot", detail=replies.render("escalated_detail"))
         except (TicketClosed, TicketNotFound, TicketStoreUnavailable) as error:
-            logger.error("ticket %s not raised to %s: %s", ticket.number, URGENT_PRIORITY, error)
-    dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=ticket.number)
-                             + meanwhile(text))
-    return events
+            logger.error("ticket %s not raised to %s: %s", w.ticket.number, URGENT_PRIORITY, error)
+    # Always the steps: the words just told money lost (or a scam stopped in time).
+    return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number) + meanwhile(w.text),
+                 events=events)
+
+
+def _solved(w: Waiting) -> Optional[Reply]:
+    """"好了付上了 谢谢": the person may no longer be needed; the customer says so with a
+    button (a "收到了" that only acknowledges the ticket must not cancel it)."""
+    if not says_solved(w.text, services.diagnostics()):
+        return None
+    return Reply(services.replies().render("handoff_solved_offer", ticket_number=w.number), buttons=SOLVED_BUTTONS)
+
+
+def _urged(w: Waiting) -> Optional[Reply]:
+    """"还在吗", "快点", 转人工 again, "什么时候有人": the ticket's standing and promise."""
+    if w.ticket is None or not (w.intent in (URGE, HUMAN) or services.handoff_phrases().asks_when(w.text)):
+        return None
+    return Reply(services.replies().render("urged_with_ticket", **standing(w.ticket)), meanwhile=True)
+
+
+def _complaint(w: Waiting) -> Optional[Reply]:
+    """"再不解决我就去投诉": noted as a complaint. A scam victim's words the NLU read as a
+    complaint get the later steps instead."""
+    if w.intent != COMPLAINT or w.lost:
+        return None
+    return Reply(services.replies().render("handoff_complaint_noted", ticket_number=w.number))
+
+
+def _thanked(w: Waiting) -> Optional[Reply]:
+    if w.ticket is None or w.intent != THANKS:
+        return None
+    return Reply(services.replies().render("handoff_thanked", **standing(w.ticket)))
+
+
+def _goodbye(w: Waiting) -> Optional[Reply]:
+    """"那好吧 明天没到再找你 先拉活去了": the ticket stays open; when they will hear."""
+    if w.ticket is None or w.intent != GOODBYE:
+        return None
+    return Reply(services.replies().render("handoff_goodbye", **standing(w.ticket)), meanwhile=True)
+
+
+def _asked(w: Waiting) -> Optional[Reply]:
+    """"那登录呢", "银行那边也有限额吗", "冻结在哪弄 我现在登不进去": answered from the FAQ
+    while the person is awaited (the message is on the ticket either way); a later
+    question nothing answers ("那这8000我要还吗") is promised to the person, not "noted"."""
+    asked = asked_as(w.tracker, w.text, w.ticket) if w.ticket is not None else None
+    if asked is None:
+        return None
+    replies = services.replies()
+    outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=asked, urgent_told=w.lost)
+    if outcome == ANSWERED:
+        return Reply(replies.render("handoff_noted_after_answer", ticket_number=w.number))
+    if w.count > 1 and is_question(w.text, services.diagnostics()):
+        return Reply(replies.render("handoff_question_kept", ticket_number=w.number), meanwhile=True)
+    return None
+
+
+def _lost_again(w: Waiting) -> Optional[Reply]:
+    """Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time."""
+    if not (w.lost and w.count > 1):
+        return None
+    return Reply(services.replies().render("handoff_noted_urgent", ticket_number=w.number), meanwhile=True)
+
+
+def _first(w: Waiting) -> Optional[Reply]:
+    """The first message after the handoff: the ticket and when a person replies; after
+    money lost, that a person replies first, or the steps for a scam stopped in time."""
+    if w.count != 1:
+        return None
+    replies = services.replies()
+    due = services.sla_clock().describe(w.ticket.sla_due_at, datetime.now(timezone.utc)) if w.ticket else ""
+    if w.lost and services.handoff_phrases().says_nothing_lost(w.text):
+        return Reply(replies.render("handoff_waiting", ticket_number=w.number, due=due), meanwhile=True)
+    waiting = "handoff_waiting_urgent" if w.lost else "handoff_waiting"
+    return Reply(replies.render(waiting, ticket_number=w.number, due=due))
+
+
+def _later(w: Waiting) -> Optional[Reply]:
+    return Reply(services.replies().render("handoff_waiting_brief", ticket_number=w.number))
+
+
+# The first step that replies wins: a scam told beats "solved", urging beats a complaint.
+STEPS: Tuple[Callable[[Waiting], Optional[Reply]], ...] = (
+    _theft_or_scam, _solved, _urged, _complaint, _thanked, _goodbye, _asked, _lost_again, _first, _later)
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -220,65 +323,17 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     count = int(tracker.get_slot("handoff_followups") or 0)
     if count == 0:
         return []  # the loop starts right after the handoff message: nothing to add
-    replies = services.replies()
     text = (tracker.latest_message or {}).get("text") or ""
-    intent = tracker.get_intent_of_latest_message()
-    told = tells_theft_or_scam(dispatcher, tracker, ticket, text) if ticket is not None else None
-    if told is not None:
-        return told
-    if says_solved(text, services.diagnostics()):
-        # "好了付上了 谢谢": the person may no longer be needed; the customer says so with
-        # a button (a "收到了" that only acknowledges the ticket must not cancel it).
-        dispatcher.utter_message(text=replies.render("handoff_solved_offer", ticket_number=number),
-                                 buttons=SOLVED_BUTTONS)
-        return []
-    lost = money_lost(ticket, urgent_answered(tracker))
-    if ticket is not None and (intent in (URGE, HUMAN) or services.handoff_phrases().asks_when(text)):
-        reply = replies.render("urged_with_ticket", **standing(ticket))
-        if lost:
-            reply += meanwhile(text)
-        dispatcher.utter_message(text=reply)
-        return []
-    if intent == COMPLAINT and not lost:  # a scam victim's words read as a complaint get the steps
-        dispatcher.utter_message(text=replies.render("handoff_complaint_noted", ticket_number=number))
-        return []
-    if ticket is not None and intent == THANKS:
-        dispatcher.utter_message(text=replies.render("handoff_thanked", **standing(ticket)))
-        return []
-    if ticket is not None and intent == GOODBYE:
-        # "那好吧 明天没到再找你 先拉活去了": the ticket stays open; when they will hear.
-        dispatcher.utter_message(text=replies.render("handoff_goodbye", **standing(ticket))
-                                 + (meanwhile(text) if lost else ""))
-        return []
-    asked = asked_as(tracker, text, ticket) if ticket is not None else None
-    if asked is not None:
-        # "那登录呢", "银行那边也有限额吗", "冻结在哪弄 我现在登不进去": answered from the
-        # FAQ while the person is awaited (the message is on the ticket either way).
-        outcome, _ = answer_from_faq(dispatcher, tracker, as_intent=asked, urgent_told=lost)
-        if outcome == ANSWERED:
-            dispatcher.utter_message(text=replies.render("handoff_noted_after_answer", ticket_number=number))
-            return []
-        if count > 1 and is_question(text, services.diagnostics()):
-            # "那这8000我要还吗": nothing here answers it; the person will (said so, not "noted").
-            kept = replies.render("handoff_question_kept", ticket_number=number)
-            dispatcher.utter_message(text=kept + (meanwhile(text) if lost else ""))
-            return []
-    if lost and count > 1:
-        # Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time.
-        dispatcher.utter_message(text=replies.render("handoff_noted_urgent", ticket_number=number)
-                                 + meanwhile(text))
-        return []
-    if count == 1:
-        due = services.sla_clock().describe(ticket.sla_due_at, datetime.now(timezone.utc)) if ticket else ""
-        # Money lost to theft or a scam (P1): what the customer can do while waiting.
-        if lost and services.handoff_phrases().says_nothing_lost(text):
-            reply = replies.render("handoff_waiting", ticket_number=number, due=due) + meanwhile(text)
-        else:
-            waiting = "handoff_waiting_urgent" if lost else "handoff_waiting"
-            reply = replies.render(waiting, ticket_number=number, due=due)
-        dispatcher.utter_message(text=reply)
-    else:
-        dispatcher.utter_message(text=replies.render("handoff_waiting_brief", ticket_number=number))
+    waiting = Waiting(dispatcher, tracker, ticket, number, text, tracker.get_intent_of_latest_message(), count,
+                      money_lost(ticket, urgent_answered(tracker)))
+    for step in STEPS:
+        reply = step(waiting)
+        if reply is None:
+            continue
+        if reply.text:
+            steps = meanwhile(text) if reply.meanwhile and waiting.lost else ""
+            dispatcher.utter_message(text=reply.text + steps, buttons=reply.buttons)
+        return reply.events
     return []
 
 
