@@ -26,7 +26,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.secrets import contains_secret, warn_about_secrets
+from actions.secrets import sends_secret, warn_about_secrets
 from actions.transcript import answered_in_span, user_events
 from actions.urgent import say_urgent, urgent_entry, urgent_ids
 from bot.diagnostics.answers import (
@@ -125,7 +125,7 @@ class DiagnosticsFormValidation(FormValidationAction):
                 # answer (unless given already), and the form ends in the handoff, P1 by
                 # the same detector (data/rules: all details collected, hand over).
                 return say_urgent(dispatcher, tracker, entry) + [SlotSet(REQUESTED_SLOT, None)]
-        if replying and await services.blocking(contains_secret, text):
+        if replying and await services.blocking(sends_secret, tracker):
             # "我把码发给你你看看对不对 385621": a code, a password or an ID is never the
             # answer to a question (nor kept as one); warned about, the question again.
             warned = await services.blocking(warn_about_secrets, dispatcher, tracker)

@@ -5,7 +5,6 @@ silently). A 16-19-digit number is warned about only where the message names it 
 (卡号 6217…): alone it is as often an order number the forms ask for."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
@@ -13,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from bot.pii.code_watch import CODE_PROBLEM, CODE_PROBLEM_SLOT
 from bot.pii.recognizers import BANK_CARD, ID_CARD, PASSWORD, SMS_CODE
 
 SECRET_KINDS = frozenset({SMS_CODE, PASSWORD, ID_CARD})
@@ -20,22 +20,18 @@ WARNED_SLOT = "secret_warned"
 CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "信用卡", "借记卡", "卡是", "卡:", "卡：", "的卡", "这张卡", "card")
 
 
-def contains_secret(text: str) -> bool:
-    kinds = set(services.redactor().redact(text).kinds)
+def contains_secret(text: str, code_expected: bool = False) -> bool:
+    """``code_expected``: the code problem is in hand ("收到了 是这个吗 482913", bot.pii.code_watch)."""
+    kinds = set(services.redactor().redact(text, code_expected=code_expected).kinds)
     named_card = BANK_CARD in kinds and any(word in text.lower() for word in CARD_WORDS)
     return bool(SECRET_KINDS & kinds) or named_card
 
 
-# 4-8 digits alone; not a service number (10086, 95588, 96110, 400…) the customer called.
-_BARE_CODE = re.compile(r"(?<![0-9A-Za-z])(?!10|95|96|400)[0-9]{4,8}(?![0-9A-Za-z])")
-SMS_PROBLEM = "sms_code_delay"
-
-
-def code_sent_bare(tracker: Tracker) -> bool:
-    """"收到了 是这个吗 482913 你帮我看看对不对" while the problem in hand is the SMS code:
-    a code with no 码 beside it (the recognizers need one), read as a ticket number."""
+def sends_secret(tracker: Tracker) -> bool:
+    """Whether the latest message sends a secret (a code alone while the code problem is
+    in hand). Blocking (spaCy)."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return tracker.get_slot("problem") == SMS_PROBLEM and bool(_BARE_CODE.search(text))
+    return contains_secret(text, tracker.get_slot(CODE_PROBLEM_SLOT) == CODE_PROBLEM)
 
 
 def _warned_this_turn(tracker: Tracker) -> bool:
@@ -56,7 +52,7 @@ def warn_about_secrets(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     Blocking (spaCy): async actions run it in a thread."""
     if _warned_this_turn(tracker):
         return []
-    if not contains_secret((tracker.latest_message or {}).get("text") or "") and not code_sent_bare(tracker):
+    if not sends_secret(tracker):
         return []
     again = bool(tracker.get_slot(WARNED_SLOT))
     dispatcher.utter_message(text=services.replies().render("secret_warning_again" if again else "secret_warning"))

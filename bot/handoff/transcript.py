@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot.names import Names
 from bot.pii import Redactor
+from bot.pii.code_watch import code_expectations
 from bot.storage.tickets import NewMessage
 
 HIDDEN_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start",
@@ -90,12 +91,15 @@ def masked_messages(events: Iterable[Mapping[str, Any]], redactor: Redactor,
     names = intent_names or {}
     messages = []
     offered: List[Mapping[str, Any]] = []  # buttons the bot offered since the customer's last message
+    events = list(events)
+    expected = iter(code_expectations(events))  # a code sent back alone while the code problem is in hand
     for event in events:
         kind = event.get("event")
         if kind == "user":
+            code_expected = next(expected)
             intent = (event.get("parse_data") or {}).get("intent") or {}
             text = customer_text(event, offered, names)
-            messages.append(NewMessage("user", redactor.redact(text).text,
+            messages.append(NewMessage("user", redactor.redact(text, code_expected=code_expected).text,
                                        intent.get("name"), intent.get("confidence"), event_time(event)))
             offered = []
         elif kind == "bot" and event.get("text"):

@@ -157,6 +157,20 @@ class SmsCodeRecognizer(ContextRecognizer):
         return next(t for t in matched if re.fullmatch(r"\d{4,8}", t.text))
 
 
+# A code sent back with no 码 beside it ("收到了 是这个吗 482913"):
+# 4-8 digits standing alone. Not a service number (10086, 95588, 96110, 400…), nor an
+# amount, a date, a count, nor a number the words before name (尾号8888, 单号).
+_BARE_CODE = re.compile(r"(?<![0-9A-Za-z*.])(?!10|95|96|400)\d{4,8}(?![0-9A-Za-z*.])"
+                        r"(?!\s*(?:元|块|塊|万|萬|千|百|rmb|年|月|日|号|號|点|點|分|秒|次|个|個|条|條|笔|筆|天|小时|多))",
+                        re.IGNORECASE)
+_NAMED_OTHERWISE = re.compile(r"(?:尾号|尾號|手机|手機|电话|電話|号码|號碼|卡号|卡號|单号|單號|订单|訂單|金额|金額|"
+                              r"交易号|工单|工單|¥|￥|\$|转了|轉了|付了|扣了|充了|提现|提現)\s*[是为為:：]?\s*$")
+def bare_codes(text: str) -> List[Span]:
+    """Every number in ``text`` that reads as a code sent back alone (see _BARE_CODE)."""
+    return [Span(m.start(), m.end(), SMS_CODE) for m in _BARE_CODE.finditer(text)
+            if not _NAMED_OTHERWISE.search(text[max(0, m.start() - 6):m.start()])]
+
+
 class PasswordRecognizer(ContextRecognizer):
     """What follows 密码/password, up to the next blank or CJK character; or, a few
     Chinese characters further on ("密码也给你 abc12345", "密码改成了Qw3rty99"), a

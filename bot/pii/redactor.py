@@ -15,6 +15,7 @@ from bot.pii.recognizers import (
     PhoneRecognizer,
     SmsCodeRecognizer,
     Span,
+    bare_codes,
 )
 from bot.pii.spacy_loader import import_spacy
 from bot.text.segment import load_dictionary
@@ -68,20 +69,24 @@ class Redactor:
         ]
         self._lock = threading.Lock()  # the spaCy tokenizer is not thread-safe
 
-    def find(self, text: str) -> List[Span]:
+    def find(self, text: str, code_expected: bool = False) -> List[Span]:
+        """``code_expected``: the code problem is in hand (bot.pii.code_watch), so a
+        number standing alone is a code too."""
         if not text:
             return []
         with self._lock:
             doc = self._nlp(text)
-        found = [span for r in self._recognizers for span in r.find(text, doc)
-                 if not _part_of_a_mask(text, span)]
-        return _without_overlaps(found)
+        found = [span for r in self._recognizers for span in r.find(text, doc)]
+        if code_expected:
+            found += bare_codes(text)
+        return _without_overlaps([span for span in found if not _part_of_a_mask(text, span)])
 
-    def redact(self, text: Optional[str], kinds: Optional[FrozenSet[str]] = None) -> Redaction:
+    def redact(self, text: Optional[str], kinds: Optional[FrozenSet[str]] = None,
+               code_expected: bool = False) -> Redaction:
         """``text`` with every secret masked, or only those of ``kinds``."""
         if not text:
             return Redaction(text or "", ())
-        spans = [s for s in self.find(text) if kinds is None or s.kind in kinds]
+        spans = [s for s in self.find(text, code_expected) if kinds is None or s.kind in kinds]
         pieces, position = [], 0
         for span in spans:
             pieces.append(text[position:span.start])

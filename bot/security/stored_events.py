@@ -21,6 +21,7 @@ import re
 from typing import Any, Dict, List, Sequence
 
 from bot.pii import Redactor
+from bot.pii.code_watch import code_expectations
 from bot.pii.masks import MASKS
 from bot.semantics.carried import EMBEDDING_KEY
 
@@ -29,11 +30,12 @@ from bot.semantics.carried import EMBEDDING_KEY
 _MAYBE_SECRET = re.compile(r"[!-~]{3,}")
 
 
-def masked_text(text: Any, redactor: Redactor) -> Any:
-    """``text`` with every secret masked; anything not a string unchanged."""
+def masked_text(text: Any, redactor: Redactor, code_expected: bool = False) -> Any:
+    """``text`` with every secret masked; anything not a string unchanged.
+    ``code_expected``: a customer's message while the code problem is in hand."""
     if not isinstance(text, str) or not _MAYBE_SECRET.search(text):
         return text
-    return redactor.redact(text).text
+    return redactor.redact(text, code_expected=code_expected).text
 
 
 class _BatchMasker:
@@ -41,9 +43,9 @@ class _BatchMasker:
         self._redactor = redactor
         self._found = sorted(found.items(), key=lambda item: -len(item[0]))  # longest first
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: Any, code_expected: bool = False) -> Any:
         if isinstance(value, str):
-            masked = masked_text(value, self._redactor)
+            masked = masked_text(value, self._redactor, code_expected)
             for raw, mask in self._found:
                 masked = masked.replace(raw, mask)
             return masked
@@ -56,14 +58,15 @@ class _BatchMasker:
     def _fields(self, data: Dict[str, Any], names: Sequence[str]) -> Dict[str, Any]:
         return {**data, **{name: self.value(data[name]) for name in names if name in data}}
 
-    def event(self, event: Dict[str, Any]) -> Dict[str, Any]:
+    def event(self, event: Dict[str, Any], code_expected: bool = False) -> Dict[str, Any]:
         kind = event.get("event")
         if kind == "user":
             # every field of an entity: its value, and what an extractor normalised it to
-            masked = self._fields(event, ("text", "metadata"))
+            masked = {**self._fields(event, ("metadata",)), "text": self.value(event.get("text"), code_expected)}
             if isinstance(event.get("parse_data"), dict):
                 parse = {k: v for k, v in event["parse_data"].items() if k != EMBEDDING_KEY}
-                masked["parse_data"] = self._fields(parse, ("text", "entities"))
+                masked["parse_data"] = {**self._fields(parse, ("entities",)),
+                                        "text": self.value(parse.get("text"), code_expected)}
             return masked
         if kind == "slot":
             return self._fields(event, ("value",))
@@ -72,13 +75,15 @@ class _BatchMasker:
         return event
 
 
-def secrets_in(events: Sequence[Dict[str, Any]], redactor: Redactor) -> Dict[str, str]:
-    """Each secret the customer typed in ``events`` (serialised Rasa events), with its mask."""
+def secrets_in(events: Sequence[Dict[str, Any]], redactor: Redactor, code_expected: bool = False) -> Dict[str, str]:
+    """Each secret the customer typed in ``events`` (serialised Rasa events), with its
+    mask. ``code_expected``: the code problem was in hand before the first event
+    (bot.pii.code_watch)."""
     found: Dict[str, str] = {}
-    for event in events:
-        text = event.get("text") if event.get("event") == "user" else None
+    texts = [event.get("text") for event in events if event.get("event") == "user"]
+    for text, expected in zip(texts, code_expectations(events, code_expected)):
         if isinstance(text, str) and _MAYBE_SECRET.search(text):
-            for span in redactor.find(text):
+            for span in redactor.find(text, expected):
                 raw = text[span.start:span.end]
                 found[raw] = MASKS[span.kind](raw)
     return found
@@ -89,7 +94,11 @@ def masked_value(value: Any, redactor: Redactor) -> Any:
     return _BatchMasker(redactor, {}).value(value)
 
 
-def masked_events(events: Sequence[Dict[str, Any]], redactor: Redactor) -> List[Dict[str, Any]]:
-    """Copies of serialised Rasa events (``Event.as_dict()``) safe to store."""
-    masker = _BatchMasker(redactor, secrets_in(events, redactor))
-    return [masker.event(event) for event in events]
+def masked_events(events: Sequence[Dict[str, Any]], redactor: Redactor,
+                  code_expected: bool = False) -> List[Dict[str, Any]]:
+    """Copies of serialised Rasa events (``Event.as_dict()``) safe to store.
+    ``code_expected``: the code problem was in hand before the first event (a code sent
+    back alone, "482913", is masked too)."""
+    masker = _BatchMasker(redactor, secrets_in(events, redactor, code_expected))
+    expected = iter(code_expectations(events, code_expected))
+    return [masker.event(event, next(expected) if event.get("event") == "user" else False) for event in events]

@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.pii import Redactor, default_redactor
+from bot.pii.code_watch import CODE_PROBLEM, CODE_PROBLEM_SLOT
 from bot.rasa_ext.tracker_store.cache import CachedConversation, ConversationCache, StoredEvent
 from bot.security.stored_events import masked_events
 from bot.storage.migrate import hold_schema_lock
@@ -110,7 +111,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         try:
             with self.session_scope() as session:
-                new = _serialised(self._unsaved_events(session, tracker), self._redactor)
+                unsaved = self._unsaved_events(session, tracker)
+                new = _serialised(unsaved, self._redactor, _code_expected_before(tracker, len(unsaved)))
                 if not new:
                     _mark_stored(tracker)
                     return
@@ -146,11 +148,22 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 in query.with_entities(event.type_name, event.timestamp, event.data)]
 
 
-def _serialised(events: List[Event], redactor: Redactor) -> List[Tuple[StoredEvent, Dict[str, Any]]]:
+def _code_expected_before(tracker: DialogueStateTracker, unsaved: int) -> bool:
+    """Whether the code problem was in hand before the unsaved events (bot.pii.code_watch:
+    a code they send back alone is masked too)."""
+    stored = list(itertools.islice(tracker.events, 0, len(tracker.events) - unsaved))
+    for event in reversed(stored):
+        if isinstance(event, SlotSet) and event.key == CODE_PROBLEM_SLOT:
+            return event.value == CODE_PROBLEM
+    return False
+
+
+def _serialised(events: List[Event], redactor: Redactor,
+                code_expected: bool = False) -> List[Tuple[StoredEvent, Dict[str, Any]]]:
     """Each event for the cache and the columns of its row, filled as Rasa fills them,
     with every secret masked."""
     rows = []
-    for event, data in zip(events, masked_events([e.as_dict() for e in events], redactor)):
+    for event, data in zip(events, masked_events([e.as_dict() for e in events], redactor, code_expected)):
         stored = StoredEvent(event.type_name, data.get("timestamp"), json.dumps(data))
         rows.append((stored, {
             "type_name": stored.type_name,

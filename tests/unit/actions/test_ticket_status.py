@@ -5,7 +5,6 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions import services
-from actions.secrets import code_sent_bare
 from actions.tickets import ActionTicketStatus, answer_urge
 from bot.storage.tickets import NewTicket
 from tests.unit.actions.conftest import make_tracker
@@ -78,8 +77,3 @@ async def test_a_bare_code_while_the_sms_problem_is_in_hand_is_warned_about(faq_
     events = await ActionTicketStatus().run(dispatcher, tracker, {})
     (warning,) = dispatcher.messages
     assert "不要把验证码" in warning["text"] and events == [SlotSet("secret_warned", True)]
-
-
-def test_a_service_number_called_is_not_a_code():
-    tracker = make_tracker("我打了10086问了 说短信没拦截", "sms_code_delay", slots={"problem": "sms_code_delay"})
-    assert not code_sent_bare(tracker)

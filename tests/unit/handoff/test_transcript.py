@@ -32,3 +32,12 @@ def test_a_pressed_button_is_never_shown_as_its_code(events, shown):
 def test_a_staff_reply_recorded_in_the_conversation_is_the_staffs_and_masked():
     [message] = masked_messages([staff_reply_event("请把 13812345678 发给我", "xiaowang")], default_redactor())
     assert (message.role, message.author, message.text) == ("staff", "xiaowang", "请把 138****5678 发给我")
+
+
+def test_a_code_sent_back_alone_during_the_code_problem_is_masked_on_the_ticket():
+    events = [said("验证码一直收不到", "sms_code_delay"),
+              {"event": "slot", "name": "problem", "value": "sms_code_delay"},
+              {"event": "bot", "text": "收不到验证码，可以先试试……"}, said("收到了 是这个吗 482913", "inform"),
+              said("我转了 5000", "inform")]
+    texts = [m.text for m in masked_messages(events, default_redactor()) if m.role == "user"]
+    assert texts == ["验证码一直收不到", "收到了 是这个吗 ******", "我转了 5000"]

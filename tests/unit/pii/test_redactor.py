@@ -118,3 +118,27 @@ def test_huge_message_is_handled(redactor):
 ])
 def test_the_checksum_only_decides_the_label(redactor, number, kind):
     assert redactor.redact(f"号码 {number}").kinds == (kind,)
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("收到了 是这个吗 482913 你看看", "收到了 是这个吗 ****** 你看看", id="code-sent-back"),
+    pytest.param("5531", "******", id="code-alone"),
+    pytest.param("等了半天 来了 908172", "等了半天 来了 ******", id="code-at-the-end"),
+])
+def test_a_number_alone_is_a_code_while_the_code_problem_is_in_hand(redactor, text, expected):
+    assert redactor.redact(text).text == text
+    assert redactor.redact(text, code_expected=True).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("我打了10086问了 说短信没拦截", id="carrier-number"),
+    pytest.param("95588说不是他们的问题", id="bank-number"),
+    pytest.param("手机尾号8821收不到", id="phone-last-four"),
+    pytest.param("转了5000 一直没到", id="amount-after-a-verb"),
+    pytest.param("2000块的那笔要验证", id="amount"),
+    pytest.param("2026年的新手机", id="year"),
+    pytest.param("版本号5.2.1", id="version"),
+    pytest.param("订单 DD20261120334455", id="order-number"),
+])
+def test_numbers_named_as_something_else_are_not_codes(redactor, text):
+    assert redactor.redact(text, code_expected=True).text == text

@@ -73,3 +73,20 @@ def test_the_carried_embedding_is_never_stored(redactor):
     stored = masked_events([event], redactor)[0]
     assert EMBEDDING_KEY not in stored["parse_data"] and EMBEDDING_KEY in event["parse_data"]
     assert stored["parse_data"]["intent"] == event["parse_data"]["intent"]
+
+
+def code_problem(value):
+    return {"event": "slot", "name": "problem", "value": value, "timestamp": 1.0}
+
+
+@pytest.mark.parametrize("before, turn, masked", [
+    pytest.param(True, [user("收到了 是这个吗 482913")], True, id="problem-in-hand-before"),
+    pytest.param(False, [code_problem("sms_code_delay"), user("482913")], True, id="problem-set-earlier-in-the-batch"),
+    pytest.param(False, [user("验证码收不到 刚来了一条 482913"), code_problem("sms_code_delay")], True,
+                 id="problem-set-by-the-same-turn"),
+    pytest.param(True, [code_problem("transfer_failed"), user("482913")], False, id="another-problem-since"),
+    pytest.param(False, [user("482913")], False, id="no-code-problem"),
+])
+def test_a_code_sent_back_alone_is_masked_while_the_code_problem_is_in_hand(redactor, before, turn, masked):
+    stored = json.dumps(masked_events(turn, redactor, code_expected=before), ensure_ascii=False)
+    assert ("482913" not in stored) is masked
