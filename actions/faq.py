@@ -340,8 +340,11 @@ class ActionLookupFaq(Action):
 
 
 class ActionAnswerDuringForm(Action):
-    """A question asked instead of answering a diagnostic question: answer it
-    from the FAQ; the form asks its question again next, whatever the outcome."""
+    """A question asked instead of answering a diagnostic question: answered from the
+    FAQ, and the form asks its question again next. A question nothing here answers
+    ("我们两口子不行吗", "你直接说能不能今天到") is the person's to answer: the questions
+    left are skipped, so the form ends in the handoff with the question on the ticket,
+    instead of asking the customer the same thing again."""
 
     def name(self) -> Text:
         return "action_answer_during_form"
@@ -353,4 +356,13 @@ class ActionAnswerDuringForm(Action):
         outcome, _ = await services.blocking(answer_from_faq, dispatcher, tracker)
         if outcome == NOT_FOUND:
             dispatcher.utter_message(text=services.replies().render("faq_not_found_in_form"))
+            events += _questions_left_skipped(tracker, domain)
         return events
+
+
+def _questions_left_skipped(tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """Every question of the active form not answered yet, marked as not given."""
+    form = tracker.active_loop.get("name") if tracker.active_loop else None
+    required = ((domain.get("forms") or {}).get(form) or {}).get("required_slots") or []
+    skipped = services.diagnostics().skipped_value
+    return [SlotSet(slot, skipped) for slot in required if tracker.get_slot(slot) is None]

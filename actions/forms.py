@@ -50,6 +50,7 @@ from bot.semantics.encoder import DIMENSION
 
 SKIP_AFTER = 2  # an optional question whose answer could not be used this many times in a row is skipped
 PROBLEM_SLOT = "problem"  # domain.yml: the problem area raised last, set from its intent
+HUMAN_INTENT = "request_human"
 
 
 def answering(tracker: Tracker, form: str) -> bool:
@@ -95,6 +96,19 @@ def _urgent_told(tracker: Tracker, text: str) -> Optional[FaqEntry]:
                         words_only=not story_going_on)
 
 
+def _urgent_on_starting(tracker: Tracker, text: str) -> Optional[FaqEntry]:
+    """The urgent entry when the message that starts the questions tells theft or a scam
+    (by words or meaning: it is a message of its own, "我们老板在微信上让我马上转给供应商
+    说他在开会不方便接电话" read as a request for a person), or asks for a person once
+    the conversation told one. Blocking (the model): run in a worker thread."""
+    entry = urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION))
+    if entry is not None:
+        return entry
+    if tracker.get_intent_of_latest_message() == HUMAN_INTENT and answered_in_span(tracker) & urgent_ids():
+        return services.faq_service().entry(next(iter(answered_in_span(tracker) & urgent_ids())))
+    return None
+
+
 class DiagnosticsFormValidation(FormValidationAction):
     """Shared by the four forms; a subclass only names its form."""
 
@@ -118,6 +132,12 @@ class DiagnosticsFormValidation(FormValidationAction):
             # "好了付上了 谢谢": no more questions; the form ends and the handoff it
             # would have led to says so instead of opening a ticket (actions/handoff.py).
             return [SlotSet(SOLVED_SLOT, True), SlotSet(REQUESTED_SLOT, None)]
+        if requested is None:
+            entry = await services.blocking(_urgent_on_starting, tracker, text)
+            if entry is not None:
+                # No questions for a customer losing money: the urgent answer (unless given
+                # already) and the handoff at once, P1 (data/rules: all details collected).
+                return say_urgent(dispatcher, tracker, entry) + [SlotSet(REQUESTED_SLOT, None)]
         if replying:
             entry = await services.blocking(_urgent_told, tracker, text)
             if entry is not None:

@@ -15,10 +15,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.handoff_wait import problem_forgotten
+from actions.handoff_wait import customer_texts, meanwhile, problem_forgotten
 from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost
-from actions.urgent import urgent_answered
+from actions.urgent import say_urgent, urgent_answered, urgent_entry
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (
@@ -32,10 +32,15 @@ from bot.handoff.ticket import (
     TicketBuilder,
 )
 from bot.handoff.transcript import intent_names
+from bot.semantics.carried import carried_vector
+from bot.semantics.encoder import DIMENSION
 from bot.storage.models import OPEN_STATUSES, Ticket
 from bot.storage.tickets import NewTicket, TicketStoreUnavailable
 
 logger = logging.getLogger(__name__)
+
+# The messages that ask for a person themselves: read by meaning for theft or a scam.
+HANDOFF_INTENTS = frozenset({"request_human", "complain"})
 
 
 def ticket_builder() -> TicketBuilder:
@@ -107,6 +112,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
             "handoff_already_open", ticket_number=existing.number,
             due=clock.describe(existing.sla_due_at, now)))
         return _waiting(existing)
+    told = _urgent_first(dispatcher, tracker)
     new = new_ticket(tracker)
     try:
         ticket = services.ticket_store().create(new).ticket
@@ -116,10 +122,23 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         dispatcher.utter_message(text=replies.render("handoff_failed"))
         return [SlotSet(TICKET_SLOT, None), SlotSet(SUMMARY_SLOT, None)]
     created = replies.render("handoff_created", ticket_number=ticket.number, due=clock.describe(ticket.sla_due_at, now))
-    if money_lost(ticket, urgent_answered(tracker)):  # what to do meanwhile, at once: freeze the bank card, 110
-        created += replies.render("urged_urgent_meanwhile")
+    # What to do meanwhile, at once: freeze the bank card, 110.
+    if money_lost(ticket, bool(told) or urgent_answered(tracker)):
+        texts = customer_texts(tracker)
+        created += meanwhile(texts[-1] if texts else "", texts[:-1])
     dispatcher.utter_message(text=created)
-    return _waiting(ticket)
+    return told + _waiting(ticket)
+
+
+def _urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A handoff asked for in a message that tells theft or a scam ("就是一个炒股群 老师带我们
+    做 这次要加仓" read as a complaint, a request for a person): its urgent answer before the
+    ticket, unless given already. Meaning counts only for the message that asked for the
+    person (a form's last answer, "昨天 工行", is read by its words)."""
+    message = tracker.latest_message or {}
+    asked = tracker.get_intent_of_latest_message() in HANDOFF_INTENTS
+    entry = urgent_entry(message.get("text") or "", carried_vector(message, DIMENSION), words_only=not asked)
+    return say_urgent(dispatcher, tracker, entry) if entry is not None else []
 
 
 class ActionHandoffToHuman(Action):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Mapping, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -204,11 +204,36 @@ class Reply:
     meanwhile: bool = False
 
 
-def meanwhile(text: str) -> str:
-    """What to do while the person is on the way, after theft or a scam: the steps for
-    money gone, or for a scam stopped in time ("填了卡号 验证码没填 余额没少")."""
-    nothing_lost = services.handoff_phrases().says_nothing_lost(text)
-    return services.replies().render("urged_nothing_lost_meanwhile" if nothing_lost else "urged_urgent_meanwhile")
+def meanwhile(text: str, told: Sequence[str] = ()) -> str:
+    """What to do while the person is on the way, after theft or a scam, for the step
+    the customer is at: a scam going on now ("我刚刚已经开了屏幕共享给他看了"), a forged
+    document as proof ("还发了逮捕令的照片"), a scam stopped in time ("填了卡号 验证码没填
+    余额没少"), money not yet paid (nothing in ``text`` or ``told``, the customer's
+    earlier messages, says it went: "老板在微信上让我马上转"), or money gone."""
+    phrases, replies = services.handoff_phrases(), services.replies()
+    if phrases.says_under_way(text):
+        return replies.render("urged_stop_now")
+    if phrases.shows_fake_proof(text):
+        return replies.render("urged_fake_proof")
+    if phrases.says_nothing_lost(text):
+        return replies.render("urged_nothing_lost_meanwhile")
+    if not phrases.tells_money_gone([*told, text]):
+        return replies.render("urged_before_paying")
+    return replies.render("urged_urgent_meanwhile")
+
+
+def customer_texts(tracker: Tracker) -> List[str]:
+    """What the customer told since the conversation's previous ticket ended, the latest
+    message included (the ticket's own copy may lag behind)."""
+    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "user"]
+
+
+def _steps_of_their_own(text: str, told: Sequence[str]) -> bool:
+    """The message tells a step of the scam with steps of its own, or no money went yet:
+    not the money-gone reply ("能否追回要看银行和警方的处理")."""
+    phrases = services.handoff_phrases()
+    return (phrases.says_under_way(text) or phrases.shows_fake_proof(text) or phrases.says_nothing_lost(text)
+            or not phrases.tells_money_gone([*told, text]))
 
 
 def _theft_or_scam(w: Waiting) -> Optional[Reply]:
@@ -229,8 +254,8 @@ def _theft_or_scam(w: Waiting) -> Optional[Reply]:
         except (TicketClosed, TicketNotFound, TicketStoreUnavailable) as error:
             logger.error("ticket %s not raised to %s: %s", w.ticket.number, URGENT_PRIORITY, error)
     # Always the steps: the words just told money lost (or a scam stopped in time).
-    return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number) + meanwhile(w.text),
-                 events=events)
+    return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number)
+                 + meanwhile(w.text, customer_texts(w.tracker)[:-1]), events=events)
 
 
 def _solved(w: Waiting) -> Optional[Reply]:
@@ -299,7 +324,7 @@ def _first(w: Waiting) -> Optional[Reply]:
         return None
     replies = services.replies()
     due = services.sla_clock().describe(w.ticket.sla_due_at, datetime.now(timezone.utc)) if w.ticket else ""
-    if w.lost and services.handoff_phrases().says_nothing_lost(w.text):
+    if w.lost and _steps_of_their_own(w.text, customer_texts(w.tracker)[:-1]):
         return Reply(replies.render("handoff_waiting", ticket_number=w.number, due=due), meanwhile=True)
     waiting = "handoff_waiting_urgent" if w.lost else "handoff_waiting"
     return Reply(replies.render(waiting, ticket_number=w.number, due=due))
@@ -331,7 +356,7 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         if reply is None:
             continue
         if reply.text:
-            steps = meanwhile(text) if reply.meanwhile and waiting.lost else ""
+            steps = meanwhile(text, customer_texts(tracker)[:-1]) if reply.meanwhile and waiting.lost else ""
             dispatcher.utter_message(text=reply.text + steps, buttons=reply.buttons)
         return reply.events
     return []

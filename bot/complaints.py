@@ -32,6 +32,7 @@ VENTING = "venting"          # "垃圾app", "算了 真麻烦": anger asking for
 VENTING_PROBLEM = "venting_problem"
 # "你问这个干嘛 是不是想骗我" after details were asked for: what they are for (actions.faq).
 WHY_ASKED = "why_asked"
+URGENT_STORY = "urgent_story"  # theft or a scam told as a complaint: its urgent answer and a P1 person, no apology
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
     normalized = normalize(text or "")
     area = next((name for name, share in ranking
                  if name in PROBLEM_INTENTS and share >= words.min_share), None)
-    if urgent or any(w in normalized for w in words.money):
+    if urgent:
+        return Complaint(URGENT_STORY, area or words.money_area)
+    if any(w in normalized for w in words.money):
         return Complaint(PROBLEM, area or words.money_area)
     asks_to_complain = not words.requests or any(w in normalized for w in words.requests)
     if named in PROBLEM_INTENTS and not asks_to_complain:
@@ -90,5 +93,5 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
     return Complaint(UNSPECIFIED if asks_to_complain else VENTING)
 
 
-__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED", "VENTING",
-           "VENTING_PROBLEM", "WHY_ASKED", "read_complaint"]
+__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED", "URGENT_STORY",
+           "VENTING", "VENTING_PROBLEM", "WHY_ASKED", "read_complaint"]

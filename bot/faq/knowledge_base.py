@@ -100,6 +100,10 @@ class SearchSettings:
     other_area_threshold: float = 0.0
     # Urgency kind (bot.urgency: theft, fraud) -> the entry that answers it, whatever the scores.
     emergency: Dict[str, str] = field(default_factory=dict)
+    # Entries that answer one story of theft or a scam more exactly than its kind's entry
+    # (an account lent out to pass money on is a crime to stop, not a loss to report):
+    # such a story gets one of them when it ranks first.
+    emergency_specific: Tuple[str, ...] = ()
     # How much the sentence embedding weighs beside the words (bot.faq.index).
     meaning_weight: float = 1.0
     topics: Tuple[TopicChoice, ...] = ()
@@ -196,6 +200,7 @@ def _parse_settings(raw: dict) -> SearchSettings:
         not_covered_ratio=float(raw.get("not_covered_ratio", 1.0)),
         other_area_threshold=float(raw.get("other_area_threshold", 0.0)),
         emergency={str(kind): str(entry_id) for kind, entry_id in (raw.get("emergency") or {}).items()},
+        emergency_specific=tuple(str(e) for e in raw.get("emergency_specific") or ()),
         meaning_weight=float(raw.get("meaning_weight", 1.0)),
         topics=tuple(TopicChoice(words=tuple(str(w) for w in t["words"]), prompt=str(t["prompt"]),
                                  entries=tuple(str(e) for e in t["entries"]))
@@ -283,7 +288,7 @@ def check_entries(entries: Sequence[FaqEntry], settings: SearchSettings,
             if other is not entry:
                 where = "同一条目里写了两次" if other.id == entry.id else f"已经属于条目“{_name(other)}”"
                 raise KnowledgeBaseError(f"问法“{question}”{where}：每个问法只能出现一次")
-    unknown = sorted(set(settings.emergency.values()) - {e.id for e in entries})
+    unknown = sorted((set(settings.emergency.values()) | set(settings.emergency_specific)) - {e.id for e in entries})
     if unknown:
         raise KnowledgeBaseError(f"盗号、诈骗时回答的紧急条目不能删除：{', '.join(unknown)}")
 

@@ -226,12 +226,17 @@ def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, inten
 
 def _emergency(kb: KnowledgeBase, ranking: Ranking, signals: List[Signal]) -> LookupResult:
     """The urgent entry of the kind told (of the two kinds, the one that scores higher),
-    with the best other entries offered beside it."""
+    or an entry that answers this story more exactly (`emergency_specific`) when it ranks
+    first, with the best other entries offered beside it."""
     settings = kb.settings
     scores = {m.entry.id: m.score for m in ranking.matches}
     told = [(kb.by_id[settings.emergency[s.kind]], s) for s in signals if s.kind in settings.emergency]
     entry, signal = max(told, key=lambda pair: scores.get(pair[0].id, 0.0))
-    urgent_ids = {e.id for e, _ in told}
+    best = ranking.matches[0] if ranking.matches else None
+    if best is not None and best.entry.id in settings.emergency_specific \
+            and best.score >= settings.answer_threshold and best.score > scores.get(entry.id, 0.0):
+        entry = best.entry
+    urgent_ids = {e.id for e, _ in told} | {entry.id}
     others = [m.entry for m in ranking.matches
               if m.entry.id not in urgent_ids and m.score >= settings.answer_threshold]
     return LookupResult(entry, scores.get(entry.id, 0.0), tuple(others[: settings.max_suggestions]),

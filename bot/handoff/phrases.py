@@ -3,9 +3,10 @@ calling it off while a person is awaited, skipping the one-line description,
 and telling a bare 转人工 from a request that already says what it is about."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 import yaml
 
@@ -15,6 +16,8 @@ from bot.text.simplify import to_simplified
 FILE = "handoff.yml"
 # A conversation so far only greeting or asking for a person says nothing about the problem.
 NO_PROBLEM_INTENTS = frozenset({"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"})
+# Just before a word of money gone, these say it did not go (还没转了, 差点就转了, 别转了).
+_NOT_YET = ("没", "差点", "别", "不要", "未")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class HandoffPhrases:
     bare_request_max_chars: int
     when_words: Tuple[str, ...] = ()
     nothing_lost_words: Tuple[str, ...] = ()
+    under_way_words: Tuple[str, ...] = ()
+    money_gone_words: Tuple[str, ...] = ()
+    fake_proof_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "HandoffPhrases":
@@ -36,6 +42,9 @@ class HandoffPhrases:
             bare_request_max_chars=int(raw.get("bare_request_max_chars", 8)),
             when_words=tuple(raw.get("when_words") or ()),
             nothing_lost_words=tuple(raw.get("nothing_lost_words") or ()),
+            under_way_words=tuple(raw.get("under_way_words") or ()),
+            money_gone_words=tuple(raw.get("money_gone_words") or ()),
+            fake_proof_words=tuple(raw.get("fake_proof_words") or ()),
         )
 
     def _says(self, text: str, phrases: Tuple[str, ...]) -> bool:
@@ -57,6 +66,29 @@ class HandoffPhrases:
         """还没转钱 / 余额没少: a scam stopped in time (what to do differs: no bank to call)."""
         simplified = to_simplified(text or "")
         return any(word in simplified for word in self.nothing_lost_words)
+
+    def says_under_way(self, text: str) -> bool:
+        """开了屏幕共享 / 链接点进去了 还没填完: the scam is going on right now (stop it first)."""
+        simplified = to_simplified(text or "")
+        return any(word in simplified for word in self.under_way_words)
+
+    def tells_money_gone(self, texts: Sequence[str]) -> bool:
+        """转了两万过去 / 被转走了: money already left (not 差点就转了, 还没转), as the
+        customer's messages in order last tell it (余额没少 after 他说付了 says it did not)."""
+        gone = False
+        for text in texts:
+            simplified = to_simplified(text or "")
+            if self.says_nothing_lost(simplified):
+                gone = False
+            elif any(not any(n in simplified[max(0, found.start() - 3):found.start()] for n in _NOT_YET)
+                     for word in self.money_gone_words for found in re.finditer(re.escape(word), simplified)):
+                gone = True
+        return gone
+
+    def shows_fake_proof(self, text: str) -> bool:
+        """他发了逮捕令的照片 / 有警官证: a document the scammer sent as proof (forged)."""
+        simplified = to_simplified(text or "")
+        return any(word in simplified for word in self.fake_proof_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)

@@ -20,7 +20,12 @@ SAMPLE_ENTRIES: Dict[str, List[dict]] = {
         {"id": "billing_cancel_renewal", "questions": ["怎么关闭自动续费", "取消自动续费", "不想自动扣会员费了"],
          "answer": "在「我的 > 设置 > 自动续费管理」关闭。"},
     ],
-    # the entries data/faq/search.yml names for theft and fraud (emergency)
+    # the entries data/faq/search.yml names for theft and fraud (emergency, emergency_specific)
+    "general": [
+        {"id": "general_account_lending_risk",
+         "questions": ["帮朋友用我的账户收钱再转给他", "出租账户帮人收款", "帮人走账给佣金"],
+         "answer": "出借账户帮人收款转款是违法的，请立即停止。"},
+    ],
     "account": [
         {"id": "account_stolen_suspected", "questions": ["账号被盗了", "有人登录了我的账户", "钱被别人转走了"],
          "answer": "请立即紧急冻结账户。", "urgent": True},

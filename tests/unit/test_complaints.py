@@ -1,7 +1,16 @@
 """What a complaint is about (bot/complaints.py)."""
 import pytest
 
-from bot.complaints import PROBLEM, SERVICE, UNSPECIFIED, VENTING, VENTING_PROBLEM, ComplaintWords, read_complaint
+from bot.complaints import (
+    PROBLEM,
+    SERVICE,
+    UNSPECIFIED,
+    URGENT_STORY,
+    VENTING,
+    VENTING_PROBLEM,
+    ComplaintWords,
+    read_complaint,
+)
 from tests.conftest import ROOT
 
 WORDS = ComplaintWords.load(ROOT / "data" / "support" / "handoff.yml")
@@ -46,3 +55,9 @@ def test_anger_while_giving_up_opens_no_ticket():
     assert read_complaint("算了 我直接去银行转 你们这个真麻烦", ranking, WORDS).about == VENTING
     assert read_complaint("算了 我要投诉你们", ranking, WORDS).about == PROBLEM
     assert read_complaint("算了 钱都被扣了 垃圾", ranking, WORDS).about == PROBLEM
+
+
+def test_theft_or_a_scam_told_as_a_complaint_is_an_urgent_story_of_its_area():
+    ranking = [("complain", 0.6), ("transfer_failed", 0.2)]
+    complaint = read_complaint("群里老师让我加仓 你们还限额 烦死了", ranking, WORDS, urgent=True)
+    assert (complaint.about, complaint.area) == (URGENT_STORY, "transfer_failed")

@@ -24,6 +24,7 @@ def kinds(text):
     pytest.param("卡里的钱一笔接一笔被转走 我都没碰手机", THEFT, id="money-still-leaving"),
     pytest.param("有人用我的身份证借了三万网贷", THEFT, id="identity-used-for-a-loan"),
     pytest.param("股票群里的老师说今晚必须入金 不然错过行情", FRAUD, id="investment-group-deposit"),
+    pytest.param("导师说这周加仓名额只剩三个 单笔能转多少", FRAUD, id="teacher-deposit-without-a-group"),
     pytest.param("领导换了个号加我 让我先转给客户八万 他在开会", FRAUD, id="boss-new-number-in-a-meeting"),
     pytest.param("买家说钱被冻结了 要我交300保证金才能收款", FRAUD, id="fee-before-payment"),
     pytest.param("收到异地登录提醒 我人一直在北京", THEFT, id="login-elsewhere-reminder"),
@@ -84,10 +85,12 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
     "会员每个月都在扣 怎么关",  # a renewal, not money still leaving
     "帮我爸弄实名 能不能用我的身份证验证",  # the customer's own ID, offered
     "老板让我给供应商打款 单笔限额多少",  # a real boss asking, as far as words tell
+    "孩子班主任老师说下周交资料费 能用余额付吗",  # a teacher, no investment, no deposit
     pytest.param("怎么防止账号被盗", id="prevention"),
     pytest.param("听说最近很多人被骗 延时到账怎么开", id="hearsay"),
     pytest.param("新闻说好多人账户被盗 我要开哪些安全设置", id="news"),
     pytest.param("同事的账户被盗了 我也怕 有什么设置能更安全", id="a-colleague"),
+    pytest.param("问了我表哥 原来他微信被盗了 不是他找我借钱", id="the-friends-account"),
     pytest.param("我妈老被骗 想给她设成24小时到账", id="habit-of-someone-else"),
     pytest.param("我没被骗 就是问问怎么举报", id="denied"),
     pytest.param("钱还在 没有被盗 就是登不上了", id="denied-with-context"),

@@ -187,7 +187,7 @@ async def test_a_story_of_being_cheated_is_never_explained_away(faq_dir, dispatc
     from actions.complaints import read
     tracker = make_tracker("你们的人骗我转了三千", "complain", slots={"problem": "transfer_failed"})
     events = read(dispatcher, tracker)
-    assert SlotSet("complaint_about", "problem") in events
+    assert SlotSet("complaint_about", "urgent_story") in events
     assert not any("只是为了帮您查清楚" in m.get("text", "") for m in dispatcher.messages)
 
 

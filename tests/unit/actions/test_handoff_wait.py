@@ -167,6 +167,35 @@ def test_a_scam_stopped_in_time_gets_the_steps_for_nothing_lost(faq_dir, dispatc
     assert number in reply["text"] and "还没有损失" in reply["text"] and "能否追回" not in reply["text"]
 
 
+@pytest.mark.parametrize("text, step", [
+    pytest.param("我刚刚已经开了共享屏幕给他看了", "挂断电话", id="screen-shared-now"),
+    pytest.param("那个链接我点进去了 银行卡号填了一半", "关闭屏幕共享和对方发来的页面", id="page-half-filled"),
+    pytest.param("他又发来一张通缉令 上面盖着章", "伪造的", id="forged-document"),
+])
+def test_a_scam_going_on_or_its_forged_proof_gets_the_steps_for_that_step(faq_dir, dispatcher, text, step):
+    number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 转了三万", "transfer_failed", "customer_request")
+    ask_note(dispatcher, waiting(text, "inform", number))
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and step in reply["text"] and "能否追回" not in reply["text"]
+
+
+def test_a_scam_before_any_money_went_gets_the_steps_before_paying(faq_dir, dispatcher):
+    number = p1_ticket("领导换了个号加我微信 让我马上转八万给供应商 他在开会", "transfer_failed", "customer_request")
+    ask_note(dispatcher, waiting("人呢", "urge", number))
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and "先别转" in reply["text"] and "冻结银行卡" not in reply["text"]
+
+
+def test_after_money_went_the_steps_are_for_money_gone(faq_dir, dispatcher):
+    story = "刚才一个自称公安的让我把钱转到安全账户 转了三万"
+    number = p1_ticket(story, "transfer_failed", "customer_request")
+    tracker = waiting("人呢", "urge", number)
+    tracker.events[:0] = [{"event": "user", "text": story}, {"event": "user", "text": "人呢"}]
+    ask_note(dispatcher, tracker)
+    (reply,) = dispatcher.messages
+    assert "冻结银行卡" in reply["text"] and "先别转" not in reply["text"]
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()

@@ -76,6 +76,7 @@ def test_not_covered_topics_get_the_company_names(tmp_path):
     pytest.param([{"id": "sms_expired", "questions": ["a", "b", "c"]}], {}, "sms_expired", id="id-of-an-entry"),
     pytest.param([{"questions": ["a", "b", "c"]}], {}, "lacks", id="no-id"),
     pytest.param(None, {"emergency": {"theft": "no_such_entry"}}, "no_such_entry", id="emergency-unknown"),
+    pytest.param(None, {"emergency_specific": ["no_such_entry"]}, "no_such_entry", id="emergency-specific-unknown"),
 ])
 def test_malformed_not_covered_topics_and_emergency_settings_are_refused(tmp_path, topics, settings, message):
     write_kb(tmp_path, settings=settings, not_covered=topics)

@@ -92,6 +92,16 @@ def test_an_urgent_answer_offers_the_best_other_entry_beside_it(tmp_path):
     assert not {"account_stolen_suspected", "transfer_fraud_scam"} & {e.id for e in result.suggestions}
 
 
+def test_a_story_a_more_exact_safety_entry_answers_gets_that_entry(tmp_path):
+    # Read as fraud (here by the lexicon's words), but the account was lent out to pass
+    # money on: the lending entry ranks first and answers, still as an urgent story.
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("骗子让我帮朋友用我的账户收钱再转给他",
+                                                                    "transfer_failed")
+    assert result.reason == URGENT and result.answer.id == "general_account_lending_risk"
+    result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("遇到诈骗了 骗子让我转账", "transfer_failed")
+    assert result.answer.id == "transfer_fraud_scam"
+
+
 def test_theft_told_in_a_message_the_nlu_took_for_out_of_scope_still_gets_the_urgent_answer(tmp_path):
     result = FaqService(write_kb(tmp_path), urgency=LEXICON).lookup("我的账号被盗了", "out_of_scope")
     assert result.reason == URGENT and result.answer.id == "account_stolen_suspected"

@@ -59,3 +59,23 @@ def test_a_message_that_says_what_the_handoff_is_about(intent, text, describes):
 ])
 def test_asking_when_a_person_will_deal_with_it(text, asks):
     assert PHRASES.asks_when(text) is asks
+
+
+@pytest.mark.parametrize("text, under_way, fake_proof", [
+    ("我刚刚开了屏幕共享", True, False),
+    ("链接点进去了 还没填完", True, False),
+    ("他发了警官证的照片", False, True),
+    ("钱已经转过去了", False, False),
+])
+def test_a_scam_going_on_and_a_forged_proof(text, under_way, fake_proof):
+    assert PHRASES.says_under_way(text) is under_way and PHRASES.shows_fake_proof(text) is fake_proof
+
+
+@pytest.mark.parametrize("texts, gone", [
+    (["骗子让我转到安全账户", "我转了三万过去"], True),
+    (["他让我马上转", "我差点就转了"], False),
+    (["买家说他付了2000", "我看了下余额 没少"], False),
+    (["名额就没了 老师让我入金"], False),
+])
+def test_whether_money_already_went(texts, gone):
+    assert PHRASES.tells_money_gone(texts) is gone
