@@ -5,7 +5,8 @@ the lookup latency. ``--sweep`` also prints these for a range of thresholds.
 For story-like sets (tests/faq/stories.yml, stories_tuning.yml) the three figures
 of issue 17 are ``top1_accuracy``, ``kept_out`` (the share of messages no entry
 answers that get no answer: no-answer recall) and ``urgent_reached`` (theft and
-fraud stories that get an urgent entry, whose handoff is then P1); with
+fraud stories that get the urgent answer, an urgent entry or the one search.yml
+``emergency_specific`` names for the story, whose handoff is then P1); with
 ``urgent_p1_from_words`` the share of them the priority rules make P1 from the
 customer's words alone (a handoff that never passed through the FAQ).
 ``--queries`` may be given several times: the model is loaded once.
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.faq.knowledge_base import load_knowledge_base  # noqa: E402
-from bot.faq.lookup import FaqService  # noqa: E402
+from bot.faq.lookup import URGENT, FaqService  # noqa: E402
 from bot.handoff.priority import PriorityRules  # noqa: E402
 from bot.semantics.carried import EMBEDDING_KEY, unpack  # noqa: E402
 from bot.semantics.embeddings import Embeddings  # noqa: E402
@@ -121,8 +122,11 @@ def evaluate(
             seen = [intent] if intent else []
             p1 = rules is None or rules.priority_for(
                 [text], seen, "not_solved", faq_urgent=bool(reached and reached.urgent)) == "P1"
-            urgent_reached += bool(reached and reached.urgent and p1)
-            if misses is not None and not (reached and reached.urgent and p1):
+            # The urgent path: an urgent entry, or the entry that answers this story more
+            # exactly (search.yml emergency_specific), given as the urgent answer with a P1 offer.
+            answered_urgently = bool(reached and (reached.urgent or result.reason == URGENT))
+            urgent_reached += answered_urgently and p1
+            if misses is not None and not (answered_urgently and p1):
                 misses.append(f"urgent missed\t{intent}\t{predicted}\t{text}")
             urgent_p1_from_words += rules is not None and rules.priority_for([text], [], "other") == "P1"
         if predicted == NONE:

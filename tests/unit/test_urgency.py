@@ -91,6 +91,7 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
     pytest.param("新闻说好多人账户被盗 我要开哪些安全设置", id="news"),
     pytest.param("同事的账户被盗了 我也怕 有什么设置能更安全", id="a-colleague"),
     pytest.param("问了我表哥 原来他微信被盗了 不是他找我借钱", id="the-friends-account"),
+    pytest.param("如果账户被盗了 钱你们管不管", id="if-it-were-stolen"),
     pytest.param("我妈老被骗 想给她设成24小时到账", id="habit-of-someone-else"),
     pytest.param("我没被骗 就是问问怎么举报", id="denied"),
     pytest.param("钱还在 没有被盗 就是登不上了", id="denied-with-context"),
