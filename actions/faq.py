@@ -23,6 +23,7 @@ from bot.faq.topics import another_problem, sees_arrival, topic_choice
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 from bot.text.normalize import amount_within
+from bot.urgency import THEFT
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +205,9 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             continued = follow_up(intent, text, context,
                                   lambda joined, as_intent: _search_joined(service, joined, as_intent))
             if continued.kind == REMIND_URGENT:
-                dispatcher.utter_message(text=services.replies().render("urgent_reminder"))
+                theft = context.last_entry == service.index.kb.settings.emergency.get(THEFT)
+                dispatcher.utter_message(text=services.replies().render(
+                    "urgent_reminder_theft" if theft else "urgent_reminder"))
                 return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), context.last_entry
             if continued.kind == NOTE_DETAIL:
                 return NOTED, context.last_entry

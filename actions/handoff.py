@@ -18,7 +18,7 @@ from actions import services
 from actions.handoff_wait import customer_texts, meanwhile, problem_forgotten
 from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost
-from actions.urgent import say_urgent, urgent_answered, urgent_entry
+from actions.urgent import say_urgent, theft_answered, urgent_answered, urgent_entry
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (
@@ -125,7 +125,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     # What to do meanwhile, at once: freeze the bank card, 110.
     if money_lost(ticket, bool(told) or urgent_answered(tracker)):
         texts = customer_texts(tracker)
-        created += meanwhile(texts[-1] if texts else "", texts[:-1])
+        created += meanwhile(texts[-1] if texts else "", texts[:-1], theft_answered(tracker, told))
     dispatcher.utter_message(text=created)
     return told + _waiting(ticket)
 

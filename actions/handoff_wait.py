@@ -24,7 +24,7 @@ from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from actions.urgent import say_urgent, urgent_answered, urgent_entry
+from actions.urgent import say_urgent, theft_answered, urgent_answered, urgent_entry
 from bot.diagnostics.answers import is_question, reports_a_screen, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -191,6 +191,7 @@ class Waiting:
     intent: Optional[str]
     count: int  # messages kept since the handoff, this one included
     lost: bool  # money lost to theft or a scam (`money_lost`)
+    theft: bool = False  # the account itself was taken (`theft_answered`)
 
 
 @dataclass
@@ -204,13 +205,16 @@ class Reply:
     meanwhile: bool = False
 
 
-def meanwhile(text: str, told: Sequence[str] = ()) -> str:
+def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
     """What to do while the person is on the way, after theft or a scam, for the step
     the customer is at: a scam going on now ("我刚刚已经开了屏幕共享给他看了"), a forged
     document as proof ("还发了逮捕令的照片"), a scam stopped in time ("填了卡号 验证码没填
     余额没少"), money not yet paid (nothing in ``text`` or ``told``, the customer's
-    earlier messages, says it went: "老板在微信上让我马上转"), or money gone."""
+    earlier messages, says it went: "老板在微信上让我马上转"), or money gone. ``theft``:
+    the account itself was taken (a stolen phone): freeze it, the SIM and the cards."""
     phrases, replies = services.handoff_phrases(), services.replies()
+    if theft and not phrases.says_under_way(text):
+        return replies.render("urged_theft_meanwhile")
     if phrases.says_under_way(text):
         return replies.render("urged_stop_now")
     if phrases.shows_fake_proof(text):
@@ -255,7 +259,7 @@ def _theft_or_scam(w: Waiting) -> Optional[Reply]:
             logger.error("ticket %s not raised to %s: %s", w.ticket.number, URGENT_PRIORITY, error)
     # Always the steps: the words just told money lost (or a scam stopped in time).
     return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number)
-                 + meanwhile(w.text, customer_texts(w.tracker)[:-1]), events=events)
+                 + meanwhile(w.text, customer_texts(w.tracker)[:-1], w.theft), events=events)
 
 
 def _solved(w: Waiting) -> Optional[Reply]:
@@ -303,6 +307,10 @@ def _asked(w: Waiting) -> Optional[Reply]:
         return None
     replies = services.replies()
     outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=asked, urgent_told=w.lost)
+    if outcome != ANSWERED and asked != ASKED:
+        # "那我之前转的那几笔 能追回来吗" read as the ticket's problem: searched again
+        # as a general question (entries of any area, none boosted).
+        outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=ASKED, urgent_told=w.lost)
     if outcome == ANSWERED:
         return Reply(replies.render("handoff_noted_after_answer", ticket_number=w.number))
     if w.count > 1 and is_question(w.text, services.diagnostics()):
@@ -324,7 +332,7 @@ def _first(w: Waiting) -> Optional[Reply]:
         return None
     replies = services.replies()
     due = services.sla_clock().describe(w.ticket.sla_due_at, datetime.now(timezone.utc)) if w.ticket else ""
-    if w.lost and _steps_of_their_own(w.text, customer_texts(w.tracker)[:-1]):
+    if w.lost and (w.theft or _steps_of_their_own(w.text, customer_texts(w.tracker)[:-1])):
         return Reply(replies.render("handoff_waiting", ticket_number=w.number, due=due), meanwhile=True)
     waiting = "handoff_waiting_urgent" if w.lost else "handoff_waiting"
     return Reply(replies.render(waiting, ticket_number=w.number, due=due))
@@ -350,13 +358,14 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return []  # the loop starts right after the handoff message: nothing to add
     text = (tracker.latest_message or {}).get("text") or ""
     waiting = Waiting(dispatcher, tracker, ticket, number, text, tracker.get_intent_of_latest_message(), count,
-                      money_lost(ticket, urgent_answered(tracker)))
+                      money_lost(ticket, urgent_answered(tracker)), theft_answered(tracker))
     for step in STEPS:
         reply = step(waiting)
         if reply is None:
             continue
         if reply.text:
-            steps = meanwhile(text, customer_texts(tracker)[:-1]) if reply.meanwhile and waiting.lost else ""
+            steps = (meanwhile(text, customer_texts(tracker)[:-1], waiting.theft)
+                     if reply.meanwhile and waiting.lost else "")
             dispatcher.utter_message(text=reply.text + steps, buttons=reply.buttons)
         return reply.events
     return []

@@ -13,7 +13,7 @@ from actions import services
 from actions.transcript import answered_in_span
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import FaqUnavailable
-from bot.urgency import Signal
+from bot.urgency import FRAUD, THEFT, Signal
 
 
 def urgency_signals(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> List[Signal]:
@@ -57,6 +57,18 @@ def urgent_ids() -> Set[str]:
 def urgent_answered(tracker: Tracker) -> bool:
     """The bot gave the theft or scam answer since the conversation's previous ticket ended."""
     return bool(answered_in_span(tracker) & urgent_ids())
+
+
+def theft_answered(tracker: Tracker, said: Sequence[Dict[str, Any]] = ()) -> bool:
+    """The bot gave the stolen-account answer (not the scam one) since the previous ticket
+    ended, or in ``said`` (events of this turn): what to do meanwhile is about the
+    account, the phone and the cards."""
+    try:
+        emergency = services.faq_service().index.kb.settings.emergency
+    except FaqUnavailable:
+        return False
+    answered = answered_in_span(tracker) | {str(e.get("value")) for e in said if e.get("name") == "faq_entry"}
+    return emergency.get(THEFT) in answered and emergency.get(FRAUD) not in answered
 
 
 def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEntry) -> List[Dict[str, Any]]:

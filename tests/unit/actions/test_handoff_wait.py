@@ -196,6 +196,15 @@ def test_after_money_went_the_steps_are_for_money_gone(faq_dir, dispatcher):
     assert "冻结银行卡" in reply["text"] and "先别转" not in reply["text"]
 
 
+def test_after_the_stolen_account_answer_the_steps_are_for_the_account_and_the_phone(faq_dir, dispatcher):
+    number = p1_ticket("手机被偷了 里面有钱包 还有一万多", "account_locked", "customer_request")
+    tracker = waiting("人呢", "urge", number)
+    tracker.events.insert(0, {"event": "slot", "name": "faq_entry", "value": "account_stolen_suspected"})
+    ask_note(dispatcher, tracker)
+    (reply,) = dispatcher.messages
+    assert "挂失手机号" in reply["text"] and "先别转" not in reply["text"]
+
+
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     services.reset()
