@@ -12,15 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
 from actions.tickets import HUMAN_BUTTON
+from actions.transcript import answered_in_span
 from actions.urgent import urgency_signals
 from bot.complaints import PROBLEM, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
+from bot.faq.lookup import URGENT
 from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
-
-# A complaint about a charge: the customer can often see and stop it themselves
-# (an auto-renewal), so its answer comes with the handoff.
-SELF_SERVE_PROBLEM = "billing_issue"
 
 
 def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -41,8 +39,8 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
         events.append(SlotSet("problem", complaint.area))
     if complaint.about == VENTING_PROBLEM and complaint.area is not None:
         events += _sorry_then_answer(dispatcher, tracker, complaint.area)
-    if complaint.about == PROBLEM and complaint.area == SELF_SERVE_PROBLEM and not urgent:
-        events += _what_they_can_do_now(dispatcher, tracker)
+    if complaint.about == PROBLEM and complaint.area is not None:
+        events += _what_they_can_do_now(dispatcher, tracker, complaint.area)
     if complaint.about == SERVICE:
         dispatcher.utter_message(text=services.replies().render("complaint_service_sorry"))
         entry = services.faq_service().entry(services.complaint_words().feedback_entry)
@@ -62,14 +60,13 @@ def _sorry_then_answer(dispatcher: CollectingDispatcher, tracker: Tracker, inten
     return [SlotSet("faq_outcome", ANSWERED), SlotSet("faq_entry", entry)]
 
 
-def _what_they_can_do_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """"写的是会员连续包月 我根本没开过 你们这是乱扣钱": the charge's answer (how to see
-    and stop it) before the handoff the rules make, when this conversation did not
-    give it already."""
+def _what_they_can_do_now(dispatcher: CollectingDispatcher, tracker: Tracker, area: str) -> List[Dict[Text, Any]]:
+    """"写的是会员连续包月 我根本没开过 你们这是乱扣钱", "人脸做了好几次都失败": the
+    problem's answer (what the customer can do now) before the handoff the rules make,
+    when an entry answers it and this conversation did not give it already."""
     message = tracker.latest_message or {}
-    result = services.faq_service().lookup(message.get("text") or "", SELF_SERVE_PROBLEM,
-                                           carried_vector(message, DIMENSION))
-    if result.answer is None or result.answer.id == tracker.get_slot("faq_entry"):
+    result = services.faq_service().lookup(message.get("text") or "", area, carried_vector(message, DIMENSION))
+    if result.answer is None or result.reason == URGENT or result.answer.id in answered_in_span(tracker):
         return []
     dispatcher.utter_message(text=result.answer.answer)
     return [SlotSet("faq_entry", result.answer.id)]
