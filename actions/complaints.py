@@ -27,7 +27,7 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     text = message.get("text") or ""
     ranking = [(str(r.get("name")), float(r.get("confidence") or 0.0))
                for r in message.get("intent_ranking") or []]
-    urgent = bool(urgency_signals(text, carried_vector(message, DIMENSION)))
+    urgent = bool(urgency_signals(text, carried_vector(message, DIMENSION), strict=True))
     if not urgent and explain_why_we_ask(dispatcher, tracker):
         return [SlotSet("complaint_about", WHY_ASKED)]
     settings = services.faq_service().index.kb.settings
@@ -66,7 +66,8 @@ def _what_they_can_do_now(dispatcher: CollectingDispatcher, tracker: Tracker, ar
     when an entry answers it and this conversation did not give it already."""
     message = tracker.latest_message or {}
     result = services.faq_service().lookup(message.get("text") or "", area, carried_vector(message, DIMENSION))
-    if result.answer is None or result.reason == URGENT or result.answer.id in answered_in_span(tracker):
+    if result.answer is None or result.reason == URGENT or result.answer.urgent \
+            or result.answer.id in answered_in_span(tracker):
         return []
     dispatcher.utter_message(text=result.answer.answer)
     return [SlotSet("faq_entry", result.answer.id)]

@@ -101,7 +101,7 @@ def _urgent_on_starting(tracker: Tracker, text: str) -> Optional[FaqEntry]:
     (by words or meaning: it is a message of its own, "我们老板在微信上让我马上转给供应商
     说他在开会不方便接电话" read as a request for a person), or asks for a person once
     the conversation told one. Blocking (the model): run in a worker thread."""
-    entry = urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION))
+    entry = urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION), strict=True)
     if entry is not None:
         return entry
     if tracker.get_intent_of_latest_message() == HUMAN_INTENT and answered_in_span(tracker) & urgent_ids():

@@ -134,10 +134,12 @@ def _urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     """A handoff asked for in a message that tells theft or a scam ("就是一个炒股群 老师带我们
     做 这次要加仓" read as a complaint, a request for a person): its urgent answer before the
     ticket, unless given already. Meaning counts only for the message that asked for the
-    person (a form's last answer, "昨天 工行", is read by its words)."""
+    person, and only when it is sure (anger reads like alarm); a form's last answer,
+    "昨天 工行", is read by its words."""
     message = tracker.latest_message or {}
     asked = tracker.get_intent_of_latest_message() in HANDOFF_INTENTS
-    entry = urgent_entry(message.get("text") or "", carried_vector(message, DIMENSION), words_only=not asked)
+    entry = urgent_entry(message.get("text") or "", carried_vector(message, DIMENSION), words_only=not asked,
+                         strict=True)
     return say_urgent(dispatcher, tracker, entry) if entry is not None else []
 
 

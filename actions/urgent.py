@@ -16,13 +16,17 @@ from bot.faq.lookup import FaqUnavailable
 from bot.urgency import FRAUD, THEFT, Signal
 
 
-def urgency_signals(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> List[Signal]:
+def urgency_signals(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False,
+                    strict: bool = False) -> List[Signal]:
     """The theft or scam ``text`` tells, by the lexicon and meaning (``vector``: its
-    embedding, when the NLU carried it), or by the lexicon alone; none when urgency is off."""
+    embedding, when the NLU carried it), by the lexicon alone, or (``strict``) by meaning
+    only when it is sure; none when urgency is off."""
     urgency = services.priority_rules().urgency
     if urgency is None:
         return []
-    return urgency.words_only().signals(text) if words_only else urgency.signals(text, vector)
+    if words_only:
+        return urgency.words_only().signals(text)
+    return (urgency.strict() if strict else urgency).signals(text, vector)
 
 
 def told_in_words(texts: Sequence[str]) -> bool:
@@ -31,11 +35,12 @@ def told_in_words(texts: Sequence[str]) -> bool:
     return urgency is not None and urgency.words_only().any_in(texts)
 
 
-def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False) -> Optional[FaqEntry]:
+def urgent_entry(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False,
+                 strict: bool = False) -> Optional[FaqEntry]:
     """The urgent entry for the theft or scam ``text`` tells; None when it tells none.
     ``words_only``: the lexicon alone (a short follow-up read by meaning has lost the
     story it belongs to)."""
-    found = urgency_signals(text, vector, words_only)
+    found = urgency_signals(text, vector, words_only, strict)
     if not found:
         return None
     try:

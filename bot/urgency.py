@@ -79,6 +79,11 @@ class UrgencyDetector(Protocol):
         belong to, says little ("还在转", a reply to a form's question)."""
         ...
 
+    def strict(self) -> "UrgencyDetector":
+        """The lexicon, and meaning only when it is sure: for messages that ask for
+        something else (a person, a complaint), where anger reads like alarm."""
+        ...
+
 
 def _occurrences(text: str, word: str) -> List[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
@@ -177,6 +182,9 @@ class UrgencyLexicon:
         return matched
 
     def words_only(self) -> "UrgencyLexicon":
+        return self
+
+    def strict(self) -> "UrgencyLexicon":
         return self
 
     def signals(self, text: str, vector: Optional["np.ndarray"] = None) -> List[Signal]:

@@ -24,6 +24,7 @@ recognises gets the urgent answer and a P1 handoff.
 """
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -93,6 +94,12 @@ class MeaningUrgency:
             vectors = encoder.encode([plain_text(t, []) for t in texts])
         return hstack([csr_matrix(vectors * EMBEDDING_WEIGHT), self._ngrams.transform(texts)]).tocsr()
 
+    def with_threshold(self, threshold: float) -> "MeaningUrgency":
+        """The same model, deciding at another threshold."""
+        other = copy.copy(self)
+        other.threshold = threshold
+        return other
+
     def probabilities(self, texts: Sequence[str], vectors: Optional[np.ndarray] = None) -> List[Dict[str, float]]:
         """Per text, the probability of each kind; ``vectors``: their embeddings, if known."""
         rows = self._model.predict_proba(self._features(texts, self._encoder, vectors))
@@ -119,6 +126,9 @@ MIN_STORY_CHARS = 8
 # Answers kept per message text: a handoff's priority asks again about every message
 # of the conversation, each already read when it was looked up.
 KEPT_ANSWERS = 4096
+# Meaning's threshold for messages that ask for something else (a person, a complaint):
+# "你们就是看不起我们打工的" read 0.74 theft, "你们的人骗我转了三千" 0.94 fraud.
+STRICT_THRESHOLD = 0.85
 
 
 class EitherUrgency:
@@ -129,6 +139,7 @@ class EitherUrgency:
         self.meaning = meaning
         self._kept: "OrderedDict[str, List[Signal]]" = OrderedDict()
         self._lock = threading.Lock()
+        self._strict: Optional["EitherUrgency"] = None
 
     def signals(self, text: str, vector: Optional[np.ndarray] = None) -> List[Signal]:
         """``vector``: the message's embedding when the NLU carried it (not embedded again)."""
@@ -148,6 +159,13 @@ class EitherUrgency:
 
     def words_only(self) -> UrgencyDetector:
         return self.lexicon
+
+    def strict(self) -> "EitherUrgency":
+        with self._lock:
+            if self._strict is None:
+                meaning = self.meaning.with_threshold(STRICT_THRESHOLD) if self.meaning is not None else None
+                self._strict = EitherUrgency(self.lexicon, meaning)
+            return self._strict
 
     def detect(self, text: str) -> Optional[Signal]:
         signals = self.signals(text)

@@ -92,3 +92,11 @@ def test_a_carried_embedding_is_read_instead_of_embedding_again(meaning, monkeyp
 def test_theft_read_by_meaning_needs_more_than_a_small_sum(meaning, monkeypatch, text, kinds):
     monkeypatch.setattr(meaning, "probabilities", lambda texts, vectors=None: [{THEFT: 0.9, FRAUD: 0.0}])
     assert [s.kind for s in meaning.signals(text)] == kinds
+
+
+def test_strict_reading_keeps_sure_stories_and_drops_borderline_anger(either):
+    # Anger asking for a person or a complaint reads like alarm: strict meaning is sure or silent.
+    strict = either.strict()
+    assert strict is either.strict() and strict.meaning.threshold > either.meaning.threshold
+    assert strict.signals("你们客服的人骗我转了五千到一个陌生账户")
+    assert not strict.signals("你们就是瞧不起我们这些打工的 有钱的想借多少都行")
