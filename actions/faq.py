@@ -14,7 +14,7 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import problem_in_hand, user_events
-from actions.urgent import urgency_signals, urgent_entry
+from actions.urgent import is_scam_entry, scam_signs, urgency_signals, urgent_entry
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
@@ -206,6 +206,9 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
                                   lambda joined, as_intent: _search_joined(service, joined, as_intent))
             if continued.kind == REMIND_URGENT:
                 theft = context.last_entry == service.index.kb.settings.emergency.get(THEFT)
+                signs = [] if theft else scam_signs(text)
+                if signs:
+                    dispatcher.utter_message(text="".join(signs))
                 dispatcher.utter_message(text=services.replies().render(
                     "urgent_reminder_theft" if theft else "urgent_reminder"))
                 return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), context.last_entry
@@ -227,6 +230,10 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         # answer is on the screen already; what else to do now.
         dispatcher.utter_message(text=services.replies().render("urgent_next_steps"))
     else:
+        signs = scam_signs(text) if result.reason == URGENT and is_scam_entry(result.answer) else []
+        if signs:
+            # "他说要转到安全账户 还说要保密": why it is a scam, then what to do.
+            dispatcher.utter_message(text="".join(signs))
         _utter_answer(dispatcher, result, see_also)
     if continues and result.reason != URGENT:
         _mention_another_problem(dispatcher, text, result.answer, service)

@@ -24,7 +24,7 @@ from actions import services
 from actions.faq import ANSWERED, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from actions.urgent import say_urgent, theft_answered, urgent_answered, urgent_entry
+from actions.urgent import say_urgent, scam_signs, theft_answered, urgent_answered, urgent_entry
 from bot.diagnostics.answers import is_question, reports_a_screen, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -219,6 +219,12 @@ def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
         return replies.render("urged_stop_now")
     if phrases.shows_fake_proof(text):
         return replies.render("urged_fake_proof")
+    return "".join(scam_signs(text)) + _steps_for_money(text, told)
+
+
+def _steps_for_money(text: str, told: Sequence[str]) -> str:
+    """The steps for a scam stopped in time, before paying, or for money gone."""
+    phrases, replies = services.handoff_phrases(), services.replies()
     if phrases.says_nothing_lost(text):
         return replies.render("urged_nothing_lost_meanwhile")
     if not phrases.tells_money_gone([*told, text]):

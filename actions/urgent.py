@@ -13,6 +13,7 @@ from actions import services
 from actions.transcript import answered_in_span
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import FaqUnavailable
+from bot.text.simplify import to_simplified
 from bot.urgency import FRAUD, THEFT, Signal
 
 
@@ -76,10 +77,30 @@ def theft_answered(tracker: Tracker, said: Sequence[Dict[str, Any]] = ()) -> boo
     return emergency.get(THEFT) in answered and emergency.get(FRAUD) not in answered
 
 
+def scam_signs(text: str) -> List[str]:
+    """What to say about the signs of a scam ``text`` tells (search.yml `scam_signs`)."""
+    try:
+        return services.faq_service().index.kb.settings.scam_signs_in(to_simplified(text or ""))
+    except FaqUnavailable:
+        return []
+
+
+def is_scam_entry(entry: FaqEntry) -> bool:
+    """``entry`` is the scam answer (not the stolen-account one)."""
+    try:
+        return entry.id == services.faq_service().index.kb.settings.emergency.get(FRAUD)
+    except FaqUnavailable:
+        return False
+
+
 def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEntry) -> List[Dict[str, Any]]:
-    """Utter ``entry`` unless this handoff span gave it already; the events that record
-    it (the entry given, as `answered_in_span` reads them)."""
+    """Utter ``entry`` unless this handoff span gave it already, after the signs of a scam
+    the latest message tells; the events that record it (the entry given, as
+    `answered_in_span` reads them)."""
     if entry.id in answered_in_span(tracker):
         return []
+    signs = scam_signs((tracker.latest_message or {}).get("text") or "") if is_scam_entry(entry) else []
+    if signs:
+        dispatcher.utter_message(text="".join(signs))
     dispatcher.utter_message(text=entry.answer)
     return [SlotSet("faq_entry", entry.id)]

@@ -75,6 +75,15 @@ class ProblemPhrases:
 
 
 @dataclass(frozen=True)
+class ScamSign:
+    """A sign of a scam the customer just told ("他说要转到安全账户 还要保密"), named
+    before the scam's steps so the customer hears why it is one (search.yml `scam_signs`)."""
+
+    words: Tuple[str, ...]
+    say: str
+
+
+@dataclass(frozen=True)
 class ArrivalSeen:
     """How a customer says they now see the money arrived ("看到了 有一条写着收款1000")
     after being told where to look (search.yml `arrival_seen`): opened by one of
@@ -114,6 +123,12 @@ class SearchSettings:
     # "我眼睛不好 字太小了", "我弄不来": the answer, then larger text, family and a person
     # who can walk them through it offered.
     needs_guidance: Tuple[str, ...] = ()
+    scam_signs: Tuple[ScamSign, ...] = ()
+
+    def scam_signs_in(self, text: str, most: int = 2) -> List[str]:
+        """What to say about the signs of a scam ``text`` tells, at most ``most``, in
+        the order search.yml lists them."""
+        return [sign.say for sign in self.scam_signs if any(w in text for w in sign.words)][:most]
 
     def intent_of(self, area: str) -> Optional[str]:
         """The intent whose searches this area's entries answer (``intents``)."""
@@ -212,6 +227,8 @@ def _parse_settings(raw: dict) -> SearchSettings:
                                     for key in ("openers", "words", "not_words")}),
         earlier_refs=tuple(str(w) for w in raw.get("earlier_refs") or ()),
         needs_guidance=tuple(str(w) for w in raw.get("needs_guidance") or ()),
+        scam_signs=tuple(ScamSign(words=tuple(str(w) for w in sign["words"]), say=str(sign["say"]))
+                         for sign in raw.get("scam_signs") or ()),
     )
 
 

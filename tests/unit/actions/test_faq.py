@@ -226,3 +226,9 @@ async def test_a_complaint_about_a_charge_gets_how_to_stop_it_before_the_person(
     events = read(dispatcher, tracker)
     assert SlotSet("complaint_about", "problem") in events and SlotSet("problem", "billing_issue") in events
     assert [m["text"] for m in dispatcher.messages] == ["在「我的 > 设置 > 自动续费管理」关闭。"]
+
+
+async def test_a_scam_story_hears_the_sign_it_told_named_before_the_steps(faq_dir, dispatcher):
+    await run(make_tracker("骗子让我转账到安全账户 还说要保密 不能告诉家里人", "transfer_failed"), dispatcher)
+    sign, *rest = [m["text"] for m in dispatcher.messages]
+    assert "安全账户" in sign and "告诉家人" in sign and rest[0] == "请停止转账并报警。"

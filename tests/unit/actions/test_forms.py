@@ -124,8 +124,8 @@ async def test_a_scam_told_at_a_question_ends_the_questions_with_its_answer(faq_
     events = await run(billing_tracker(told, "inform", ASKED_FOR_THE_ORDER_NUMBER), dispatcher)
     # the form ends (the handoff follows); the answer given is recorded
     assert slot_events(events) == {"faq_entry": "transfer_fraud_scam", "requested_slot": None}
-    (answer,) = dispatcher.messages
-    assert answer["text"] == "请停止转账并报警。"
+    sign, answer = (m["text"] for m in dispatcher.messages)  # the sign it told, named, then the steps
+    assert "安全账户" in sign and answer == "请停止转账并报警。"
 
 
 async def test_a_secret_sent_at_a_question_is_warned_about_and_never_the_answer(faq_dir, dispatcher):

@@ -99,3 +99,10 @@ def test_no_evaluation_or_tuning_message_is_written_into_the_knowledge_base():
         data = yaml.safe_load((ROOT / "tests" / "faq" / name).read_text(encoding="utf-8"))
         copied = [q["text"] for q in data["queries"] if _bare(str(q["text"])) in written]
         assert copied == [], name
+
+
+def test_scam_signs_are_named_in_their_order_at_most_two():
+    kb = load_knowledge_base(ROOT / "data" / "faq")
+    said = kb.settings.scam_signs_in("老师带我们炒股 让我先交保证金 再开屏幕共享")
+    assert len(said) == 2 and "杀猪盘" in said[0] and "保证金" in said[1]
+    assert kb.settings.scam_signs_in("转账失败了") == []
