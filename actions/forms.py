@@ -27,8 +27,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.secrets import sends_secret, warn_about_secrets
-from actions.transcript import answered_in_span, user_events
-from actions.urgent import say_urgent, urgent_entry, urgent_ids
+from actions.transcript import user_events
+from actions.urgent import say_urgent, urgent_answered, urgent_entries_answered, urgent_entry
 from bot.diagnostics.answers import (
     Reading,
     asks_why_we_ask,
@@ -91,9 +91,8 @@ def _urgent_told(tracker: Tracker, text: str) -> Optional[FaqEntry]:
     ordinary reply, "转了两万 昨天 工行", is not read by meaning alone).
 
     Blocking (the model): run in a worker thread."""
-    story_going_on = bool(answered_in_span(tracker) & urgent_ids())
     return urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION),
-                        words_only=not story_going_on)
+                        words_only=not urgent_answered(tracker))
 
 
 def _urgent_on_starting(tracker: Tracker, text: str) -> Optional[FaqEntry]:
@@ -104,9 +103,10 @@ def _urgent_on_starting(tracker: Tracker, text: str) -> Optional[FaqEntry]:
     entry = urgent_entry(text, carried_vector(tracker.latest_message or {}, DIMENSION), strict=True)
     if entry is not None:
         return entry
-    if tracker.get_intent_of_latest_message() == HUMAN_INTENT and answered_in_span(tracker) & urgent_ids():
-        return services.faq_service().entry(next(iter(answered_in_span(tracker) & urgent_ids())))
-    return None
+    if tracker.get_intent_of_latest_message() != HUMAN_INTENT:
+        return None
+    answered = sorted(urgent_entries_answered(tracker))
+    return services.faq_service().entry(answered[0]) if answered else None
 
 
 class DiagnosticsFormValidation(FormValidationAction):

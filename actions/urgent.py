@@ -60,9 +60,14 @@ def urgent_ids() -> Set[str]:
         return set()
 
 
+def urgent_entries_answered(tracker: Tracker) -> Set[str]:
+    """The theft or scam entries the bot gave since the conversation's previous ticket ended."""
+    return answered_in_span(tracker) & urgent_ids()
+
+
 def urgent_answered(tracker: Tracker) -> bool:
     """The bot gave the theft or scam answer since the conversation's previous ticket ended."""
-    return bool(answered_in_span(tracker) & urgent_ids())
+    return bool(urgent_entries_answered(tracker))
 
 
 def theft_answered(tracker: Tracker, said: Sequence[Dict[str, Any]] = ()) -> bool:
