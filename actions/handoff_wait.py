@@ -192,6 +192,10 @@ class Waiting:
     count: int  # messages kept since the handoff, this one included
     lost: bool  # money lost to theft or a scam (`money_lost`)
     theft: bool = False  # the account itself was taken (`theft_answered`)
+    told: Tuple[str, ...] = ()  # the customer's earlier messages of this span (`customer_texts`)
+
+    def meanwhile(self) -> str:
+        return meanwhile(self.text, self.told, self.theft)
 
 
 @dataclass
@@ -205,45 +209,43 @@ class Reply:
     meanwhile: bool = False
 
 
-def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
-    """What to do while the person is on the way, after theft or a scam, for the step
-    the customer is at: a scam going on now ("我刚刚已经开了屏幕共享给他看了"), a forged
-    document as proof ("还发了逮捕令的照片"), a scam stopped in time ("填了卡号 验证码没填
-    余额没少"), money not yet paid (nothing in ``text`` or ``told``, the customer's
-    earlier messages, says it went: "老板在微信上让我马上转"), or money gone. ``theft``:
-    the account itself was taken (a stolen phone): freeze it, the SIM and the cards."""
-    phrases, replies = services.handoff_phrases(), services.replies()
-    if theft and not phrases.says_under_way(text):
-        return replies.render("urged_theft_meanwhile")
+MONEY_GONE = "urged_urgent_meanwhile"  # the reply for money gone: banks and police decide what comes back
+
+
+def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
+    """The reply (its name in the replies) for what to do while the person is on the way,
+    after theft or a scam, by the step the customer is at: a scam going on now ("我刚刚已经
+    开了屏幕共享给他看了"), a forged document as proof ("还发了逮捕令的照片"), a scam
+    stopped in time ("填了卡号 验证码没填 余额没少"), money not yet paid (nothing in
+    ``text`` or ``told``, the customer's earlier messages, says it went: "老板在微信上让我
+    马上转"), or money gone (`MONEY_GONE`). ``theft``: the account itself was taken (a
+    stolen phone): freeze it, the SIM and the cards."""
+    phrases = services.handoff_phrases()
     if phrases.says_under_way(text):
-        return replies.render("urged_stop_now")
+        return "urged_stop_now"
+    if theft:
+        return "urged_theft_meanwhile"
     if phrases.shows_fake_proof(text):
-        return replies.render("urged_fake_proof")
-    return "".join(scam_signs(text)) + _steps_for_money(text, told)
-
-
-def _steps_for_money(text: str, told: Sequence[str]) -> str:
-    """The steps for a scam stopped in time, before paying, or for money gone."""
-    phrases, replies = services.handoff_phrases(), services.replies()
+        return "urged_fake_proof"
     if phrases.says_nothing_lost(text):
-        return replies.render("urged_nothing_lost_meanwhile")
+        return "urged_nothing_lost_meanwhile"
     if not phrases.tells_money_gone([*told, text]):
-        return replies.render("urged_before_paying")
-    return replies.render("urged_urgent_meanwhile")
+        return "urged_before_paying"
+    return MONEY_GONE
+
+
+def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
+    """What to say for `meanwhile_step`; the steps about money follow the signs of the scam
+    ``text`` tells."""
+    step = meanwhile_step(text, told, theft)
+    about_money = step in ("urged_nothing_lost_meanwhile", "urged_before_paying", MONEY_GONE)
+    return ("".join(scam_signs(text)) if about_money else "") + services.replies().render(step)
 
 
 def customer_texts(tracker: Tracker) -> List[str]:
     """What the customer told since the conversation's previous ticket ended, the latest
     message included (the ticket's own copy may lag behind)."""
     return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "user"]
-
-
-def _steps_of_their_own(text: str, told: Sequence[str]) -> bool:
-    """The message tells a step of the scam with steps of its own, or no money went yet:
-    not the money-gone reply ("能否追回要看银行和警方的处理")."""
-    phrases = services.handoff_phrases()
-    return (phrases.says_under_way(text) or phrases.shows_fake_proof(text) or phrases.says_nothing_lost(text)
-            or not phrases.tells_money_gone([*told, text]))
 
 
 def _theft_or_scam(w: Waiting) -> Optional[Reply]:
@@ -265,7 +267,7 @@ def _theft_or_scam(w: Waiting) -> Optional[Reply]:
             logger.error("ticket %s not raised to %s: %s", w.ticket.number, URGENT_PRIORITY, error)
     # Always the steps: the words just told money lost (or a scam stopped in time).
     return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number)
-                 + meanwhile(w.text, customer_texts(w.tracker)[:-1], w.theft), events=events)
+                 + w.meanwhile(), events=events)
 
 
 def _solved(w: Waiting) -> Optional[Reply]:
@@ -338,7 +340,7 @@ def _first(w: Waiting) -> Optional[Reply]:
         return None
     replies = services.replies()
     due = services.sla_clock().describe(w.ticket.sla_due_at, datetime.now(timezone.utc)) if w.ticket else ""
-    if w.lost and (w.theft or _steps_of_their_own(w.text, customer_texts(w.tracker)[:-1])):
+    if w.lost and meanwhile_step(w.text, w.told, w.theft) != MONEY_GONE:
         return Reply(replies.render("handoff_waiting", ticket_number=w.number, due=due), meanwhile=True)
     waiting = "handoff_waiting_urgent" if w.lost else "handoff_waiting"
     return Reply(replies.render(waiting, ticket_number=w.number, due=due))
@@ -364,14 +366,14 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return []  # the loop starts right after the handoff message: nothing to add
     text = (tracker.latest_message or {}).get("text") or ""
     waiting = Waiting(dispatcher, tracker, ticket, number, text, tracker.get_intent_of_latest_message(), count,
-                      money_lost(ticket, urgent_answered(tracker)), theft_answered(tracker))
+                      money_lost(ticket, urgent_answered(tracker)), theft_answered(tracker),
+                      tuple(customer_texts(tracker)[:-1]))
     for step in STEPS:
         reply = step(waiting)
         if reply is None:
             continue
         if reply.text:
-            steps = (meanwhile(text, customer_texts(tracker)[:-1], waiting.theft)
-                     if reply.meanwhile and waiting.lost else "")
+            steps = waiting.meanwhile() if reply.meanwhile and waiting.lost else ""
             dispatcher.utter_message(text=reply.text + steps, buttons=reply.buttons)
         return reply.events
     return []
