@@ -2,6 +2,7 @@
 the ticket per message, a question of another area answered from the FAQ, the
 ticket's own problem only kept, and the loop going on with the database down."""
 from datetime import datetime, timedelta, timezone
+from typing import Optional, Sequence
 
 import pytest
 
@@ -12,9 +13,16 @@ from tests.unit.actions.conftest import make_tracker
 from tests.unit.actions.test_ticket_status import open_ticket
 
 
-def waiting(text: str, intent: str, number: str):
-    return make_tracker(text, intent, slots={"ticket_number": number, "handoff_followups": 2.0,
-                                             "handoff": "waiting"}, sender="owner")
+def waiting(text: str, intent: str, number: str, *, told: Sequence[str] = (), answered: Optional[str] = None,
+            followups: float = 2.0):
+    """The customer's latest message ``text`` while ticket ``number`` waits, after the
+    messages ``told`` and the entry ``answered`` of this handoff's span."""
+    tracker = make_tracker(text, intent, slots={"ticket_number": number, "handoff_followups": followups,
+                                                "handoff": "waiting"}, sender="owner")
+    if answered:
+        tracker.events.append({"event": "slot", "name": "faq_entry", "value": answered})
+    tracker.events.extend({"event": "user", "text": said} for said in (*told, text))
+    return tracker
 
 
 def count_reads(monkeypatch) -> list:
@@ -67,8 +75,6 @@ def test_a_detail_of_the_ticket_is_only_kept(faq_dir, dispatcher):
     ask_note(dispatcher, waiting("单号是DD20261120334455", "inform", number))
     (kept,) = dispatcher.messages
     assert number in kept["text"]
-
-
 
 
 def test_solved_while_waiting_is_offered_the_cancellation(faq_dir, dispatcher):
@@ -150,9 +156,8 @@ def test_a_scam_told_while_waiting_gets_its_steps_and_makes_the_ticket_p1(faq_di
 
 def test_a_scam_told_again_while_waiting_is_not_answered_twice(faq_dir, dispatcher):
     number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 转了三万", "transfer_failed", "customer_request")
-    tracker = waiting("他又打电话来让我再转一万到安全账户", "transfer_failed", number)
-    tracker.events.insert(0, {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"})
-    ask_note(dispatcher, tracker)
+    ask_note(dispatcher, waiting("他又打电话来让我再转一万到安全账户", "transfer_failed", number,
+                                 answered="transfer_fraud_scam"))
     (noted,) = dispatcher.messages
     assert number in noted["text"] and "96110" in noted["text"]
 
@@ -160,9 +165,7 @@ def test_a_scam_told_again_while_waiting_is_not_answered_twice(faq_dir, dispatch
 @pytest.mark.parametrize("count", [1.0, 2.0])
 def test_a_scam_stopped_in_time_gets_the_steps_for_nothing_lost(faq_dir, dispatcher, count):
     number = p1_ticket("刚才一个自称公安的让我把钱转到安全账户 我差点就转了", "transfer_failed", "customer_request")
-    tracker = waiting("填了卡号 验证码没填 我看了下余额 没少", "inform", number)
-    tracker.slots["handoff_followups"] = count
-    ask_note(dispatcher, tracker)
+    ask_note(dispatcher, waiting("填了卡号 验证码没填 我看了下余额 没少", "inform", number, followups=count))
     (reply,) = dispatcher.messages
     assert number in reply["text"] and "还没有损失" in reply["text"] and "能否追回" not in reply["text"]
 
@@ -189,18 +192,14 @@ def test_a_scam_before_any_money_went_gets_the_steps_before_paying(faq_dir, disp
 def test_after_money_went_the_steps_are_for_money_gone(faq_dir, dispatcher):
     story = "刚才一个自称公安的让我把钱转到安全账户 转了三万"
     number = p1_ticket(story, "transfer_failed", "customer_request")
-    tracker = waiting("人呢", "urge", number)
-    tracker.events[:0] = [{"event": "user", "text": story}, {"event": "user", "text": "人呢"}]
-    ask_note(dispatcher, tracker)
+    ask_note(dispatcher, waiting("人呢", "urge", number, told=[story]))
     (reply,) = dispatcher.messages
     assert "冻结银行卡" in reply["text"] and "先别转" not in reply["text"]
 
 
 def test_after_the_stolen_account_answer_the_steps_are_for_the_account_and_the_phone(faq_dir, dispatcher):
     number = p1_ticket("手机被偷了 里面有钱包 还有一万多", "account_locked", "customer_request")
-    tracker = waiting("人呢", "urge", number)
-    tracker.events.insert(0, {"event": "slot", "name": "faq_entry", "value": "account_stolen_suspected"})
-    ask_note(dispatcher, tracker)
+    ask_note(dispatcher, waiting("人呢", "urge", number, answered="account_stolen_suspected"))
     (reply,) = dispatcher.messages
     assert "挂失手机号" in reply["text"] and "先别转" not in reply["text"]
 
