@@ -173,12 +173,13 @@ def bare_codes(text: str) -> List[Span]:
 
 class PasswordRecognizer(ContextRecognizer):
     """What follows 密码/password, up to the next blank or CJK character; or, a few
-    Chinese characters further on ("密码也给你 abc12345", "密码改成了Qw3rty99"), a
-    run of six or more printable ASCII characters with a digit in it."""
+    Chinese characters further on ("密码也给你 abc12345", "密码改成了Qw3rty99", "密码是
+    奶奶生日 19520318"), a run of six or more printable ASCII characters with a digit in it."""
 
     kind = PASSWORD
     _SECRET_AFTER = re.compile(r"\s*(?:是|为|為|:|：|=)?\s*([!-~]{3,40})")
-    _SECRET_A_FEW_WORDS_ON = re.compile(r"[^\x00-\x7f\s]{1,8}\s*(?:是|为|為|:|：|=)?\s*((?=[!-~]*\d)[!-~]{6,40})")
+    _SECRET_A_FEW_WORDS_ON = re.compile(r"\s*(?:是|为|為|:|：|=)?\s*[^\x00-\x7f\s]{1,8}\s*(?:是|为|為|:|：|=)?\s*"
+                                        r"((?=[!-~]*\d)[!-~]{6,40})")
 
     def __init__(self, vocab: Any) -> None:
         from spacy.matcher import Matcher

@@ -57,6 +57,8 @@ MASKED = [
     pytest.param("密碼=hello_world", "密碼=******", id="password-traditional"),
     pytest.param("那我密码也给你 abc12345", "那我密码也给你 ******", id="password-a-few-words-on"),
     pytest.param("密码改成了Qw3rty99", "密码改成了******", id="password-changed-to"),
+    pytest.param("她密码是 奶奶生日 19520318 你看看对不对", "她密码是 奶奶生日 ****** 你看看对不对",
+                 id="password-described-then-given"),
     # several kinds in one message
     pytest.param("手机13812345678 验证码123456 密码abc123",
                  "手机138****5678 验证码****** 密码******", id="mixed"),
