@@ -74,7 +74,7 @@ def embeddings() -> Optional[Embeddings]:
     except EncoderUnavailable as error:
         logger.error("The FAQ is searched by its words only: %s", error)
         return None
-    return Embeddings(settings().embedding_cache_file)
+    return Embeddings(settings().embedding_cache_file, catalogue=catalogue())
 
 
 class PublishedFaq:
@@ -147,7 +147,7 @@ def meaning_urgency() -> Optional[MeaningUrgency]:
         return None
     try:
         kb = load_knowledge_base(settings().faq_dir, catalogue().fill)
-        return load_meaning(examples, settings().embedding_cache_file, ordinary_questions(kb))
+        return load_meaning(examples, settings().embedding_cache_file, ordinary_questions(kb), catalogue())
     except KnowledgeBaseError as error:
         logger.error("No knowledge base to read theft and fraud against: %s", error)
         return None

@@ -167,12 +167,13 @@ def build(settings: Settings, faq_dir: Path, by_meaning: bool = True) -> Tuple[F
     the FAQ searched by meaning beside the words."""
     load_dictionary(settings.dictionary_dir)
     rules = PriorityRules.load(settings.support_dir / "priorities.yml")
-    fill = Catalogue.load(settings.catalogue_file).fill
+    catalogue = Catalogue.load(settings.catalogue_file)
+    fill = catalogue.fill
     if by_meaning and rules.urgency is not None:
         meaning = load_meaning(settings.support_dir / "urgency_examples.yml", settings.embedding_cache_file,
-                               ordinary_questions(load_knowledge_base(faq_dir, fill)))
+                               ordinary_questions(load_knowledge_base(faq_dir, fill)), catalogue)
         rules = replace(rules, urgency=EitherUrgency(rules.urgency, meaning))
-    embeddings = Embeddings(settings.embedding_cache_file) if by_meaning else None
+    embeddings = Embeddings(settings.embedding_cache_file, catalogue=catalogue) if by_meaning else None
     service = FaqService(faq_dir, fill, rules.urgency, embeddings)
     return service, rules
 

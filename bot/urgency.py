@@ -84,6 +84,11 @@ class UrgencyDetector(Protocol):
         something else (a person, a complaint), where anger reads like alarm."""
         ...
 
+    def rules_out(self, text: str, vector: Optional["np.ndarray"] = None) -> bool:
+        """Whether ``text`` surely tells no theft or scam: meaning reads it as ordinary
+        with little doubt. The lexicon alone cannot tell (False)."""
+        ...
+
 
 def _occurrences(text: str, word: str) -> List[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
@@ -186,6 +191,9 @@ class UrgencyLexicon:
 
     def strict(self) -> "UrgencyLexicon":
         return self
+
+    def rules_out(self, text: str, vector: Optional["np.ndarray"] = None) -> bool:
+        return False
 
     def signals(self, text: str, vector: Optional["np.ndarray"] = None) -> List[Signal]:
         """Every kind the message tells of (at most one signal per kind), in KINDS order;

@@ -35,8 +35,10 @@ import numpy as np
 import yaml
 
 from bot.faq.knowledge_base import KnowledgeBase
-from bot.semantics import SentenceEncoder, plain_text, shared_encoder
+from bot.semantics import SentenceEncoder, shared_encoder
 from bot.semantics.cache import open_cache
+from bot.semantics.plain import read_as_nlu
+from bot.text.catalogue import Catalogue
 from bot.text.normalize import sums_in
 from bot.urgency import FRAUD, KINDS, THEFT, Signal, UrgencyDetector
 
@@ -69,16 +71,19 @@ class MeaningUrgency:
     """Theft, fraud or neither, from the embedding and the character n-grams of a message.
 
     ``training_encoder`` embeds the examples (through the persistent cache);
-    ``encoder`` embeds customers' messages (no cache: nothing of them is kept).
+    ``encoder`` embeds customers' messages (no cache: nothing of them is kept); both read
+    as the NLU reads (``catalogue``'s product names as plain words), so a message's
+    carried vector means what an example's does.
     """
 
     def __init__(self, examples: UrgencyExamples, encoder: SentenceEncoder,
                  training_encoder: Optional[SentenceEncoder] = None, threshold: float = 0.7,
-                 regularisation: float = 16.0) -> None:
+                 regularisation: float = 16.0, catalogue: Optional[Catalogue] = None) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         self._encoder = encoder
+        self._catalogue = catalogue
         self.threshold = threshold
         self._ngrams = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
         self._ngrams.fit(examples.texts)
@@ -91,7 +96,7 @@ class MeaningUrgency:
         from scipy.sparse import csr_matrix, hstack
 
         if vectors is None:
-            vectors = encoder.encode([plain_text(t, []) for t in texts])
+            vectors = encoder.encode([read_as_nlu(t, self._catalogue) for t in texts])
         return hstack([csr_matrix(vectors * EMBEDDING_WEIGHT), self._ngrams.transform(texts)]).tocsr()
 
     def with_threshold(self, threshold: float) -> "MeaningUrgency":
@@ -129,6 +134,10 @@ KEPT_ANSWERS = 4096
 # Meaning's threshold for messages that ask for something else (a person, a complaint):
 # "你们就是看不起我们打工的" read 0.74 theft, "你们的人骗我转了三千" 0.94 fraud.
 STRICT_THRESHOLD = 0.85
+# Below this, meaning is sure a story is ordinary: the search's nearest entry may not be
+# the urgent answer then ("我是帮我奶奶弄的 她账号登不上了说是锁了" is nearest the
+# stolen-account entry, read 0.12 theft or scam).
+ORDINARY_BELOW = 0.35
 
 
 class EitherUrgency:
@@ -174,6 +183,13 @@ class EitherUrgency:
     def any_in(self, texts: Sequence[str]) -> bool:
         return any(self.signals(t) for t in texts)
 
+    def rules_out(self, text: str, vector: Optional[np.ndarray] = None) -> bool:
+        """Short messages tell no story to read (`MIN_STORY_CHARS`): not ruled out."""
+        if self.meaning is None or len((text or "").strip()) < MIN_STORY_CHARS or self.lexicon.signals(text):
+            return False
+        found = self.meaning.probabilities([text], None if vector is None else vector[None, :])[0]
+        return found.get(THEFT, 0.0) + found.get(FRAUD, 0.0) < ORDINARY_BELOW
+
 
 def ordinary_questions(kb: KnowledgeBase) -> List[str]:
     """The questions of the entries that are not urgent: by the knowledge base's own word,
@@ -181,14 +197,15 @@ def ordinary_questions(kb: KnowledgeBase) -> List[str]:
     return [q for entry in kb.entries if not entry.urgent for q in entry.questions]
 
 
-def load_meaning(examples: Path, cache_path: Path, ordinary: Sequence[str] = ()) -> MeaningUrgency:
+def load_meaning(examples: Path, cache_path: Path, ordinary: Sequence[str] = (),
+                 catalogue: Optional[Catalogue] = None) -> MeaningUrgency:
     """The model fit on ``examples`` (and ``ordinary`` texts as not urgent), their embeddings
     read from (and added to) the cache at ``cache_path``;
     `bot.semantics.engine.EncoderUnavailable` where the encoder cannot run."""
     cache = open_cache(str(cache_path))
     try:
         return MeaningUrgency(UrgencyExamples.load(examples, ordinary), shared_encoder(1),
-                              shared_encoder(1, cache=cache))
+                              shared_encoder(1, cache=cache), catalogue=catalogue)
     finally:
         if cache is not None:
             cache.close()

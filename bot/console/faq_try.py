@@ -61,7 +61,8 @@ class DraftSearch:
                 from bot.semantics import shared_encoder
 
                 shared_encoder(1)
-                self._embeddings = Embeddings(self._settings.embedding_cache_file)
+                self._embeddings = Embeddings(self._settings.embedding_cache_file,
+                                              catalogue=Catalogue.load(self._settings.catalogue_file))
             except EncoderUnavailable as error:
                 logger.error("console: the draft search reads words only: %s", error)
             self._ready = True

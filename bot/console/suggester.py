@@ -41,13 +41,14 @@ def faq_search(settings: Settings, fill: Callable[[str], str], published: "FaqVe
     from bot.semantics import shared_encoder
     from bot.semantics.embeddings import Embeddings
     from bot.semantics.engine import EncoderUnavailable
+    from bot.text.catalogue import Catalogue
     from bot.text.segment import load_dictionary
 
     load_dictionary(settings.dictionary_dir)
     embeddings: Optional["Embeddings"] = None
     try:
         shared_encoder(1)
-        embeddings = Embeddings(settings.embedding_cache_file)
+        embeddings = Embeddings(settings.embedding_cache_file, catalogue=Catalogue.load(settings.catalogue_file))
     except EncoderUnavailable as error:
         logger.error("Suggestions read the FAQ's words only, and no canned replies: %s", error)
     return FaqService(settings.faq_dir, fill, None, embeddings, published=published), embeddings

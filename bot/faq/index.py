@@ -18,7 +18,7 @@ search.yml apply to, so the no-answer decision is made on the fused score.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any, Collection, List, Optional
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -53,6 +53,17 @@ class Ranking:
 
     matches: List[Match]
     not_covered: Optional[TopicMatch] = None
+
+    def without(self, ids: Collection[str]) -> "Ranking":
+        """The ranking had the entries ``ids`` not been candidates: the others' scores
+        conditioned on it not being one of them (their share of what is left)."""
+        removed = sum(m.score for m in self.matches if m.entry.id in ids)
+        if not removed:
+            return self
+        left = max(1.0 - removed, 1e-6)
+        topic = self.not_covered
+        return Ranking([Match(m.entry, min(m.score / left, 1.0)) for m in self.matches if m.entry.id not in ids],
+                       None if topic is None else TopicMatch(topic.topic, min(topic.score / left, 1.0)))
 
 
 class FaqIndex:

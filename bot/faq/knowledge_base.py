@@ -1,6 +1,7 @@
 """Load the FAQ knowledge base and the search settings from ``data/faq``."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -84,6 +85,26 @@ class ScamSign:
 
 
 @dataclass(frozen=True)
+class ReceiverSide:
+    """Entries for money that should have come in (search.yml `receiver_side`), which a
+    customer who sent the money never needs: "我转给我老婆的钱咋还没到帐" is nearest
+    "别人说转给我了但我没收到" by its words and meaning alike. The customer sent it when
+    a ``sent`` pattern comes before any ``received`` one (regular expressions)."""
+
+    entries: Tuple[str, ...] = ()
+    sent: Tuple[str, ...] = ()
+    received: Tuple[str, ...] = ()
+
+    def sender_tells(self, text: str) -> bool:
+        """Whether ``text`` tells the customer sent the money (and not, first, received it)."""
+        sent = [m.start() for p in self.sent for m in [re.search(p, text)] if m]
+        if not sent:
+            return False
+        received = [m.start() for p in self.received for m in [re.search(p, text)] if m]
+        return not received or min(sent) < min(received)
+
+
+@dataclass(frozen=True)
 class ArrivalSeen:
     """How a customer says they now see the money arrived ("看到了 有一条写着收款1000")
     after being told where to look (search.yml `arrival_seen`): opened by one of
@@ -124,6 +145,7 @@ class SearchSettings:
     # who can walk them through it offered.
     needs_guidance: Tuple[str, ...] = ()
     scam_signs: Tuple[ScamSign, ...] = ()
+    receiver_side: ReceiverSide = ReceiverSide()
 
     def scam_signs_in(self, text: str, most: int = 2) -> List[str]:
         """What to say about the signs of a scam ``text`` tells, at most ``most``, in
@@ -203,6 +225,17 @@ def _parse_route(raw: dict) -> IntentRoute:
     return IntentRoute(area=raw.get("area"), threshold=raw.get("threshold"))
 
 
+def _patterns(raw: Iterable[Any], regular: bool) -> Tuple[str, ...]:
+    """Strings, each (``regular``) a valid regular expression."""
+    found = tuple(str(w) for w in raw)
+    for pattern in found if regular else ():
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise KnowledgeBaseError(f"search.yml：表达式“{pattern}”写得不对：{error}") from error
+    return found
+
+
 def _parse_settings(raw: dict) -> SearchSettings:
     return SearchSettings(
         answer_threshold=float(raw["answer_threshold"]),
@@ -229,6 +262,8 @@ def _parse_settings(raw: dict) -> SearchSettings:
         needs_guidance=tuple(str(w) for w in raw.get("needs_guidance") or ()),
         scam_signs=tuple(ScamSign(words=tuple(str(w) for w in sign["words"]), say=str(sign["say"]))
                          for sign in raw.get("scam_signs") or ()),
+        receiver_side=ReceiverSide(**{key: _patterns((raw.get("receiver_side") or {}).get(key) or (), key != "entries")
+                                      for key in ("entries", "sent", "received")}),
     )
 
 

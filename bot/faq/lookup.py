@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, List, Mapping, Optional, Protocol, Sequence, Tuple
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple
 
 import numpy as np
 
@@ -203,7 +203,11 @@ def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, inten
     if intent is not None and intent not in settings.intents:
         # Greetings, chit-chat, out-of-scope: not questions for the FAQ.
         return LookupResult(None, 0.0, (), NOT_FOR_FAQ)
-    ranking = index.rank(text, route.area, settings.area_boost, vector)
+    ranking = _without_false_alarm(index.rank(text, route.area, settings.area_boost, vector),
+                                   settings.emergency.values(), urgency, text, vector)
+    if settings.receiver_side.sender_tells(text):
+        # "我转给我老婆的钱咋还没到帐": the sender's entries, never "别人说转给我了".
+        ranking = ranking.without(settings.receiver_side.entries)
     if not ranking.matches:
         return LookupResult(None, 0.0, (), NO_KNOWN_TERMS)
     best = ranking.matches[0]
@@ -222,6 +226,18 @@ def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, inten
         m for m in ranking.matches[1:] if m.score >= best.score * settings.suggest_ratio
     ][: settings.max_suggestions]
     return LookupResult(best.entry, best.score, tuple(m.entry for m in close))
+
+
+def _without_false_alarm(ranking: Ranking, urgent: Iterable[str], urgency: Optional[UrgencyDetector],
+                         text: str, vector: Optional[np.ndarray]) -> Ranking:
+    """``ranking`` without the urgent answers when they come first by likeness alone and
+    meaning is sure the message tells no theft or scam: "帮奶奶弄的 她账号登不上了说是锁了"
+    gets the locked-account entry, not "请立即冻结账户"."""
+    urgent = set(urgent)
+    if not ranking.matches or ranking.matches[0].entry.id not in urgent or urgency is None \
+            or not urgency.rules_out(text, vector):
+        return ranking
+    return ranking.without(urgent)
 
 
 def _emergency(kb: KnowledgeBase, ranking: Ranking, signals: List[Signal]) -> LookupResult:

@@ -9,8 +9,9 @@ reads any company's catalogue the same way.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
+from bot.text.catalogue import Catalogue
 from bot.text.simplify import to_simplified
 
 # What a customer would call each kind of product without its brand.
@@ -38,3 +39,11 @@ def plain_text(text: str, mentions: Iterable[Span] = ()) -> str:
         pieces += [text[position:start], KIND_WORDS.get(kind, kind)]
         position = end
     return to_simplified("".join(pieces) + text[position:]).strip()
+
+
+def read_as_nlu(text: str, catalogue: Optional[Catalogue]) -> str:
+    """What the encoder reads of ``text``, as the NLU's featurizer gives it: the catalogue's
+    product names as plain words. Every vector compared with a message's carried one
+    (the FAQ's questions, the urgency examples) must be read this way."""
+    mentions = [(m.start, m.end, m.kind) for m in catalogue.mentions(text)] if catalogue is not None else []
+    return plain_text(text, mentions)

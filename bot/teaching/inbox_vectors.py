@@ -19,7 +19,7 @@ from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
-from bot.semantics.plain import plain_text
+from bot.semantics.plain import read_as_nlu
 from bot.text.catalogue import Catalogue
 
 LIMIT = 20_000  # vectors kept (float16: 15 MB)
@@ -31,7 +31,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 def encoder_text(text: str, catalogue: Catalogue) -> str:
     """What the encoder reads, as the NLU's featurizer gives it (product names as plain words)."""
-    return plain_text(text, [(m.start, m.end, m.kind) for m in catalogue.mentions(text)])
+    return read_as_nlu(text, catalogue)
 
 
 def centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:

@@ -3,6 +3,8 @@ reach the urgent answer; ordinary problems told with the same words do not."""
 import pytest
 
 from bot.faq.knowledge_base import load_knowledge_base
+from bot.semantics import shared_encoder
+from bot.semantics.plain import read_as_nlu
 from bot.settings import Settings
 from bot.text.catalogue import Catalogue
 from bot.urgency import FRAUD, THEFT, UrgencyLexicon
@@ -16,9 +18,10 @@ SUPPORT = ROOT / "data" / "support"
 def meaning():
     """As the action server builds it: the examples' embeddings through the project's cache,
     the knowledge base's ordinary questions as not urgent."""
-    kb = load_knowledge_base(ROOT / "data" / "faq", Catalogue.load(SUPPORT / "products.yml").fill)
+    catalogue = Catalogue.load(SUPPORT / "products.yml")
+    kb = load_knowledge_base(ROOT / "data" / "faq", catalogue.fill)
     return load_meaning(SUPPORT / "urgency_examples.yml", Settings.from_env().embedding_cache_file,
-                        ordinary_questions(kb))
+                        ordinary_questions(kb), catalogue)
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +103,17 @@ def test_strict_reading_keeps_sure_stories_and_drops_borderline_anger(either):
     assert strict is either.strict() and strict.meaning.threshold > either.meaning.threshold
     assert strict.signals("你们客服的人骗我转了五千到一个陌生账户")
     assert not strict.signals("你们就是瞧不起我们这些打工的 有钱的想借多少都行")
+
+
+def test_meaning_is_sure_of_an_ordinary_lockout_but_never_of_a_story_or_a_short_message(either):
+    assert either.rules_out("我是帮我外婆弄的 她的账号登不上了 说是被锁了")
+    assert not either.rules_out("早上起来看余额只剩两百了 昨天还有四千多 我一分没花")
+    assert not either.rules_out("钱没了")  # too short to read by meaning
+    assert not either.rules_out("卡被盗刷了 三千")  # the lexicon's words
+
+
+def test_product_names_are_read_as_the_nlu_carries_them(meaning):
+    # The NLU's vector reads 星花 as 信用付 (bot.semantics.plain); so does the model.
+    text = "星花额度突然从八千降到两千 我一直按时还的"
+    carried = shared_encoder(1).encode([read_as_nlu(text, Catalogue.load(SUPPORT / "products.yml"))])
+    assert meaning.probabilities([text])[0] == pytest.approx(meaning.probabilities([text], carried)[0], abs=1e-4)

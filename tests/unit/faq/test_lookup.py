@@ -117,6 +117,27 @@ def test_without_a_lexicon_theft_is_searched_like_anything_else(tmp_path):
     assert result.reason != URGENT
 
 
+class SureItIsOrdinary:
+    """The lexicon, and a meaning that is sure (or not) that a message tells no theft or scam."""
+
+    def __init__(self, sure: bool) -> None:
+        self.sure = sure
+
+    def signals(self, text, vector=None):
+        return LEXICON.signals(text)
+
+    def rules_out(self, text, vector=None):
+        return self.sure
+
+
+@pytest.mark.parametrize("sure, urgent_given", [(True, False), (False, True)])
+def test_the_urgent_answer_comes_by_likeness_alone_only_while_meaning_has_a_doubt(tmp_path, sure, urgent_given):
+    service = FaqService(write_kb(tmp_path), urgency=SureItIsOrdinary(sure))
+    result = service.lookup("有人登录了我的账户", "account_locked")
+    assert result.reason != URGENT
+    assert (result.answer is not None and result.answer.id == "account_stolen_suspected") is urgent_given
+
+
 BENEFITS = {"id": "membership_benefits", "questions": ["会员有什么权益", "会员能打折吗", "会员的生日礼包在哪领"]}
 
 
