@@ -14,7 +14,17 @@ from actions import services
 from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import problem_in_hand, user_events
-from actions.urgent import is_scam_entry, scam_signs, urgency_signals, urgent_entry
+from actions.urgent import (
+    MONEY_GONE,
+    customer_texts,
+    is_scam_entry,
+    meanwhile,
+    meanwhile_step,
+    scam_signs,
+    theft_answered,
+    urgency_signals,
+    urgent_entry,
+)
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
 from bot.faq.knowledge_base import FaqEntry
@@ -31,6 +41,9 @@ ANSWERED = "answered"
 URGENT_ANSWER = "urgent"  # theft or fraud told: the urgent entry, then a person offered at once
 NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
+# A password, code or ID sent ("她密码是 奶奶生日 ****** 你帮我看看对不对"): the warning
+# is the reply (change it, never send it); no questions start from it (data/rules).
+SECRET_WARNED = "secret_sent"
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
 REPEATED = "repeated"  # "关掉 全部都给我关掉" after those steps: that is the way; a person offered
@@ -175,6 +188,16 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             result = _search_joined(service, f"{topic} {text}", None)
         else:
             result = service.lookup(text, intent, carried_vector(message, DIMENSION))
+            problem = tracker.get_slot("problem")
+            if continues and result.answer is None and problem and is_question(text, services.diagnostics()):
+                # A question while a problem is in hand, read as another kind ("算了中午再弄
+                # 锁多久自动解" as a general question, "订单里写的退款中 那要多久啊" as out of
+                # scope): asked about that problem (its entries boosted), then of any area.
+                for as_intent in dict.fromkeys(i for i in (problem, None) if i != intent):
+                    retried = service.lookup(text, as_intent, carried_vector(message, DIMENSION))
+                    if retried.answer is not None and retried.reason != URGENT:
+                        result = retried
+                        break
         if urgent_told and result.answer is not None and (result.reason == URGENT or result.answer.urgent):
             return NOT_FOUND, None
         see_also = service.index.kb.settings.see_also_text
@@ -196,7 +219,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             # "提了一万 收了10块" after the fee rules: the problem's details, nothing new
             # to answer; noted, and its questions start (no generic first aid).
             return NOTED, tracker.get_slot("faq_entry")
-        if continues and (result.answer is None
+        # "用星汇转的 转到他个人卡上" right after the urgent answer to a scam: a piece of
+        # the story, not a question for another entry (the arrival times).
+        story_goes_on = continues and result.answer is not None and result.reason != URGENT \
+            and not result.answer.urgent and not is_question(text, services.diagnostics()) and urgent_recently(tracker)
+        if continues and (result.answer is None or story_goes_on
                           or (intent in DETAIL_INTENTS and (repeated or tells_little))
                           or (intent == "inform" and details)):
             # Only here is the conversation read (a pass over its events): most
@@ -204,6 +231,10 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             context = conversation_context(tracker, text, details)
             continued = follow_up(intent, text, context,
                                   lambda joined, as_intent: _search_joined(service, joined, as_intent))
+            if continued.kind == REMIND_URGENT and services.handoff_phrases().says_nothing_lost(text):
+                # "没给他 我直接挂了": stopped in time; what to watch now, and whether that is all.
+                dispatcher.utter_message(text=services.replies().render("urged_nothing_lost_meanwhile"))
+                return ANSWERED, context.last_entry
             if continued.kind == REMIND_URGENT:
                 theft = context.last_entry == service.index.kb.settings.emergency.get(THEFT)
                 signs = [] if theft else scam_signs(text)
@@ -226,9 +257,12 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
     if result.answer is None:
         return _not_found(dispatcher, result, intent, service, continues)
     if result.reason == URGENT and result.answer.id == tracker.get_slot("faq_entry"):
-        # The same urgent story again ("卡里被转走了三千" after the freeze answer): the
-        # answer is on the screen already; what else to do now.
-        dispatcher.utter_message(text=services.replies().render("urgent_next_steps"))
+        # The same urgent story again: the answer is on the screen already; what else to
+        # do now, for the step the customer is at ("卡里被转走了三千": the bank and the
+        # police; "让我在星借里申请一下 再把额度转给他": nothing paid yet, do not pay).
+        told, theft = customer_texts(tracker)[:-1], theft_answered(tracker)
+        dispatcher.utter_message(text=services.replies().render("urgent_next_steps")
+                                 if meanwhile_step(text, told, theft) == MONEY_GONE else meanwhile(text, told, theft))
     else:
         signs = scam_signs(text) if result.reason == URGENT and is_scam_entry(result.answer) else []
         if signs:
@@ -342,6 +376,8 @@ class ActionLookupFaq(Action):
     ) -> List[Dict[Text, Any]]:
         events = await services.blocking(warn_about_secrets, dispatcher, tracker)
         outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker, True)
+        if events and outcome in (NOTED, NOT_FOUND):
+            outcome = SECRET_WARNED  # a secret is never a detail to ask more about
         if outcome == ARRIVAL_SEEN:
             events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
         # Without an answer, data/rules decide what follows: first aid for a
@@ -364,6 +400,11 @@ class ActionAnswerDuringForm(Action):
     ) -> List[Dict[Text, Any]]:
         events = await services.blocking(warn_about_secrets, dispatcher, tracker)
         outcome, _ = await services.blocking(answer_from_faq, dispatcher, tracker)
+        problem = tracker.get_slot("problem")
+        if outcome == NOT_FOUND and problem and problem != tracker.get_intent_of_latest_message():
+            # "算了中午再弄 锁多久自动解" read as a general question: asked about the
+            # problem whose questions are going on (its entries boosted).
+            outcome, _ = await services.blocking(answer_from_faq, dispatcher, tracker, as_intent=problem)
         if outcome == NOT_FOUND:
             dispatcher.utter_message(text=services.replies().render("faq_not_found_in_form"))
             events += _questions_left_skipped(tracker, domain)

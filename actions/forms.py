@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
@@ -109,6 +109,32 @@ def _urgent_on_starting(tracker: Tracker, text: str) -> Optional[FaqEntry]:
     return services.faq_service().entry(answered[0]) if answered else None
 
 
+def _person_at_once(tracker: Tracker, text: str) -> bool:
+    """"算了你直接给我找个人吧": a person asked for now, without questions first."""
+    return tracker.get_intent_of_latest_message() == HUMAN_INTENT and services.handoff_phrases().wants_at_once(text)
+
+
+def _no_questions_first(tracker: Tracker, text: str) -> bool:
+    """The form about to start asks nothing: a person wanted at once, or theft or a scam
+    told (the urgent answer and the handoff, P1). Blocking (the model): run in a worker thread."""
+    return _person_at_once(tracker, text) or _urgent_on_starting(tracker, text) is not None
+
+
+class ActionBeforeHandoffQuestions(Action):
+    """Before the questions a request for a person starts: says that a few come first,
+    unless none will (`_no_questions_first`): then the handoff's own message follows."""
+
+    def name(self) -> Text:
+        return "action_before_handoff_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not await services.blocking(_no_questions_first, tracker, text):
+            dispatcher.utter_message(response="utter_diagnostics_before_handoff")
+        return []
+
+
 class DiagnosticsFormValidation(FormValidationAction):
     """Shared by the four forms; a subclass only names its form."""
 
@@ -138,6 +164,10 @@ class DiagnosticsFormValidation(FormValidationAction):
                 # No questions for a customer losing money: the urgent answer (unless given
                 # already) and the handoff at once, P1 (data/rules: all details collected).
                 return say_urgent(dispatcher, tracker, entry) + [SlotSet(REQUESTED_SLOT, None)]
+            if _person_at_once(tracker, text):
+                # The handoff at once, with what the conversation already told.
+                given = self._already_given(tracker, form_slots + kept, spec, exclude=None)
+                return [*(SlotSet(slot, value) for slot, value in given.items()), SlotSet(REQUESTED_SLOT, None)]
         if replying:
             entry = await services.blocking(_urgent_told, tracker, text)
             if entry is not None:

@@ -15,10 +15,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.handoff_wait import customer_texts, meanwhile, problem_forgotten
+from actions.handoff_wait import problem_forgotten
 from actions.secrets import warn_about_secrets
 from actions.tickets import money_lost
-from actions.urgent import say_urgent, theft_answered, urgent_answered, urgent_entry
+from actions.urgent import customer_texts, meanwhile, say_urgent, theft_answered, urgent_answered, urgent_entry
 from bot.diagnostics.loops import WAIT_LOOP
 from bot.faq.lookup import FaqUnavailable
 from bot.handoff.ticket import (

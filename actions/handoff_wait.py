@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Text, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -21,10 +22,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.faq import ANSWERED, answer_from_faq
+from actions.faq import ANSWERED, NOT_FOUND, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
-from actions.urgent import say_urgent, scam_signs, theft_answered, urgent_answered, urgent_entry
+from actions.urgent import (
+    MONEY_GONE,
+    customer_texts,
+    meanwhile,
+    meanwhile_step,
+    say_urgent,
+    theft_answered,
+    urgent_answered,
+    urgent_entry,
+)
 from bot.diagnostics.answers import is_question, reports_a_screen, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
@@ -43,6 +53,8 @@ GOODBYE = "goodbye"  # "先这样吧": the ticket stays open, and when the perso
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
+# "那登录呢", "那换手机号那个呢": a question by its 那…呢 ("付款页面还开着呢" is not one).
+ASKS_ABOUT_ANOTHER = re.compile(r"那[^，。,.!！?？\s]{0,12}呢")
 # Typed text, not intents: "不用了" is what `HandoffPhrases.calls_off` reads.
 SOLVED_BUTTONS = [{"title": "不用人工了", "payload": "不用了"}, {"title": "还需要人工", "payload": "还要人工客服处理"}]
 
@@ -170,7 +182,7 @@ def asked_as(tracker: Tracker, text: str, ticket: Ticket) -> Optional[str]:
     spec = services.diagnostics()
     if intent in ASKING_WHILE_WAITING or (intent in spec.problems and intent != ticket.intent):
         return intent
-    if is_question(text, spec) or "呢" in text:
+    if is_question(text, spec) or ASKS_ABOUT_ANOTHER.search(text):
         return intent if intent in spec.problems else ASKED
     if intent in spec.problems and reports_a_screen(text, spec):
         # "提示说 账户存在风险 请完成身份验证": a new symptom of the ticket's own problem,
@@ -207,45 +219,6 @@ class Reply:
     buttons: List[Dict[Text, Any]] = field(default_factory=list)
     events: List[Dict[Text, Any]] = field(default_factory=list)
     meanwhile: bool = False
-
-
-MONEY_GONE = "urged_urgent_meanwhile"  # the reply for money gone: banks and police decide what comes back
-
-
-def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
-    """The reply (its name in the replies) for what to do while the person is on the way,
-    after theft or a scam, by the step the customer is at: a scam going on now ("我刚刚已经
-    开了屏幕共享给他看了"), a forged document as proof ("还发了逮捕令的照片"), a scam
-    stopped in time ("填了卡号 验证码没填 余额没少"), money not yet paid (nothing in
-    ``text`` or ``told``, the customer's earlier messages, says it went: "老板在微信上让我
-    马上转"), or money gone (`MONEY_GONE`). ``theft``: the account itself was taken (a
-    stolen phone): freeze it, the SIM and the cards."""
-    phrases = services.handoff_phrases()
-    if phrases.says_under_way(text):
-        return "urged_stop_now"
-    if theft:
-        return "urged_theft_meanwhile"
-    if phrases.shows_fake_proof(text):
-        return "urged_fake_proof"
-    if phrases.says_nothing_lost(text):
-        return "urged_nothing_lost_meanwhile"
-    if not phrases.tells_money_gone([*told, text]):
-        return "urged_before_paying"
-    return MONEY_GONE
-
-
-def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
-    """What to say for `meanwhile_step`; the steps about money follow the signs of the scam
-    ``text`` tells."""
-    step = meanwhile_step(text, told, theft)
-    about_money = step in ("urged_nothing_lost_meanwhile", "urged_before_paying", MONEY_GONE)
-    return ("".join(scam_signs(text)) if about_money else "") + services.replies().render(step)
-
-
-def customer_texts(tracker: Tracker) -> List[str]:
-    """What the customer told since the conversation's previous ticket ended, the latest
-    message included (the ticket's own copy may lag behind)."""
-    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "user"]
 
 
 def _theft_or_scam(w: Waiting) -> Optional[Reply]:
@@ -314,11 +287,14 @@ def _asked(w: Waiting) -> Optional[Reply]:
     if asked is None:
         return None
     replies = services.replies()
-    outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=asked, urgent_told=w.lost)
-    if outcome != ANSWERED and asked != ASKED:
-        # "那我之前转的那几笔 能追回来吗" read as the ticket's problem: searched again
-        # as a general question (entries of any area, none boosted).
-        outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=ASKED, urgent_told=w.lost)
+    # "那我之前转的那几笔 能追回来吗" read as the ticket's problem: searched again as a
+    # general question; "锁多久自动解" read as a general one: again as the ticket's problem.
+    tries = list(dict.fromkeys(i for i in (asked, ASKED, w.ticket.intent if w.ticket else None) if i))
+    outcome = None
+    for intent in tries:
+        outcome, _ = answer_from_faq(w.dispatcher, w.tracker, as_intent=intent, urgent_told=w.lost)
+        if outcome != NOT_FOUND:
+            break
     if outcome == ANSWERED:
         return Reply(replies.render("handoff_noted_after_answer", ticket_number=w.number))
     if w.count > 1 and is_question(w.text, services.diagnostics()):

@@ -13,6 +13,7 @@ from actions import services
 from actions.transcript import answered_in_span
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import FaqUnavailable
+from bot.handoff.ticket import current_span
 from bot.text.simplify import to_simplified
 from bot.urgency import FRAUD, THEFT, Signal
 
@@ -109,3 +110,42 @@ def say_urgent(dispatcher: CollectingDispatcher, tracker: Tracker, entry: FaqEnt
         dispatcher.utter_message(text="".join(signs))
     dispatcher.utter_message(text=entry.answer)
     return [SlotSet("faq_entry", entry.id)]
+
+
+MONEY_GONE = "urged_urgent_meanwhile"  # the reply for money gone: banks and police decide what comes back
+
+
+def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
+    """The reply (its name in the replies) for what to do while the person is on the way,
+    after theft or a scam, by the step the customer is at: a scam going on now ("我刚刚已经
+    开了屏幕共享给他看了"), a forged document as proof ("还发了逮捕令的照片"), a scam
+    stopped in time ("填了卡号 验证码没填 余额没少"), money not yet paid (nothing in
+    ``text`` or ``told``, the customer's earlier messages, says it went: "老板在微信上让我
+    马上转"), or money gone (`MONEY_GONE`). ``theft``: the account itself was taken (a
+    stolen phone): freeze it, the SIM and the cards."""
+    phrases = services.handoff_phrases()
+    if phrases.says_under_way(text):
+        return "urged_stop_now"
+    if theft:
+        return "urged_theft_meanwhile"
+    if phrases.shows_fake_proof(text):
+        return "urged_fake_proof"
+    if phrases.says_nothing_lost(text):
+        return "urged_nothing_lost_meanwhile"
+    if not phrases.tells_money_gone([*told, text]):
+        return "urged_before_paying"
+    return MONEY_GONE
+
+
+def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
+    """What to say for `meanwhile_step`; the steps about money follow the signs of the scam
+    ``text`` tells."""
+    step = meanwhile_step(text, told, theft)
+    about_money = step in ("urged_nothing_lost_meanwhile", "urged_before_paying", MONEY_GONE)
+    return ("".join(scam_signs(text)) if about_money else "") + services.replies().render(step)
+
+
+def customer_texts(tracker: Tracker) -> List[str]:
+    """What the customer told since the conversation's previous ticket ended, the latest
+    message included (the ticket's own copy may lag behind)."""
+    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "user"]

@@ -63,7 +63,7 @@ def rules_for_form(form: str, problem: str, spec: DiagnosticsSpec) -> List[dict]
                {"action": "utter_diagnostics_intro"}, *resume],
               condition=[{"slot_was_set": [{"problem": problem}]}]),
         _rule(f"{form}: asking for a person about {problem} first collects the details",
-              [{"intent": "request_human"}, {"action": "utter_diagnostics_before_handoff"}, *resume],
+              [{"intent": "request_human"}, {"action": "action_before_handoff_questions"}, *resume],
               condition=[{"slot_was_set": [{"problem": problem}]}, {"active_loop": None}]),
         # A detail told after the answer ("500", "昨天下午 工行"): the answer did not
         # settle it, so the details are collected (earlier messages prefill the form).

@@ -31,6 +31,7 @@ class HandoffPhrases:
     under_way_words: Tuple[str, ...] = ()
     money_gone_words: Tuple[str, ...] = ()
     fake_proof_words: Tuple[str, ...] = ()
+    at_once_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "HandoffPhrases":
@@ -45,6 +46,7 @@ class HandoffPhrases:
             under_way_words=tuple(raw.get("under_way_words") or ()),
             money_gone_words=tuple(raw.get("money_gone_words") or ()),
             fake_proof_words=tuple(raw.get("fake_proof_words") or ()),
+            at_once_words=tuple(raw.get("at_once_words") or ()),
         )
 
     def _says(self, text: str, phrases: Tuple[str, ...]) -> bool:
@@ -89,6 +91,11 @@ class HandoffPhrases:
         """他发了逮捕令的照片 / 有警官证: a document the scammer sent as proof (forged)."""
         simplified = to_simplified(text or "")
         return any(word in simplified for word in self.fake_proof_words)
+
+    def wants_at_once(self, text: str) -> bool:
+        """算了你直接给我找个人吧 / 马上转人工: a person now, no questions first."""
+        simplified = to_simplified(text or "")
+        return any(word in simplified for word in self.at_once_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)

@@ -232,3 +232,13 @@ def test_a_code_sent_back_while_the_sms_problem_is_in_hand_is_warned_about(rasa_
     # Masked where it is stored, as a code with 验证码 beside it would be.
     stored = json.dumps(conversation_tracker(rasa_server, customer)["events"], ensure_ascii=False)
     assert "482913" not in stored and "收到了 是这个吗 ******" in stored
+
+
+def test_a_password_sent_after_an_answer_is_warned_about_and_starts_no_questions(rasa_server):
+    customer = sender()
+    say(rasa_server, customer, "账号被锁了 输错几次密码就锁了")
+    turn = say(rasa_server, customer, "她密码是 奶奶生日 19520318 你帮我看看对不对")
+    assert REPLIES.render("secret_warning") in turn.texts, turn.texts
+    assert not any(action.endswith("_form") for action in turn.actions), turn.actions
+    stored = json.dumps(conversation_tracker(rasa_server, customer)["events"], ensure_ascii=False)
+    assert "19520318" not in stored

@@ -35,7 +35,7 @@ async def test_stolen_account_is_p1(agent, ticket_store):
     await say(agent, sender, "我的账号被盗了 有人异地登录还转走了钱")
     turn = await say(agent, sender, "转人工")
     # After the urgent answer, a person asked for comes at once: no questions first.
-    assert turn.actions == ["utter_diagnostics_before_handoff", "account_form", "action_handoff_to_human",
+    assert turn.actions == ["action_before_handoff_questions", "account_form", "action_handoff_to_human",
                             "handoff_wait_form"]
     [ticket] = tickets_of(ticket_store, sender)
     assert ticket.priority == "P1"

@@ -232,3 +232,37 @@ async def test_a_scam_story_hears_the_sign_it_told_named_before_the_steps(faq_di
     await run(make_tracker("骗子让我转账到安全账户 还说要保密 不能告诉家里人", "transfer_failed"), dispatcher)
     sign, *rest = [m["text"] for m in dispatcher.messages]
     assert "安全账户" in sign and "告诉家人" in sign and rest[0] == "请停止转账并报警。"
+
+
+@pytest.mark.parametrize("text, step", [
+    pytest.param("他又让我把三千转到安全账户 我已经转了", "冻结被转走钱的银行卡", id="money-gone"),
+    pytest.param("他又说要转到安全账户 让我在星借里申请一下", "先别转", id="nothing-paid-yet"),
+])
+async def test_the_same_scam_told_again_gets_the_steps_for_where_the_customer_is(faq_dir, dispatcher, text, step):
+    tracker = make_tracker(text, "transfer_failed", slots={"faq_entry": "transfer_fraud_scam"})
+    tracker.events.append({"event": "user", "text": text})
+    await run(tracker, dispatcher)
+    (steps,) = [m["text"] for m in dispatcher.messages]
+    assert step in steps
+
+
+async def test_a_piece_of_the_story_after_the_urgent_answer_is_no_question_for_another_entry(faq_dir, dispatcher):
+    tracker = make_tracker("用星汇转的 验证码也收不到", "sms_code_delay")
+    tracker.events[:0] = [{"event": "user", "text": "骗子让我转账到安全账户"},
+                          {"event": "slot", "name": "faq_outcome", "value": "urgent"},
+                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
+                          {"event": "user", "text": "用星汇转的 验证码也收不到"}]
+    events = await run(tracker, dispatcher)
+    assert "请检查手机号和信号。" not in [m["text"] for m in dispatcher.messages]
+    assert SlotSet("faq_outcome", "urgent") in events or SlotSet("faq_outcome", "urgent_again") in events
+
+
+async def test_a_scam_stopped_in_time_after_the_urgent_answer_hears_what_to_watch(faq_dir, dispatcher):
+    tracker = make_tracker("没给他 我直接挂了", "inform")
+    tracker.events[:0] = [{"event": "user", "text": "有人打电话让我把验证码念给他"},
+                          {"event": "slot", "name": "faq_outcome", "value": "urgent"},
+                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
+                          {"event": "user", "text": "没给他 我直接挂了"}]
+    events = await run(tracker, dispatcher)
+    (said,) = [m["text"] for m in dispatcher.messages]
+    assert "还没有损失" in said and SlotSet("faq_outcome", "answered") in events

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 
-from actions.forms import ValidateBillingForm, ValidateTransferForm
+from actions.forms import ActionBeforeHandoffQuestions, ValidateBillingForm, ValidateTransferForm
 from tests.support.servers import ROOT
 from tests.unit.actions.conftest import parse_data
 
@@ -201,3 +201,18 @@ async def test_solved_in_the_middle_ends_the_questions(faq_dir, dispatcher, text
 async def test_something_still_wrong_is_not_solved(faq_dir, dispatcher):
     events = await run(billing_tracker("收到了 但是提示验证码错误", "inform", AT_AMOUNT), dispatcher)
     assert "solved_in_form" not in slot_events(events)
+
+
+@pytest.mark.parametrize("text, asks", [
+    pytest.param("算了你直接给我找个人吧", False, id="a-person-at-once"),
+    pytest.param("别问了 转人工", False, id="no-more-questions"),
+    pytest.param("转人工", True, id="a-bare-request"),
+])
+async def test_a_person_wanted_at_once_gets_no_questions_first(faq_dir, dispatcher, text, asks):
+    tracker = billing_tracker(text, "request_human", {"problem": "billing_issue"})
+    events = await run(tracker, dispatcher)
+    assert (slot_events(events)["requested_slot"] is not None) is asks
+    assert bool(dispatcher.messages) is asks
+    dispatcher.messages.clear()
+    await ActionBeforeHandoffQuestions().run(dispatcher, tracker, DOMAIN)
+    assert [m.get("response") for m in dispatcher.messages] == (["utter_diagnostics_before_handoff"] if asks else [])
