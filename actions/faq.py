@@ -23,6 +23,7 @@ from actions.urgent import (
     scam_signs,
     theft_answered,
     urgency_signals,
+    urgent_entries_answered,
     urgent_entry,
 )
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
@@ -256,6 +257,10 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         return NOT_FOUND, None
     if result.answer is None:
         return _not_found(dispatcher, result, intent, service, continues)
+    if result.answer.id in service.index.kb.settings.helps_paying and urgent_entries_answered(tracker):
+        # "你就告诉我怎么提高额度" after the scam answer: never how to move more money.
+        dispatcher.utter_message(text=services.replies().render("withheld_during_scam"))
+        return (URGENT_AGAIN if urgent_offer_stands(tracker) else URGENT_ANSWER), tracker.get_slot("faq_entry")
     if result.reason == URGENT and result.answer.id == tracker.get_slot("faq_entry"):
         # The same urgent story again: the answer is on the screen already; what else to
         # do now, for the step the customer is at ("卡里被转走了三千": the bank and the

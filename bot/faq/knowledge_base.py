@@ -134,6 +134,8 @@ class SearchSettings:
     # (an account lent out to pass money on is a crime to stop, not a loss to report):
     # such a story gets one of them when it ranks first.
     emergency_specific: Tuple[str, ...] = ()
+    # Entries that help money leave, withheld once theft or a scam was told (actions/faq.py).
+    helps_paying: Tuple[str, ...] = ()
     # How much the sentence embedding weighs beside the words (bot.faq.index).
     meaning_weight: float = 1.0
     topics: Tuple[TopicChoice, ...] = ()
@@ -249,6 +251,7 @@ def _parse_settings(raw: dict) -> SearchSettings:
         other_area_threshold=float(raw.get("other_area_threshold", 0.0)),
         emergency={str(kind): str(entry_id) for kind, entry_id in (raw.get("emergency") or {}).items()},
         emergency_specific=tuple(str(e) for e in raw.get("emergency_specific") or ()),
+        helps_paying=tuple(str(e) for e in raw.get("helps_paying") or ()),
         meaning_weight=float(raw.get("meaning_weight", 1.0)),
         topics=tuple(TopicChoice(words=tuple(str(w) for w in t["words"]), prompt=str(t["prompt"]),
                                  entries=tuple(str(e) for e in t["entries"]))

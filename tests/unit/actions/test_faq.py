@@ -266,3 +266,17 @@ async def test_a_scam_stopped_in_time_after_the_urgent_answer_hears_what_to_watc
     events = await run(tracker, dispatcher)
     (said,) = [m["text"] for m in dispatcher.messages]
     assert "还没有损失" in said and SlotSet("faq_outcome", "answered") in events
+
+
+async def test_after_a_scam_no_entry_that_helps_money_leave_is_given(faq_dir, dispatcher):
+    from actions import services
+    from tests.support.faq_kb import write_kb
+    write_kb(faq_dir, settings={"helps_paying": ["billing_cancel_renewal"]})  # as if it raised a limit
+    services.reset()
+    tracker = make_tracker("怎么关闭自动续费", "billing_issue")
+    tracker.events[:0] = [{"event": "user", "text": "骗子让我转账"},
+                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
+                          {"event": "user", "text": "怎么关闭自动续费"}]
+    await run(tracker, dispatcher)
+    (said,) = [m["text"] for m in dispatcher.messages]
+    assert "不能教您提高额度" in said
