@@ -131,7 +131,7 @@ class ActionBeforeHandoffQuestions(Action):
                   domain: DomainDict) -> List[Dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not await services.blocking(_no_questions_first, tracker, text):
-            dispatcher.utter_message(response="utter_diagnostics_before_handoff")
+            dispatcher.utter_message(text=services.replies().render("diagnostics_before_handoff"))
         return []
 
 

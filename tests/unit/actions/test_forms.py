@@ -6,6 +6,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 
+from actions import services
 from actions.forms import ActionBeforeHandoffQuestions, ValidateBillingForm, ValidateTransferForm
 from tests.support.servers import ROOT
 from tests.unit.actions.conftest import parse_data
@@ -215,4 +216,5 @@ async def test_a_person_wanted_at_once_gets_no_questions_first(faq_dir, dispatch
     assert bool(dispatcher.messages) is asks
     dispatcher.messages.clear()
     await ActionBeforeHandoffQuestions().run(dispatcher, tracker, DOMAIN)
-    assert [m.get("response") for m in dispatcher.messages] == (["utter_diagnostics_before_handoff"] if asks else [])
+    intro = services.replies().render("diagnostics_before_handoff")
+    assert [m.get("text") for m in dispatcher.messages] == ([intro] if asks else [])

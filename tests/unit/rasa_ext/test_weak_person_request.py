@@ -21,7 +21,8 @@ def classified(text: str, ranking):
     pytest.param("快点给我转人工", [("request_human", 0.34), ("urge", 0.3)], "request_human", id="asked-in-words"),
     pytest.param("转 human pls", [("request_human", 0.4), ("greet", 0.3)], "request_human", id="english"),
     pytest.param("给我找个能管事的", [("request_human", 0.8), ("complain", 0.1)], "request_human", id="sure"),
-    pytest.param("转账失败", [("transfer_failed", 0.9), ("request_human", 0.05)], "transfer_failed", id="another-intent"),
+    pytest.param("转账失败", [("transfer_failed", 0.9), ("request_human", 0.05)], "transfer_failed",
+                 id="another-intent"),
 ])
 def test_only_a_weak_request_without_the_words_gives_way(text, ranking, intent):
     message = classified(text, ranking)
