@@ -1,4 +1,5 @@
 import json
+from typing import Optional
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -246,24 +247,26 @@ async def test_the_same_scam_told_again_gets_the_steps_for_where_the_customer_is
     assert step in steps
 
 
-async def test_a_piece_of_the_story_after_the_urgent_answer_is_no_question_for_another_entry(faq_dir, dispatcher):
-    tracker = make_tracker("用星汇转的 验证码也收不到", "sms_code_delay")
-    tracker.events[:0] = [{"event": "user", "text": "骗子让我转账到安全账户"},
-                          {"event": "slot", "name": "faq_outcome", "value": "urgent"},
+def after_the_scam_answer(text: str, intent: str, story: str, outcome: Optional[str] = "urgent"):
+    """The customer's ``text`` after ``story`` got the scam answer (its ``outcome``: none
+    when the answer was given in another way, a form's or the waiting loop's)."""
+    tracker = make_tracker(text, intent)
+    answered = [{"event": "slot", "name": "faq_outcome", "value": outcome}] if outcome else []
+    tracker.events[:0] = [{"event": "user", "text": story}, *answered,
                           {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
-                          {"event": "user", "text": "用星汇转的 验证码也收不到"}]
-    events = await run(tracker, dispatcher)
+                          {"event": "user", "text": text}]
+    return tracker
+
+
+async def test_a_piece_of_the_story_after_the_urgent_answer_is_no_question_for_another_entry(faq_dir, dispatcher):
+    events = await run(after_the_scam_answer("用星汇转的 验证码也收不到", "sms_code_delay", "骗子让我转账到安全账户"),
+                       dispatcher)
     assert "请检查手机号和信号。" not in [m["text"] for m in dispatcher.messages]
     assert SlotSet("faq_outcome", "urgent") in events or SlotSet("faq_outcome", "urgent_again") in events
 
 
 async def test_a_scam_stopped_in_time_after_the_urgent_answer_hears_what_to_watch(faq_dir, dispatcher):
-    tracker = make_tracker("没给他 我直接挂了", "inform")
-    tracker.events[:0] = [{"event": "user", "text": "有人打电话让我把验证码念给他"},
-                          {"event": "slot", "name": "faq_outcome", "value": "urgent"},
-                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
-                          {"event": "user", "text": "没给他 我直接挂了"}]
-    events = await run(tracker, dispatcher)
+    events = await run(after_the_scam_answer("没给他 我直接挂了", "inform", "有人打电话让我把验证码念给他"), dispatcher)
     (said,) = [m["text"] for m in dispatcher.messages]
     assert "还没有损失" in said and SlotSet("faq_outcome", "answered") in events
 
@@ -273,10 +276,6 @@ async def test_after_a_scam_no_entry_that_helps_money_leave_is_given(faq_dir, di
     from tests.support.faq_kb import write_kb
     write_kb(faq_dir, settings={"helps_paying": ["billing_cancel_renewal"]})  # as if it raised a limit
     services.reset()
-    tracker = make_tracker("怎么关闭自动续费", "billing_issue")
-    tracker.events[:0] = [{"event": "user", "text": "骗子让我转账"},
-                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
-                          {"event": "user", "text": "怎么关闭自动续费"}]
-    await run(tracker, dispatcher)
+    await run(after_the_scam_answer("怎么关闭自动续费", "billing_issue", "骗子让我转账", outcome=None), dispatcher)
     (said,) = [m["text"] for m in dispatcher.messages]
     assert "不能教您提高额度" in said
