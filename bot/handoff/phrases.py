@@ -20,6 +20,12 @@ NO_PROBLEM_INTENTS = frozenset({"greet", "request_human", "affirm", "deny", "tha
 _NOT_YET = ("没", "差点", "别", "不要", "未")
 
 
+def _mentions(text: str, words: Sequence[str]) -> bool:
+    """Whether ``text`` (read in simplified characters) holds any of ``words``."""
+    simplified = to_simplified(text or "")
+    return any(word in simplified for word in words)
+
+
 @dataclass(frozen=True)
 class HandoffPhrases:
     cancel: Tuple[str, ...]
@@ -61,18 +67,15 @@ class HandoffPhrases:
 
     def asks_when(self, text: str) -> bool:
         """几天能处理 / 要等多久 / 给个说法: when will a person deal with it."""
-        simplified = to_simplified(text or "")
-        return any(word in simplified for word in self.when_words)
+        return _mentions(text, self.when_words)
 
     def says_nothing_lost(self, text: str) -> bool:
         """还没转钱 / 余额没少: a scam stopped in time (what to do differs: no bank to call)."""
-        simplified = to_simplified(text or "")
-        return any(word in simplified for word in self.nothing_lost_words)
+        return _mentions(text, self.nothing_lost_words)
 
     def says_under_way(self, text: str) -> bool:
         """开了屏幕共享 / 链接点进去了 还没填完: the scam is going on right now (stop it first)."""
-        simplified = to_simplified(text or "")
-        return any(word in simplified for word in self.under_way_words)
+        return _mentions(text, self.under_way_words)
 
     def tells_money_gone(self, texts: Sequence[str]) -> bool:
         """转了两万过去 / 被转走了: money already left (not 差点就转了, 还没转), as the
@@ -89,13 +92,11 @@ class HandoffPhrases:
 
     def shows_fake_proof(self, text: str) -> bool:
         """他发了逮捕令的照片 / 有警官证: a document the scammer sent as proof (forged)."""
-        simplified = to_simplified(text or "")
-        return any(word in simplified for word in self.fake_proof_words)
+        return _mentions(text, self.fake_proof_words)
 
     def wants_at_once(self, text: str) -> bool:
         """算了你直接给我找个人吧 / 马上转人工: a person now, no questions first."""
-        simplified = to_simplified(text or "")
-        return any(word in simplified for word in self.at_once_words)
+        return _mentions(text, self.at_once_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)
