@@ -18,9 +18,9 @@ from actions.urgent import (
     MONEY_GONE,
     customer_texts,
     is_scam_entry,
-    meanwhile,
     meanwhile_step,
     scam_signs,
+    steps_for,
     theft_answered,
     urgency_signals,
     urgent_entries_answered,
@@ -265,9 +265,9 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         # The same urgent story again: the answer is on the screen already; what else to
         # do now, for the step the customer is at ("卡里被转走了三千": the bank and the
         # police; "让我在星借里申请一下 再把额度转给他": nothing paid yet, do not pay).
-        told, theft = customer_texts(tracker)[:-1], theft_answered(tracker)
-        dispatcher.utter_message(text=services.replies().render("urgent_next_steps")
-                                 if meanwhile_step(text, told, theft) == MONEY_GONE else meanwhile(text, told, theft))
+        step = meanwhile_step(text, customer_texts(tracker)[:-1], theft_answered(tracker))
+        dispatcher.utter_message(text=services.replies().render("urgent_next_steps") if step == MONEY_GONE
+                                 else steps_for(text, step))
     else:
         signs = scam_signs(text) if result.reason == URGENT and is_scam_entry(result.answer) else []
         if signs:

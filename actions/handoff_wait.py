@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any, Callable, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -28,9 +29,9 @@ from actions.tickets import URGENT_PRIORITY, money_lost, standing
 from actions.urgent import (
     MONEY_GONE,
     customer_texts,
-    meanwhile,
     meanwhile_step,
     say_urgent,
+    steps_for,
     theft_answered,
     urgent_answered,
     urgent_entry,
@@ -206,8 +207,13 @@ class Waiting:
     theft: bool = False  # the account itself was taken (`theft_answered`)
     told: Tuple[str, ...] = ()  # the customer's earlier messages of this span (`customer_texts`)
 
+    @cached_property
+    def step(self) -> str:
+        """The step the customer is at (`meanwhile_step`), read once per message."""
+        return meanwhile_step(self.text, self.told, self.theft)
+
     def meanwhile(self) -> str:
-        return meanwhile(self.text, self.told, self.theft)
+        return steps_for(self.text, self.step)
 
 
 @dataclass
@@ -316,7 +322,7 @@ def _first(w: Waiting) -> Optional[Reply]:
         return None
     replies = services.replies()
     due = services.sla_clock().describe(w.ticket.sla_due_at, datetime.now(timezone.utc)) if w.ticket else ""
-    if w.lost and meanwhile_step(w.text, w.told, w.theft) != MONEY_GONE:
+    if w.lost and w.step != MONEY_GONE:
         return Reply(replies.render("handoff_waiting", ticket_number=w.number, due=due), meanwhile=True)
     waiting = "handoff_waiting_urgent" if w.lost else "handoff_waiting"
     return Reply(replies.render(waiting, ticket_number=w.number, due=due))

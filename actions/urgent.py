@@ -137,12 +137,16 @@ def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> 
     return MONEY_GONE
 
 
-def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
-    """What to say for `meanwhile_step`; the steps about money follow the signs of the scam
-    ``text`` tells."""
-    step = meanwhile_step(text, told, theft)
+def steps_for(text: str, step: str) -> str:
+    """What to say for ``step`` (a `meanwhile_step`); the steps about money follow the
+    signs of the scam ``text`` tells."""
     about_money = step in ("urged_nothing_lost_meanwhile", "urged_before_paying", MONEY_GONE)
     return ("".join(scam_signs(text)) if about_money else "") + services.replies().render(step)
+
+
+def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
+    """What to say for the step the customer is at (`meanwhile_step`)."""
+    return steps_for(text, meanwhile_step(text, told, theft))
 
 
 def customer_texts(tracker: Tracker) -> List[str]:
