@@ -44,7 +44,7 @@ NOT_FOUND = "not_found"
 NOTED = "noted"  # a detail of the problem at hand: its questions start (data/rules)
 # A password, code or ID sent ("她密码是 奶奶生日 ****** 你帮我看看对不对"): the warning
 # is the reply (change it, never send it); no questions start from it (data/rules).
-SECRET_WARNED = "secret_sent"
+SECRET_SENT = "secret_sent"
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
 REPEATED = "repeated"  # "关掉 全部都给我关掉" after those steps: that is the way; a person offered
@@ -188,14 +188,15 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             # "没到" right after "转账遇到了什么情况？": read with the topic word it answers.
             result = _search_joined(service, f"{topic} {text}", None)
         else:
-            result = service.lookup(text, intent, carried_vector(message, DIMENSION))
+            vector = carried_vector(message, DIMENSION)
+            result = service.lookup(text, intent, vector)
             problem = tracker.get_slot("problem")
             if continues and result.answer is None and problem and is_question(text, services.diagnostics()):
                 # A question while a problem is in hand, read as another kind ("算了中午再弄
                 # 锁多久自动解" as a general question, "订单里写的退款中 那要多久啊" as out of
                 # scope): asked about that problem (its entries boosted), then of any area.
                 for as_intent in dict.fromkeys(i for i in (problem, None) if i != intent):
-                    retried = service.lookup(text, as_intent, carried_vector(message, DIMENSION))
+                    retried = service.lookup(text, as_intent, vector)
                     if retried.answer is not None and retried.reason != URGENT:
                         result = retried
                         break
@@ -382,7 +383,7 @@ class ActionLookupFaq(Action):
         events = await services.blocking(warn_about_secrets, dispatcher, tracker)
         outcome, entry_id = await services.blocking(answer_from_faq, dispatcher, tracker, True)
         if events and outcome in (NOTED, NOT_FOUND):
-            outcome = SECRET_WARNED  # a secret is never a detail to ask more about
+            outcome = SECRET_SENT  # a secret is never a detail to ask more about
         if outcome == ARRIVAL_SEEN:
             events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
         # Without an answer, data/rules decide what follows: first aid for a
