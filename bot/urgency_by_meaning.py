@@ -113,7 +113,10 @@ class MeaningUrgency:
     def signals(self, text: str, vector: Optional[np.ndarray] = None) -> List[Signal]:
         if not text or not text.strip():
             return []
-        found = self.probabilities([text], None if vector is None else vector[None, :])[0]
+        return self.judge(text, self.probabilities([text], None if vector is None else vector[None, :])[0])
+
+    def judge(self, text: str, found: Dict[str, float]) -> List[Signal]:
+        """The signal that ``found`` (this model's probabilities for ``text``) gives."""
         if found.get(THEFT, 0.0) + found.get(FRAUD, 0.0) < self.threshold:
             return []
         kind = max((THEFT, FRAUD), key=lambda k: found.get(k, 0.0))
@@ -140,31 +143,55 @@ STRICT_THRESHOLD = 0.85
 ORDINARY_BELOW = 0.35
 
 
-class EitherUrgency:
-    """The lexicon, then the model for what the lexicon does not find."""
+class _Readings:
+    """The model's probabilities per message text, most recent `KEPT_ANSWERS` kept."""
 
-    def __init__(self, lexicon: UrgencyDetector, meaning: Optional[MeaningUrgency]) -> None:
-        self.lexicon = lexicon
-        self.meaning = meaning
-        self._kept: "OrderedDict[str, List[Signal]]" = OrderedDict()
+    def __init__(self, meaning: MeaningUrgency) -> None:
+        self._meaning = meaning
+        self._kept: "OrderedDict[str, Dict[str, float]]" = OrderedDict()
         self._lock = threading.Lock()
-        self._strict: Optional["EitherUrgency"] = None
 
-    def signals(self, text: str, vector: Optional[np.ndarray] = None) -> List[Signal]:
-        """``vector``: the message's embedding when the NLU carried it (not embedded again)."""
-        found = self.lexicon.signals(text)
-        if found or self.meaning is None or len((text or "").strip()) < MIN_STORY_CHARS:
-            return found
+    def of(self, text: str, vector: Optional[np.ndarray]) -> Dict[str, float]:
         with self._lock:
             if text in self._kept:
                 self._kept.move_to_end(text)
-                return list(self._kept[text])
-        found = self.meaning.signals(text, vector)
+                return self._kept[text]
+        found = self._meaning.probabilities([text], None if vector is None else vector[None, :])[0]
         with self._lock:
             self._kept[text] = found
             while len(self._kept) > KEPT_ANSWERS:
                 self._kept.popitem(last=False)
-        return list(found)
+        return found
+
+
+class EitherUrgency:
+    """The lexicon, then the model for what the lexicon does not find.
+
+    A message is read by the model once, whichever threshold (`strict`) or question
+    (`signals`, `rules_out`) asks: the probabilities are kept, not the verdicts."""
+
+    def __init__(self, lexicon: UrgencyDetector, meaning: Optional[MeaningUrgency],
+                 readings: Optional[_Readings] = None) -> None:
+        self.lexicon = lexicon
+        self.meaning = meaning
+        self._readings = readings or (_Readings(meaning) if meaning is not None else None)
+        self._lock = threading.Lock()
+        self._strict: Optional["EitherUrgency"] = None
+
+    def _reading(self, text: str, vector: Optional[np.ndarray]) -> Dict[str, float]:
+        assert self._readings is not None
+        return self._readings.of(text, vector)
+
+    def _tells_a_story(self, text: str) -> bool:
+        return self.meaning is not None and len((text or "").strip()) >= MIN_STORY_CHARS
+
+    def signals(self, text: str, vector: Optional[np.ndarray] = None) -> List[Signal]:
+        """``vector``: the message's embedding when the NLU carried it (not embedded again)."""
+        found = self.lexicon.signals(text)
+        if found or not self._tells_a_story(text):
+            return found
+        assert self.meaning is not None
+        return self.meaning.judge(text, self._reading(text, vector))
 
     def words_only(self) -> UrgencyDetector:
         return self.lexicon
@@ -173,7 +200,7 @@ class EitherUrgency:
         with self._lock:
             if self._strict is None:
                 meaning = self.meaning.with_threshold(STRICT_THRESHOLD) if self.meaning is not None else None
-                self._strict = EitherUrgency(self.lexicon, meaning)
+                self._strict = EitherUrgency(self.lexicon, meaning, self._readings)
             return self._strict
 
     def detect(self, text: str) -> Optional[Signal]:
@@ -185,9 +212,9 @@ class EitherUrgency:
 
     def rules_out(self, text: str, vector: Optional[np.ndarray] = None) -> bool:
         """Short messages tell no story to read (`MIN_STORY_CHARS`): not ruled out."""
-        if self.meaning is None or len((text or "").strip()) < MIN_STORY_CHARS or self.lexicon.signals(text):
+        if not self._tells_a_story(text) or self.lexicon.signals(text):
             return False
-        found = self.meaning.probabilities([text], None if vector is None else vector[None, :])[0]
+        found = self._reading(text, vector)
         return found.get(THEFT, 0.0) + found.get(FRAUD, 0.0) < ORDINARY_BELOW
 
 

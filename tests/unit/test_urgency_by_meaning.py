@@ -72,11 +72,13 @@ def test_an_empty_message_tells_nothing(meaning):
 
 def test_a_message_is_read_once_and_short_ones_never(either, monkeypatch):
     calls = []
-    read = either.meaning.signals
-    monkeypatch.setattr(either.meaning, "signals",
-                        lambda text, vector=None: calls.append(text) or read(text, vector))
+    read = either.meaning.probabilities
+    monkeypatch.setattr(either.meaning, "probabilities",
+                        lambda texts, vectors=None: calls.extend(texts) or read(texts, vectors))
     story = "手机前天落在出租车上了 今天补了卡登进来一看卡里少了八千多 真的急"
     assert either.any_in([story, "好的", story]) and either.signals(story)
+    # Asked again at another threshold, or whether it is surely ordinary: not read again.
+    assert either.strict().signals(story) and not either.rules_out(story)
     assert calls == [story]
 
 
@@ -101,7 +103,7 @@ def test_strict_reading_keeps_sure_stories_and_drops_borderline_anger(either):
     # Anger asking for a person or a complaint reads like alarm: strict meaning is sure or silent.
     strict = either.strict()
     assert strict is either.strict() and strict.meaning.threshold > either.meaning.threshold
-    assert strict.signals("你们客服的人骗我转了五千到一个陌生账户")
+    assert strict.signals("有人冒充你们客服 让我把五千转到一个陌生账户 现在打不通了")
     assert not strict.signals("你们就是瞧不起我们这些打工的 有钱的想借多少都行")
 
 
