@@ -3,7 +3,7 @@ area; one about our service gets the feedback channel and a person offered
 (bot.complaints decides which; data/rules/rules.yml acts on ``complaint_about``)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -13,12 +13,13 @@ from actions import services
 from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import answered_in_span
-from actions.urgent import urgency_signals
-from bot.complaints import PROBLEM, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
+from actions.urgent import urgency_signals, urgent_entries_answered
+from bot.complaints import PROBLEM, SCAM_DOUBTED, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
 from bot.faq.lookup import URGENT
 from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
+from bot.urgency import FRAUD
 
 
 def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -31,6 +32,9 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     if not urgent and explain_why_we_ask(dispatcher, tracker):
         return [SlotSet("complaint_about", WHY_ASKED)]
     settings = services.faq_service().index.kb.settings
+    if not urgent and _doubts_the_scam_answer(tracker, text, settings.emergency.get(FRAUD)):
+        dispatcher.utter_message(text=services.replies().render("scam_doubted"), buttons=[HUMAN_BUTTON])
+        return [SlotSet("complaint_about", SCAM_DOUBTED)]
     named = named_problem(text, settings.problem_phrases)
     complaint = read_complaint(text, ranking, services.complaint_words(), urgent,
                                named=settings.intent_of(named.area) if named is not None else None)
@@ -48,6 +52,16 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
             dispatcher.utter_message(text=entry.answer)
         dispatcher.utter_message(text=services.replies().render("complaint_offer_person"), buttons=[HUMAN_BUTTON])
     return events
+
+
+def _doubts_the_scam_answer(tracker: Tracker, text: str, scam_entry: Optional[str]) -> bool:
+    """Anger right after the scam answer that asks for no complaint to be taken ("他不是
+    骗子 我们聊了半年了 你们不懂就别乱说", "我不想报警 丢人"): the customer doubts or
+    resists the warning; an apology for our service would drop it."""
+    if scam_entry is None or scam_entry not in urgent_entries_answered(tracker):
+        return False
+    words = services.complaint_words()
+    return any(word in text for word in words.doubts_scam) and not any(word in text for word in words.requests)
 
 
 def _sorry_then_answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:

@@ -31,6 +31,7 @@ from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, R
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import NOT_COVERED, URGENT, FaqService, FaqUnavailable, LookupResult
 from bot.faq.topics import another_problem, sees_arrival, topic_choice
+from bot.handoff.phrases import CONFIRMED
 from bot.semantics.carried import carried_vector
 from bot.semantics.encoder import DIMENSION
 from bot.text.normalize import amount_within
@@ -47,6 +48,7 @@ NOTED = "noted"  # a detail of the problem at hand: its questions start (data/ru
 SECRET_SENT = "secret_sent"
 ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questions, as buttons (bot.faq.topics)
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
+NEEDS_DECISION = "needs_decision"  # "罚息能不能免了" after the answer: a person decides; one offered
 REPEATED = "repeated"  # "关掉 全部都给我关掉" after those steps: that is the way; a person offered
 DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
 ARRIVAL_SEEN = "arrived"  # "看到了 有一条写着收款1000": the money is there, said plainly
@@ -204,6 +206,11 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             return NOT_FOUND, None
         see_also = service.index.kb.settings.see_also_text
         repeated = result.answer is not None and result.answer.id == tracker.get_slot("faq_entry")
+        if continues and (repeated or result.answer is None) and tracker.get_slot("faq_entry") \
+                and result.reason != URGENT and services.handoff_phrases().asks_for_decision(text):
+            # "罚息能不能免了", "退钱的事你帮我申请吧" after the answer: a decision only a
+            # person can make; that person offered, not the same answer again.
+            return NEEDS_DECISION, tracker.get_slot("faq_entry")
         if continues and repeated and intent not in DETAIL_INTENTS and result.reason != URGENT and \
                 not is_question(text, services.diagnostics()) and not gives_details(tracker, text):
             # "关掉 全部都给我关掉" right after the steps to turn it off: the same answer
@@ -297,6 +304,18 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         return DETAIL_DECLINED, last
     if explain_why_we_ask(dispatcher, tracker):
         return DETAIL_DECLINED, last  # like a declined detail: the customer speaks next
+    if urgent_offer_stands(tracker) and services.handoff_phrases().asks_after_person(text):
+        # "好 那人工什么时候联系我" while the urgent offer stands: taken, in other words
+        # (read as a login problem by its 登录, it got the login tips).
+        return URGENT_AGAIN, last
+    called_off = services.handoff_phrases().calls_off_alarm(text, customer_texts(tracker)[:-1]) \
+        if theft_answered(tracker) else None
+    if called_off is not None:
+        # After the theft answer: "收货人是我老婆" (maybe them: check first), "问了 她说用我
+        # 手机买的" (them: no theft, nothing to freeze).
+        dispatcher.utter_message(text=services.replies().render(
+            "alarm_called_off_early" if called_off == CONFIRMED else "alarm_maybe_known"))
+        return ANSWERED, last
     if last and sees_arrival(text, service.index.kb.settings.arrival_seen):
         dispatcher.utter_message(text=services.replies().render("arrival_seen"))
         return ARRIVAL_SEEN, last

@@ -28,6 +28,7 @@ from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
 from actions.urgent import (
     MONEY_GONE,
+    bot_texts,
     customer_texts,
     meanwhile_step,
     say_urgent,
@@ -38,6 +39,7 @@ from actions.urgent import (
 )
 from bot.diagnostics.answers import is_question, reports_a_screen, says_solved
 from bot.diagnostics.loops import SUMMARY_LOOP, WAIT_LOOP
+from bot.handoff.phrases import CONFIRMED
 from bot.handoff.ticket import SUMMARY_CALLED_OFF, SUMMARY_SKIPPED, current_span, owned_slots
 from bot.storage.desk import TicketClosed, TicketNotFound
 from bot.storage.models import CLOSED_STATUSES, Ticket
@@ -51,7 +53,8 @@ HUMAN = "request_human"  # "转人工" again: the same (a person is already on t
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
 GOODBYE = "goodbye"  # "先这样吧": the ticket stays open, and when the person will reply
-RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", "requested_slot")
+ALARM_CALLED_OFF = "alarm_called_off"
+RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", ALARM_CALLED_OFF, "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})
 # "那登录呢", "那换手机号那个呢": a question by its 那…呢 ("付款页面还开着呢" is not one).
@@ -206,6 +209,7 @@ class Waiting:
     lost: bool  # money lost to theft or a scam (`money_lost`)
     theft: bool = False  # the account itself was taken (`theft_answered`)
     told: Tuple[str, ...] = ()  # the customer's earlier messages of this span (`customer_texts`)
+    steps_said: Tuple[str, ...] = ()  # what the bot said in this span (`bot_texts`)
 
     @cached_property
     def step(self) -> str:
@@ -247,6 +251,21 @@ def _theft_or_scam(w: Waiting) -> Optional[Reply]:
     # Always the steps: the words just told money lost (or a scam stopped in time).
     return Reply(replies.render("handoff_noted_urgent", ticket_number=w.ticket.number)
                  + w.meanwhile(), events=events)
+
+
+def _alarm_called_off(w: Waiting) -> Optional[Reply]:
+    """"问了 是我老婆用我手机买的": no theft after all. Relief, no more freezing steps, and a
+    note on the ticket so the person can close it (the customer may cancel it at once)."""
+    if w.ticket is None or not (w.lost and w.theft) or \
+            services.handoff_phrases().calls_off_alarm(w.text, w.told) != CONFIRMED:
+        return None
+    replies = services.replies()
+    try:
+        services.desk().add_note(w.ticket.number, "bot", replies.render("alarm_called_off_note"))
+    except (TicketClosed, TicketNotFound, TicketStoreUnavailable) as error:
+        logger.error("no note on ticket %s: %s", w.ticket.number, error)
+    return Reply(replies.render("alarm_called_off", ticket_number=w.number), buttons=SOLVED_BUTTONS,
+                 events=[SlotSet(ALARM_CALLED_OFF, True)])
 
 
 def _solved(w: Waiting) -> Optional[Reply]:
@@ -334,7 +353,8 @@ def _later(w: Waiting) -> Optional[Reply]:
 
 # The first step that replies wins: a scam told beats "solved", urging beats a complaint.
 STEPS: Tuple[Callable[[Waiting], Optional[Reply]], ...] = (
-    _theft_or_scam, _solved, _urged, _complaint, _thanked, _goodbye, _asked, _lost_again, _first, _later)
+    _theft_or_scam, _alarm_called_off, _solved, _urged, _complaint, _thanked, _goodbye, _asked, _lost_again,
+    _first, _later)
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -347,18 +367,29 @@ def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if count == 0:
         return []  # the loop starts right after the handoff message: nothing to add
     text = (tracker.latest_message or {}).get("text") or ""
+    lost = money_lost(ticket, urgent_answered(tracker)) and not tracker.get_slot(ALARM_CALLED_OFF)
     waiting = Waiting(dispatcher, tracker, ticket, number, text, tracker.get_intent_of_latest_message(), count,
-                      money_lost(ticket, urgent_answered(tracker)), theft_answered(tracker),
-                      tuple(customer_texts(tracker)[:-1]))
+                      lost, theft_answered(tracker), tuple(customer_texts(tracker)[:-1]), tuple(bot_texts(tracker)))
     for step in STEPS:
         reply = step(waiting)
         if reply is None:
             continue
         if reply.text:
-            steps = waiting.meanwhile() if reply.meanwhile and waiting.lost else ""
-            dispatcher.utter_message(text=reply.text + steps, buttons=reply.buttons)
+            dispatcher.utter_message(text=reply.text + (_steps(waiting) if reply.meanwhile else ""),
+                                     buttons=reply.buttons)
         return reply.events
     return []
+
+
+def _steps(w: Waiting) -> str:
+    """The steps for money lost, after a reply; once said in these words, a line pointing
+    back to them (the same block under every message read as not listening)."""
+    if not w.lost:
+        return ""
+    replies = services.replies()
+    if any(replies.render(w.step) in said for said in w.steps_said):
+        return replies.render("meanwhile_said")
+    return w.meanwhile()
 
 
 class ActionAskHandoffNote(Action):

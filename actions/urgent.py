@@ -149,6 +149,11 @@ def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
     return steps_for(text, meanwhile_step(text, told, theft))
 
 
+def bot_texts(tracker: Tracker) -> List[str]:
+    """What the bot said since the conversation's previous ticket ended."""
+    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "bot"]
+
+
 def customer_texts(tracker: Tracker) -> List[str]:
     """What the customer told since the conversation's previous ticket ended, the latest
     message included (the ticket's own copy may lag behind)."""

@@ -33,6 +33,9 @@ VENTING_PROBLEM = "venting_problem"
 # "你问这个干嘛 是不是想骗我" after details were asked for: what they are for (actions.faq).
 WHY_ASKED = "why_asked"
 URGENT_STORY = "urgent_story"  # theft or a scam told as a complaint: its urgent answer and a P1 person, no apology
+# "他不是骗子 你们不懂别乱说", "我不想报警 丢人" after the scam answer: the warning again,
+# gently, with why (actions/complaints.py), not an apology for the service.
+SCAM_DOUBTED = "scam_doubted"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ComplaintWords:
     min_share: float = 0.05              # a problem intent's share of the ranking that names the area
     feedback_entry: str = "general_feedback_complaint"  # the FAQ entry a service complaint gets
     gives_up: Tuple[str, ...] = ()  # "算了 我直接去银行转": leaving, not asking for anything
+    # "他不是骗子", "我不想报警 丢人": after the scam answer, the warning doubted or resisted
+    doubts_scam: Tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, raw: Mapping) -> "ComplaintWords":
@@ -61,7 +66,8 @@ class ComplaintWords:
                    money_area=str(raw.get("money_area", "transfer_failed")),
                    min_share=float(raw.get("min_share", 0.05)),
                    feedback_entry=str(raw.get("feedback_entry", "general_feedback_complaint")),
-                   gives_up=tuple(normalize(str(w)) for w in raw.get("gives_up") or ()))
+                   gives_up=tuple(normalize(str(w)) for w in raw.get("gives_up") or ()),
+                   doubts_scam=tuple(normalize(str(w)) for w in raw.get("doubts_scam") or ()))
 
     @classmethod
     def load(cls, path: Path) -> "ComplaintWords":
@@ -93,5 +99,6 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
     return Complaint(UNSPECIFIED if asks_to_complain else VENTING)
 
 
-__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SERVICE", "UNSPECIFIED", "URGENT_STORY",
+__all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SCAM_DOUBTED", "SERVICE", "UNSPECIFIED",
+           "URGENT_STORY",
            "VENTING", "VENTING_PROBLEM", "WHY_ASKED", "read_complaint"]

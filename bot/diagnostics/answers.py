@@ -98,15 +98,28 @@ def declined_details(text: str, spec: DiagnosticsSpec) -> FrozenSet[str]:
     return frozenset(slot for slot, words in spec.detail_words.items() if any(w in text for w in words))
 
 
+# "要手续费不", "到账了没", "能退不": a question asked as A-not-A, its "不"/"没" last.
+_A_NOT_A_LAST = re.compile(r"(?:[^还也都并可就是别我他她你不没]不|了没有?)$")
+# "行不行", "退不退": the same word either side of 不 or 没.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
 def is_question(text: str, spec: DiagnosticsSpec) -> bool:
-    return any(marker in text for marker in spec.question_markers)
+    if any(marker in text for marker in spec.question_markers):
+        return True
+    core = core_text(text)
+    if any(m.group(1) not in "不没" for m in _A_NOT_A.finditer(core)):
+        return True
+    return len(core) >= 3 and _A_NOT_A_LAST.search(core) is not None
 
 
 def says_solved(text: str, spec: DiagnosticsSpec) -> bool:
     """"好了付上了 谢谢", "找到了 现在登上了": solved, in the middle of the questions. Not
-    "收到了 但是提示验证码错误" or "还没到账" (`solved_not_words`)."""
+    "收到了 但是提示验证码错误" or "还没到账" (`solved_not_words`), nor a question about
+    what came ("收到了 一下子来了四五条 用哪个")."""
     lowered = (text or "").lower()
-    return any(w in lowered for w in spec.solved_words) and not any(w in lowered for w in spec.solved_not_words)
+    return any(w in lowered for w in spec.solved_words) and not any(w in lowered for w in spec.solved_not_words) \
+        and not is_question(text, spec)
 
 
 def asks_why_we_ask(text: str, spec: DiagnosticsSpec) -> bool:
@@ -250,6 +263,9 @@ def _read_id(text: str, entities: List[Mapping[str, Any]], slot: SlotSpec, spec:
 
 
 _WAITED = re.compile(r"等了\s*([^，,。！!？?\s]{1,10})")
+# "今天第三天了", "两个钟头了", "一个多星期了": time gone by since the problem began.
+_ELAPSED = re.compile(r"((?:第|好)?(?:[0-9]+|[一二两三四五六七八九十几半]+)\s*(?:来|多)?\s*个?\s*多?\s*"
+                      r"(?:分钟|小时|钟头|天|周|礼拜|星期|月))了")
 
 
 def _read_duration(text: str, spec: DiagnosticsSpec) -> Optional[str]:
@@ -368,6 +384,7 @@ def _answer_entity(text: str, entities: List[Mapping[str, Any]], name: Optional[
 # Messages that give details (not questions or problems, whose figures may be limits or fees).
 DETAIL_MESSAGE_INTENTS = frozenset({"inform"})
 SCREEN_ENTITY = "error_code"  # the slot that keeps what the screen said (error_message)
+TIME_ENTITY = "time_expression"  # the slot that keeps when it happened (incident_time)
 # "给供应商转的货款 12800 昨晚11点 他说没收到": a problem told with its figure standing
 # alone; not when the message names a number of another kind (尾号 6621, 错误代码 1002).
 FIGURE_TELLING_INTENTS = frozenset({"transfer_failed", "billing_issue"})
@@ -389,9 +406,9 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
             if said is not None:
                 return said
     if slot.kind == "duration":
-        # "联通 等了两分钟" before the question: how long they waited is said.
+        # "联通 等了两分钟", "今天第三天了" before the question: how long they waited is said.
         for event in reversed(user_events):
-            for match in _WAITED.finditer(event.get("text") or ""):
+            for match in (*_WAITED.finditer(event.get("text") or ""), *_ELAPSED.finditer(event.get("text") or "")):
                 if _read_duration(match.group(1), spec):
                     return match.group(1)[: spec.max_answer_chars]
     if not slot.entity:
@@ -412,6 +429,12 @@ def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: Diag
         if slot.kind == "amount":
             return float(found) if isinstance(found, (int, float)) else parse_amount(str(found))
         return str(found)
+    if slot.entity == TIME_ENTITY:
+        # "显示处理中 两个钟头了": when it happened, counted back from now.
+        for event in reversed(user_events):
+            elapsed = _ELAPSED.search(event.get("text") or "")
+            if elapsed and _intent_of(event) not in spec.asking_intents:
+                return f"{elapsed.group(1)}前"[: spec.max_answer_chars]
     if slot.kind == "amount":
         # "1000 昨天晚上八点 农业银行": a message of details whose figure no extractor named.
         for event in reversed(user_events):

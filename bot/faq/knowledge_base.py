@@ -116,6 +116,21 @@ class ArrivalSeen:
 
 
 @dataclass(frozen=True)
+class OtherProducts:
+    """Another company's credit or savings product named (花呗, 余额宝, a bank's credit card:
+    search.yml `other_products`): our ``entries`` about our own such products do not
+    answer it; the not-covered ``topic`` says so."""
+
+    topic: str = ""
+    words: Tuple[str, ...] = ()
+    entries: Tuple[str, ...] = ()
+
+    def names_one(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(word in lowered for word in self.words)
+
+
+@dataclass(frozen=True)
 class SearchSettings:
     answer_threshold: float
     suggest_ratio: float
@@ -148,6 +163,7 @@ class SearchSettings:
     needs_guidance: Tuple[str, ...] = ()
     scam_signs: Tuple[ScamSign, ...] = ()
     receiver_side: ReceiverSide = ReceiverSide()
+    other_products: OtherProducts = OtherProducts()
 
     def scam_signs_in(self, text: str, most: int = 2) -> List[str]:
         """What to say about the signs of a scam ``text`` tells, at most ``most``, in
@@ -267,7 +283,13 @@ def _parse_settings(raw: dict) -> SearchSettings:
                          for sign in raw.get("scam_signs") or ()),
         receiver_side=ReceiverSide(**{key: _patterns((raw.get("receiver_side") or {}).get(key) or (), key != "entries")
                                       for key in ("entries", "sent", "received")}),
+        other_products=_parse_other_products(raw.get("other_products") or {}),
     )
+
+
+def _parse_other_products(raw: dict) -> OtherProducts:
+    return OtherProducts(topic=str(raw.get("topic") or ""), words=tuple(str(w).lower() for w in raw.get("words") or ()),
+                         entries=tuple(str(e) for e in raw.get("entries") or ()))
 
 
 def _parse_topics(data: dict, path: Path, fill: Callable[[str], str]) -> List[NotCoveredTopic]:

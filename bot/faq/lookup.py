@@ -222,6 +222,10 @@ def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, inten
         return LookupResult(None, best.score, (), BELOW_THRESHOLD)
     if topic is not None and topic.score >= best.score * settings.not_covered_ratio:
         return LookupResult(None, best.score, (), NOT_COVERED, not_covered=topic.topic.id)
+    others = settings.other_products
+    if best.entry.id in others.entries and others.names_one(text):
+        # "支付宝花呗逾期了会上征信吗": our own credit answer is about our product, not theirs.
+        return LookupResult(None, best.score, (), NOT_COVERED, not_covered=others.topic)
     close: List[Match] = [
         m for m in ranking.matches[1:] if m.score >= best.score * settings.suggest_ratio
     ][: settings.max_suggestions]

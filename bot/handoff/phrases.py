@@ -16,6 +16,9 @@ from bot.text.simplify import to_simplified
 FILE = "handoff.yml"
 # A conversation so far only greeting or asking for a person says nothing about the problem.
 NO_PROBLEM_INTENTS = frozenset({"greet", "request_human", "affirm", "deny", "thank", "goodbye", "bot_challenge"})
+# `HandoffPhrases.calls_off_alarm`: no theft after all, or perhaps none.
+CONFIRMED = "confirmed"
+MAYBE = "maybe"
 # Just before a word of money gone, these say it did not go (还没转了, 差点就转了, 别转了).
 _NOT_YET = ("没", "差点", "别", "不要", "未")
 
@@ -38,10 +41,17 @@ class HandoffPhrases:
     money_gone_words: Tuple[str, ...] = ()
     fake_proof_words: Tuple[str, ...] = ()
     at_once_words: Tuple[str, ...] = ()
+    false_alarm: Tuple[str, ...] = ()
+    known_people: Tuple[str, ...] = ()
+    done_by_them: Tuple[str, ...] = ()
+    hints_of_them: Tuple[str, ...] = ()
+    decision_words: Tuple[str, ...] = ()
+    person_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, support_dir: Path) -> "HandoffPhrases":
         raw = yaml.safe_load((support_dir / FILE).read_text(encoding="utf-8")) or {}
+        false_alarm = raw.get("false_alarm") or {}
         return cls(
             cancel=tuple(core_text(p) for p in raw.get("cancel_phrases") or ()),
             skip=tuple(core_text(p) for p in raw.get("skip_phrases") or ()),
@@ -53,6 +63,12 @@ class HandoffPhrases:
             money_gone_words=tuple(raw.get("money_gone_words") or ()),
             fake_proof_words=tuple(raw.get("fake_proof_words") or ()),
             at_once_words=tuple(raw.get("at_once_words") or ()),
+            false_alarm=tuple(false_alarm.get("phrases") or ()),
+            known_people=tuple(false_alarm.get("known_people") or ()),
+            done_by_them=tuple(false_alarm.get("did") or ()),
+            hints_of_them=tuple(false_alarm.get("hints") or ()),
+            decision_words=tuple(raw.get("decision_words") or ()),
+            person_words=tuple(raw.get("person_words") or ()),
         )
 
     def _says(self, text: str, phrases: Tuple[str, ...]) -> bool:
@@ -97,6 +113,28 @@ class HandoffPhrases:
     def wants_at_once(self, text: str) -> bool:
         """算了你直接给我找个人吧 / 马上转人工: a person now, no questions first."""
         return _mentions(text, self.at_once_words)
+
+    def calls_off_alarm(self, text: str, told: Sequence[str] = ()) -> Optional[str]:
+        """是我老婆用我手机买的 / 室友付的房租 / 虚惊一场: the money was moved by someone the
+        customer knows, or by themselves: `CONFIRMED`. 收货人是我老婆: it may have been
+        (`MAYBE`): worth checking with them first. None: neither. The person may be named
+        in ``told``, the customer's earlier messages ("收货人是我老婆", then "她说用我手机买的")."""
+        if _mentions(text, self.false_alarm):
+            return CONFIRMED
+        if not any(_mentions(t, self.known_people) for t in (*told, text)):
+            return None
+        if _mentions(text, self.done_by_them):
+            return CONFIRMED
+        return MAYBE if _mentions(text, self.hints_of_them) else None
+
+    def asks_after_person(self, text: str) -> bool:
+        """那人工什么时候联系我 / 客服呢: the customer asks about the person offered."""
+        return _mentions(text, self.person_words)
+
+    def asks_for_decision(self, text: str) -> bool:
+        """罚息能不能免了 / 退钱的事你帮我申请吧: a waiver, a refund or an exception that a
+        person has to decide and the bot cannot."""
+        return _mentions(text, self.decision_words)
 
     def skips(self, text: str) -> bool:
         return self._says(text, self.skip)

@@ -76,6 +76,11 @@ def kinds(text):
     pytest.param("说他是我领导 让我给客户转钱 我转了三万", FRAUD, id="boss-on-chat"),
     pytest.param("对方说我孙子出车祸了要交医药费 我转了三万", FRAUD, id="relative-in-trouble"),
     pytest.param("有人说能帮我提额 先交了500手续费", FRAUD, id="credit-increase-fee"),
+    pytest.param("对方说可以帮我把额度提高到三万 要先付800服务费", FRAUD, id="credit-fee-before-paying"),
+    pytest.param("打电话的说是快递公司 包裹丢了要赔我 让我开通个什么才能收", FRAUD, id="compensation-to-open"),
+    pytest.param("朋友推荐了个投资软件 钱充进去以后提现不了", FRAUD, id="recommended-app"),
+    pytest.param("我已经把验证码告诉了那个自称银行的人", FRAUD, id="code-told-to-a-claimed-role"),
+    pytest.param("说是你们的工作人员 让我把钱转到他个人卡上", FRAUD, id="staff-personal-card"),
 ])
 def test_theft_and_fraud_told_in_many_ways(text, kind):
     assert kind in kinds(text), LEXICON.signals(text)
@@ -119,6 +124,9 @@ def test_theft_and_fraud_told_in_many_ways(text, kind):
     pytest.param("扫码付款扣了两次钱", id="double-charge"),
     pytest.param("我从来没开过会员 怎么扣了12块", id="unknown-renewal"),
     pytest.param("星花额度提额要交钱吗", id="asks-about-a-fee"),
+    pytest.param("星汇宝的日收益怎么算 我转进去了一万", id="our-own-savings"),
+    pytest.param("退款让我在app里申请 客服说3天到", id="a-refund-applied-for"),
+    pytest.param("我转到个人银行卡 客服说要1到3天", id="arrival-to-a-personal-card"),
     pytest.param("有人冒充客服 怎么举报", id="report-an-impostor"),
     pytest.param("转错人了 联系不上对方", id="wrong-payee-unreachable"),
     pytest.param("莫名其妙被扣钱了", id="unknown-charge"),

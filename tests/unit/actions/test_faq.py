@@ -175,6 +175,18 @@ async def test_the_same_answer_is_not_given_twice_to_a_demand(faq_dir, dispatche
     assert bool(dispatcher.messages) is (outcome == "answered")
 
 
+@pytest.mark.parametrize("text, outcome", [
+    pytest.param("自动续费扣的钱能不能免了 给我退了吧", "needs_decision", id="a-waiver-asked-for"),
+    pytest.param("退款的事你帮我申请吧", "needs_decision", id="applied-for-by-us"),
+    pytest.param("怎么关闭自动续费？", "answered", id="a-question-it-answers"),
+])
+async def test_a_decision_asked_for_after_the_answer_is_for_a_person(faq_dir, dispatcher, text, outcome):
+    tracker = make_tracker(text, "billing_issue", slots={"faq_entry": "billing_cancel_renewal"})
+    events = await run(tracker, dispatcher)
+    assert SlotSet("faq_outcome", outcome) in events
+    assert bool(dispatcher.messages) is (outcome == "answered")
+
+
 async def test_the_problem_told_again_with_its_details_is_not_a_repeated_demand(faq_dir, dispatcher):
     tracker = make_tracker("取消自动续费 昨晚11点又扣了25块", "billing_issue",
                            slots={"faq_entry": "billing_cancel_renewal", "problem": "billing_issue"},
@@ -219,6 +231,19 @@ async def test_a_short_reply_to_which_question_is_read_with_the_topic_word(faq_d
     assert SlotSet("faq_entry", "sms_not_received") not in alone
 
 
+@pytest.mark.parametrize("text, doubted", [
+    pytest.param("他不是那种人 我们认识大半年了 你们别瞎说", True, id="defends-the-other-side"),
+    pytest.param("我才不报警 被人知道多丢人", True, id="will-not-report"),
+    pytest.param("我要投诉 你们就会让我报警", False, id="asks-for-a-complaint"),
+    pytest.param("报警了 警察要你们出个带章的凭证 你能直接发我吗", False, id="asks-for-something-else"),
+])
+async def test_anger_after_the_scam_answer_hears_the_warning_again(faq_dir, dispatcher, text, doubted):
+    from actions.complaints import read
+    events = read(dispatcher, after_the_scam_answer(text, "complain", "网上认识的男朋友让我交税才能提现"))
+    assert (SlotSet("complaint_about", "scam_doubted") in events) is doubted
+    assert any("96110" in m.get("text", "") for m in dispatcher.messages) is doubted
+
+
 async def test_a_complaint_about_a_charge_gets_how_to_stop_it_before_the_person(faq_dir, dispatcher):
     from actions.complaints import read
     tracker = make_tracker("自动续费乱扣钱 我要投诉 你们怎么不告诉我怎么关", "complain")
@@ -247,13 +272,15 @@ async def test_the_same_scam_told_again_gets_the_steps_for_where_the_customer_is
     assert step in steps
 
 
-def after_the_scam_answer(text: str, intent: str, story: str, outcome: Optional[str] = "urgent"):
-    """The customer's ``text`` after ``story`` got the scam answer (its ``outcome``: none
-    when the answer was given in another way, a form's or the waiting loop's)."""
+def after_the_scam_answer(text: str, intent: str, story: str, outcome: Optional[str] = "urgent",
+                         entry: str = "transfer_fraud_scam"):
+    """The customer's ``text`` after ``story`` got the scam answer (or the urgent ``entry``;
+    its ``outcome``: none when the answer was given in another way, a form's or the
+    waiting loop's)."""
     tracker = make_tracker(text, intent)
     answered = [{"event": "slot", "name": "faq_outcome", "value": outcome}] if outcome else []
     tracker.events[:0] = [{"event": "user", "text": story}, *answered,
-                          {"event": "slot", "name": "faq_entry", "value": "transfer_fraud_scam"},
+                          {"event": "slot", "name": "faq_entry", "value": entry},
                           {"event": "user", "text": text}]
     return tracker
 
@@ -269,6 +296,27 @@ async def test_a_scam_stopped_in_time_after_the_urgent_answer_hears_what_to_watc
     events = await run(after_the_scam_answer("没给他 我直接挂了", "inform", "有人打电话让我把验证码念给他"), dispatcher)
     (said,) = [m["text"] for m in dispatcher.messages]
     assert "还没有损失" in said and SlotSet("faq_outcome", "answered") in events
+
+
+@pytest.mark.parametrize("text, entry, said", [
+    pytest.param("商户是京东 收货人是我老婆", "account_stolen_suspected", "先跟他们确认", id="maybe-them"),
+    pytest.param("问了 是我老婆用我手机买的", "account_stolen_suspected", "虚惊一场", id="them"),
+    pytest.param("是我老公转给他的", "transfer_fraud_scam", None, id="a-scam-is-one-whoever-paid"),
+])
+async def test_after_the_theft_answer_someone_the_customer_knows_calls_it_off(faq_dir, dispatcher, text, entry, said):
+    story = "多了一笔分期 我没买过 谁盗我号了"
+    events = await run(after_the_scam_answer(text, "inform", story, entry=entry), dispatcher)
+    replies = [m.get("text") or "" for m in dispatcher.messages]
+    if said is None:
+        assert not any("虚惊一场" in r or "先跟他们确认" in r for r in replies)
+    else:
+        assert [said in r for r in replies] == [True] and SlotSet("faq_outcome", "answered") in events
+
+
+async def test_asking_after_the_person_while_the_urgent_offer_stands_takes_it(faq_dir, dispatcher):
+    events = await run(after_the_scam_answer("好 那人工什么时候联系我 号码就是登录这个", "account_locked",
+                                             "老板微信让我转了四万八 结果是假的"), dispatcher)
+    assert SlotSet("faq_outcome", "urgent_again") in events and not dispatcher.messages
 
 
 async def test_after_a_scam_no_entry_that_helps_money_leave_is_given(faq_dir, dispatcher):

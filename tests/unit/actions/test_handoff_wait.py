@@ -14,14 +14,17 @@ from tests.unit.actions.test_ticket_status import open_ticket
 
 
 def waiting(text: str, intent: str, number: str, *, told: Sequence[str] = (), answered: Optional[str] = None,
-            followups: float = 2.0):
+            followups: float = 2.0, said: Sequence[str] = (), called_off: bool = False):
     """The customer's latest message ``text`` while ticket ``number`` waits, after the
-    messages ``told`` and the entry ``answered`` of this handoff's span."""
+    messages ``told``, the bot's ``said`` and the entry ``answered`` of this handoff's
+    span; ``called_off``: the customer said it was no theft after all."""
     tracker = make_tracker(text, intent, slots={"ticket_number": number, "handoff_followups": followups,
-                                                "handoff": "waiting"}, sender="owner")
+                                                "handoff": "waiting", "alarm_called_off": called_off or None},
+                           sender="owner")
     if answered:
         tracker.events.append({"event": "slot", "name": "faq_entry", "value": answered})
-    tracker.events.extend({"event": "user", "text": said} for said in (*told, text))
+    tracker.events.extend({"event": "bot", "text": line} for line in said)
+    tracker.events.extend({"event": "user", "text": line} for line in (*told, text))
     return tracker
 
 
@@ -202,6 +205,35 @@ def test_after_the_stolen_account_answer_the_steps_are_for_the_account_and_the_p
     ask_note(dispatcher, waiting("人呢", "urge", number, answered="account_stolen_suspected"))
     (reply,) = dispatcher.messages
     assert "挂失手机号" in reply["text"] and "先别转" not in reply["text"]
+
+
+def test_steps_said_once_are_pointed_back_to_not_said_again(faq_dir, dispatcher):
+    story = "刚才一个自称公安的让我把钱转到安全账户 转了三万"
+    number = p1_ticket(story, "transfer_failed", "customer_request")
+    ask_note(dispatcher, waiting("人呢", "urge", number, told=[story]))
+    (first,) = dispatcher.messages
+    dispatcher.messages.clear()
+    ask_note(dispatcher, waiting("还在吗", "urge", number, told=[story, "人呢"], said=[first["text"]]))
+    (again,) = dispatcher.messages
+    assert number in again["text"] and "上面说的紧急处理步骤" in again["text"] and "冻结银行卡" not in again["text"]
+
+
+def test_theft_that_was_someone_the_customer_knows_stops_the_steps(faq_dir, dispatcher):
+    story = "星花多了一笔1299的分期 我没买过 谁盗我号了"
+    number = p1_ticket(story, "billing_issue", "customer_request")
+    events = ask_note(dispatcher, waiting("问了 是我老婆用我手机买的", "inform", number, told=[story],
+                                          answered="account_stolen_suspected"))
+    (reply,) = dispatcher.messages
+    assert "虚惊一场" in reply["text"] and number in reply["text"] and "挂失" not in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["不用了", "还要人工客服处理"]
+    assert {"event": "slot", "name": "alarm_called_off", "value": True, "timestamp": None} in events
+    assert [n.text for n in services.desk().view(number).notes] == [
+        "客户确认：这笔是认识的人或本人操作的，不是被盗用，无需冻结。"]
+    dispatcher.messages.clear()
+    ask_note(dispatcher, waiting("ok 那我先去上班了 拜拜", "goodbye", number, told=[story],
+                                 answered="account_stolen_suspected", called_off=True))
+    (bye,) = dispatcher.messages
+    assert number in bye["text"] and "挂失" not in bye["text"] and "紧急处理" not in bye["text"]
 
 
 def test_with_the_database_down_the_loop_goes_on(faq_dir, dispatcher, monkeypatch, tmp_path):

@@ -8,9 +8,11 @@ from bot.diagnostics.answers import (
     fits_elsewhere,
     identifiers,
     is_interruption,
+    is_question,
     is_skip,
     prefill,
     read_answer,
+    says_solved,
 )
 from bot.diagnostics.spec import DiagnosticsSpec
 
@@ -236,6 +238,17 @@ def test_prefill_reads_a_figure_standing_alone_in_the_problem_told(text, amount)
     assert prefill(SPEC.slots["amount"], history, SPEC) == amount
 
 
+@pytest.mark.parametrize("text, waited, when", [
+    pytest.param("在国外收不到验证码 今天第三天了", "第三天", "第三天前", id="the-third-day"),
+    pytest.param("转学费显示处理中 两个钟头了", "两个钟头", "两个钟头前", id="hours-gone-by"),
+    pytest.param("我今年60了 不太会弄", None, None, id="an-age"),
+])
+def test_prefill_reads_time_gone_by_as_the_wait_and_when_it_began(text, waited, when):
+    history = [user_event(text, intent="transfer_failed")]
+    assert prefill(SPEC.slots["wait_time"], history, SPEC) == waited
+    assert prefill(SPEC.slots["incident_time"], history, SPEC) == when
+
+
 def test_prefill_reads_what_the_screen_said_from_a_message_that_reports_it():
     history = [user_event("绑卡一直失败", intent="account_locked"),
                user_event("提示 持卡人信息与实名信息不一致", intent="inform")]
@@ -388,3 +401,20 @@ def test_an_identifier_answering_another_open_question_is_kept_there():
     assert fits_elsewhere([SPEC.slots["transaction_id"]], "DD20261120334455", entities, SPEC) == (
         "transaction_id", "DD20261120334455")
     assert fits_elsewhere([SPEC.slots["transaction_id"]], "没有", [], SPEC) is None
+
+
+@pytest.mark.parametrize("text, asks", [
+    pytest.param("提现要手续费不", True, id="ending-in-bu"),
+    pytest.param("钱到账了没", True, id="ending-in-le-mei"),
+    pytest.param("这个退不退", True, id="a-not-a"),
+    pytest.param("钱还没", False, id="still-not"),
+    pytest.param("都说了我不", False, id="i-do-not"),
+    pytest.param("不不不", False, id="no-no-no"),
+])
+def test_a_question_asked_as_a_not_a(text, asks):
+    assert is_question(text, SPEC) is asks
+
+
+def test_a_question_about_what_came_is_not_solved():
+    assert says_solved("刚才收到了 谢谢", SPEC)
+    assert not says_solved("收到了 一下子来了好几条 填哪个", SPEC)
