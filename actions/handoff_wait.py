@@ -286,7 +286,10 @@ def _urged(w: Waiting) -> Optional[Reply]:
 def _complaint(w: Waiting) -> Optional[Reply]:
     """"再不解决我就去投诉": noted as a complaint. A scam victim's words the NLU read as a
     complaint get the later steps instead."""
-    if w.intent != COMPLAINT or w.lost:
+    top = ((w.tracker.latest_message or {}).get("intent") or {}).get("name")
+    if w.intent != COMPLAINT or top != COMPLAINT or w.lost:
+        # Only the NLU's own first reading: "收到了 来了四五条 用哪个", unclear and complain
+        # only next, is a question to answer.
         return None
     return Reply(services.replies().render("handoff_complaint_noted", ticket_number=w.number))
 

@@ -106,6 +106,15 @@ def test_a_new_screen_of_the_tickets_own_problem_is_answered(faq_dir, dispatcher
     assert answer == "验证码 5 分钟内有效。" and number in kept
 
 
+def test_a_question_the_nlu_only_half_read_as_a_complaint_is_not_noted_as_one(faq_dir, dispatcher):
+    number = open_ticket("owner")
+    tracker = waiting("验证码来了好几条 填哪个", "nlu_fallback", number)
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "complain", "confidence": 0.2}]
+    ask_note(dispatcher, tracker)
+    assert not any("您的意见已经记到工单" in m.get("text", "") for m in dispatcher.messages)
+
+
 def test_thanks_get_welcome_and_the_promise(faq_dir, dispatcher):
     number = open_ticket("owner")
     ask_note(dispatcher, waiting("ok thx", "thank", number))
