@@ -3,21 +3,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext.nlu.closing_thanks import ClosingThanksGuard
+from tests.support.nlu_messages import classified
 
 CONFIG = yaml.safe_load((Path(__file__).parents[3] / "config.yml").read_text(encoding="utf-8"))
 GUARD = ClosingThanksGuard({**ClosingThanksGuard.get_default_config(),
                             **next(c for c in CONFIG["pipeline"] if c["name"].endswith("ClosingThanksGuard"))})
-
-
-def classified(text: str, ranking):
-    message = Message(data={"text": text})
-    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
-    message.set("intent", ranked[0], add_to_output=True)
-    message.set("intent_ranking", ranked, add_to_output=True)
-    return GUARD.process([message])[0]
 
 
 @pytest.mark.parametrize("text, ranking", [
@@ -28,7 +20,7 @@ def classified(text: str, ranking):
     pytest.param("钱回来了 多謝多謝", [("billing_issue", 0.5), ("affirm", 0.3)], id="traditional"),
 ])
 def test_a_closing_thank_you_is_thanks(text, ranking):
-    message = classified(text, ranking)
+    message = GUARD.process([classified(text, ranking)])[0]
     assert message.get("intent") == {"name": "thank", "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")][0] == "thank"
     assert {r["name"] for r in message.get("intent_ranking")} == {name for name, _ in ranking} | {"thank"}
@@ -43,4 +35,4 @@ def test_a_closing_thank_you_is_thanks(text, ranking):
     pytest.param("给我转人工 谢谢", [("request_human", 0.9)], id="a-request"),
 ])
 def test_anything_else_is_left_to_the_classifier(text, ranking):
-    assert classified(text, ranking).get("intent")["name"] == ranking[0][0]
+    assert GUARD.process([classified(text, ranking)])[0].get("intent")["name"] == ranking[0][0]

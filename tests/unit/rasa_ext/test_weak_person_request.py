@@ -1,18 +1,10 @@
 """A weak first for a person, in words that never ask for one, gives way to the next intent."""
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext.nlu.weak_person_request import WeakPersonRequestGuard
+from tests.support.nlu_messages import classified
 
 GUARD = WeakPersonRequestGuard({"intent": "request_human", "below": 0.5, "words": ["人工", "客服", "human"]})
-
-
-def classified(text: str, ranking):
-    message = Message(data={"text": text})
-    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
-    message.set("intent", ranked[0], add_to_output=True)
-    message.set("intent_ranking", ranked, add_to_output=True)
-    return GUARD.process([message])[0]
 
 
 @pytest.mark.parametrize("text, ranking, intent", [
@@ -25,7 +17,7 @@ def classified(text: str, ranking):
                  id="another-intent"),
 ])
 def test_only_a_weak_request_without_the_words_gives_way(text, ranking, intent):
-    message = classified(text, ranking)
+    message = GUARD.process([classified(text, ranking)])[0]
     assert message.get("intent")["name"] == intent
     assert message.get("intent_ranking")[0]["name"] == intent
     assert {r["name"] for r in message.get("intent_ranking")} == {name for name, _ in ranking}
