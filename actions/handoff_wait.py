@@ -209,7 +209,7 @@ class Waiting:
     lost: bool  # money lost to theft or a scam (`money_lost`)
     theft: bool = False  # the account itself was taken (`theft_answered`)
     told: Tuple[str, ...] = ()  # the customer's earlier messages of this span (`customer_texts`)
-    steps_said: Tuple[str, ...] = ()  # what the bot said in this span (`bot_texts`)
+    said: Tuple[str, ...] = ()  # what the bot said in this span (`bot_texts`)
 
     @cached_property
     def step(self) -> str:
@@ -286,7 +286,7 @@ def _urged(w: Waiting) -> Optional[Reply]:
 def _complaint(w: Waiting) -> Optional[Reply]:
     """"再不解决我就去投诉": noted as a complaint. A scam victim's words the NLU read as a
     complaint get the later steps instead."""
-    top = ((w.tracker.latest_message or {}).get("intent") or {}).get("name")
+    top = w.tracker.get_intent_of_latest_message(skip_fallback_intent=False)
     if w.intent != COMPLAINT or top != COMPLAINT or w.lost:
         # Only the NLU's own first reading: "收到了 来了四五条 用哪个", unclear and complain
         # only next, is a question to answer.
@@ -390,7 +390,7 @@ def _steps(w: Waiting) -> str:
     if not w.lost:
         return ""
     replies = services.replies()
-    if any(replies.render(w.step) in said for said in w.steps_said):
+    if any(replies.render(w.step) in line for line in w.said):
         return replies.render("meanwhile_said")
     return w.meanwhile()
 

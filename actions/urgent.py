@@ -149,12 +149,17 @@ def meanwhile(text: str, told: Sequence[str] = (), theft: bool = False) -> str:
     return steps_for(text, meanwhile_step(text, told, theft))
 
 
+def _texts_in_span(tracker: Tracker, event: str) -> List[str]:
+    """The texts of ``event`` ("user", "bot") since the conversation's previous ticket ended."""
+    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == event]
+
+
 def bot_texts(tracker: Tracker) -> List[str]:
     """What the bot said since the conversation's previous ticket ended."""
-    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "bot"]
+    return _texts_in_span(tracker, "bot")
 
 
 def customer_texts(tracker: Tracker) -> List[str]:
     """What the customer told since the conversation's previous ticket ended, the latest
     message included (the ticket's own copy may lag behind)."""
-    return [str(e.get("text") or "") for e in current_span(tracker.applied_events()).events if e.get("event") == "user"]
+    return _texts_in_span(tracker, "user")
