@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser_steps import handoff_number, open_chat, say
+from tests.support.browser_steps import handoff_number, open_chat, say, wait_until
 from tests.support.browser_steps import sign_in as sign_in_as_staff
 
 pytestmark = pytest.mark.model
@@ -24,7 +24,7 @@ def sign_in(page, console, login):
     """Signed in, on the queue, its live updates running."""
     sign_in_as_staff(page, console, login)
     expect(page.locator("h1")).to_contain_text("工单队列")
-    page.wait_for_function("() => window.consoleLive && window.consoleLive.polls > 0")
+    wait_until(page, "window.consoleLive && window.consoleLive.polls > 0")
 
 
 def alerts(page, kind):
@@ -55,7 +55,7 @@ def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, ra
     row.get_by_role("button", name=f"把 {number} 分配给我").click()
     expect(wang.locator(".flash")).to_contain_text("已接手")
     expect(customer.locator("#log .msg.notice").last).to_have_text(re.compile("客服小王已接入"), timeout=10_000)
-    wang.wait_for_function("() => window.consoleLive.polls > 1")
+    wait_until(wang, "window.consoleLive.polls > 1")
 
     # The customer's new message: counted unread on the queue, with its alert.
     say(customer, "请快点 我急着用这笔钱")
@@ -67,7 +67,7 @@ def test_live_inbox_and_one_owner_at_a_time(page, agent_page, colleague_page, ra
     # On the ticket page: the next message appears by itself, with its alert; 老李 sees 小王 there.
     row.get_by_role("link", name=number).click()
     expect(wang.locator("#transcript")).to_contain_text("请快点 我急着用这笔钱")
-    wang.wait_for_function("() => document.getElementById('live-presence') !== null")
+    wait_until(wang, "document.getElementById('live-presence') !== null")
     # The suggested answers' index is built on the console's first ticket page (seconds of
     # CPU): the timing below is the steady state's, once it is there.
     expect(wang.locator("#suggestions-status")).to_have_text(re.compile("根据客户最新消息|没有找到"), timeout=120_000)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from bot.push import push_to_customer
 from bot.webchat.tokens import TokenSigner
 from tests.conftest import ROOT, WEBCHAT_SECRET
-from tests.support.browser_steps import say
+from tests.support.browser_steps import say, wait_until
 from tests.support.servers import api
 
 pytestmark = pytest.mark.model
@@ -26,7 +26,7 @@ def open_chat(page, base_url, query="", greeted=True):
     """A window opened; a new one (``greeted``) shows the bot's greeting before anything else."""
     page.goto(f"{base_url}/chat{query}")
     expect(page.locator("#banner")).to_be_hidden()
-    page.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    wait_until(page, "localStorage.getItem('webchat.token') !== null")
     if greeted:
         expect(page.locator("#log .msg.bot").first).to_contain_text("您好", timeout=30_000)
 

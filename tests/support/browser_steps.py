@@ -3,6 +3,7 @@ the chat window, open a handoff, sign in to the console."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Optional
 
 from playwright.sync_api import expect
@@ -16,10 +17,27 @@ def say(page: Any, text: str) -> None:
     page.get_by_role("button", name="发送").click()
 
 
+def wait_until(page: Any, expression: str, timeout: float = 20.0) -> Any:
+    """The value of the JavaScript ``expression`` on ``page`` once it is truthy.
+
+    Not Playwright's ``wait_for_function``: after its first check it re-evaluates the
+    expression with the page's own ``eval``, which our pages' Content-Security-Policy
+    (no 'unsafe-eval') forbids, so it failed whenever the first check came too early.
+    Each ``evaluate`` here runs through the browser's debugging protocol instead."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        time.sleep(0.1)
+
+
 def open_chat(page: Any, rasa_server: str) -> None:
     """The chat window, once it holds its conversation's token."""
     page.goto(f"{rasa_server}/chat")
-    page.wait_for_function("localStorage.getItem('webchat.token') !== null")
+    wait_until(page, "localStorage.getItem('webchat.token') !== null")
 
 
 def handoff_number(page: Any, earlier: Optional[str] = None) -> str:
