@@ -15,6 +15,7 @@ from actions.secrets import warn_about_secrets
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import problem_in_hand, user_events
 from actions.urgent import (
+    ALARM_CALLED_OFF,
     MONEY_GONE,
     customer_texts,
     is_scam_entry,
@@ -191,14 +192,17 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
             result = _search_joined(service, f"{topic} {text}", None)
         else:
             vector = carried_vector(message, DIMENSION)
-            result = service.lookup(text, intent, vector)
+            # Once the customer said a theft was no theft, "那我现在要转出来交房租" (read
+            # 0.83 fraud by meaning) is not a new alarm: only a plain story is.
+            strict = tracker.get_slot(ALARM_CALLED_OFF) is True
+            result = service.lookup(text, intent, vector, strict)
             problem = tracker.get_slot("problem")
             if continues and result.answer is None and problem and is_question(text, services.diagnostics()):
                 # A question while a problem is in hand, read as another kind ("算了中午再弄
                 # 锁多久自动解" as a general question, "订单里写的退款中 那要多久啊" as out of
                 # scope): asked about that problem (its entries boosted), then of any area.
                 for as_intent in dict.fromkeys(i for i in (problem, None) if i != intent):
-                    retried = service.lookup(text, as_intent, vector)
+                    retried = service.lookup(text, as_intent, vector, strict)
                     if retried.answer is not None and retried.reason != URGENT:
                         result = retried
                         break
@@ -308,8 +312,7 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         # "好 那人工什么时候联系我" while the urgent offer stands: taken, in other words
         # (read as a login problem by its 登录, it got the login tips).
         return URGENT_AGAIN, last
-    called_off = services.handoff_phrases().calls_off_alarm(text, customer_texts(tracker)[:-1]) \
-        if theft_answered(tracker) else None
+    called_off = _calls_off_alarm(tracker, text)
     if called_off is not None:
         # After the theft answer: "收货人是我老婆" (maybe them: check first), "问了 她说用我
         # 手机买的" (them: no theft, nothing to freeze).
@@ -321,6 +324,14 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         return ARRIVAL_SEEN, last
     which_one = _which_one(dispatcher, tracker, text, intent, service)
     return (which_one, last) if which_one is not None else None
+
+
+def _calls_off_alarm(tracker: Tracker, text: str) -> Optional[str]:
+    """After the theft answer, whether ``text`` calls the alarm off (`CONFIRMED`), maybe
+    does ("收货人是我老婆"), or None."""
+    if not theft_answered(tracker):
+        return None
+    return services.handoff_phrases().calls_off_alarm(text, customer_texts(tracker)[:-1])
 
 
 def _tells_urgent(tracker: Tracker, text: str) -> bool:
@@ -405,6 +416,8 @@ class ActionLookupFaq(Action):
             outcome = SECRET_SENT  # a secret is never a detail to ask more about
         if outcome == ARRIVAL_SEEN:
             events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
+        if _calls_off_alarm(tracker, tracker.latest_message.get("text") or "") == CONFIRMED:
+            events.append(SlotSet(ALARM_CALLED_OFF, True))
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]

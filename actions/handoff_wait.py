@@ -27,6 +27,7 @@ from actions.faq import ANSWERED, NOT_FOUND, answer_from_faq
 from actions.secrets import warn_about_secrets
 from actions.tickets import URGENT_PRIORITY, money_lost, standing
 from actions.urgent import (
+    ALARM_CALLED_OFF,
     MONEY_GONE,
     bot_texts,
     customer_texts,
@@ -53,7 +54,6 @@ HUMAN = "request_human"  # "转人工" again: the same (a person is already on t
 COMPLAINT = "complain"  # "再不解决我就去投诉": acknowledged as a complaint on the ticket
 THANKS = "thank"  # "ok thx": you're welcome, and when the person will reply
 GOODBYE = "goodbye"  # "先这样吧": the ticket stays open, and when the person will reply
-ALARM_CALLED_OFF = "alarm_called_off"
 RESET_WAITING = ("handoff", "handoff_note", "handoff_followups", ALARM_CALLED_OFF, "requested_slot")
 ASKED = "general_question"
 ASKING_WHILE_WAITING = frozenset({ASKED})

@@ -17,6 +17,9 @@ from bot.handoff.ticket import current_span
 from bot.text.simplify import to_simplified
 from bot.urgency import FRAUD, THEFT, Signal
 
+# The slot set once the customer says a theft was no theft ("问了 是我老婆买的").
+ALARM_CALLED_OFF = "alarm_called_off"
+
 
 def urgency_signals(text: str, vector: Optional[np.ndarray] = None, words_only: bool = False,
                     strict: bool = False) -> List[Signal]:

@@ -386,9 +386,10 @@ DETAIL_MESSAGE_INTENTS = frozenset({"inform"})
 SCREEN_ENTITY = "error_code"  # the slot that keeps what the screen said (error_message)
 TIME_ENTITY = "time_expression"  # the slot that keeps when it happened (incident_time)
 # "给供应商转的货款 12800 昨晚11点 他说没收到": a problem told with its figure standing
-# alone; not when the message names a number of another kind (尾号 6621, 错误代码 1002).
+# alone; not when the message gives a number of another kind (尾号 6621, 错误代码 1002);
+# "手机号输错一位 转了2400" names a phone number but gives none.
 FIGURE_TELLING_INTENTS = frozenset({"transfer_failed", "billing_issue"})
-_OTHER_NUMBERS = re.compile(r"尾号|代码|错误码|编号|单号|卡号|验证码|密码|手机号|电话|号码")
+_OTHER_NUMBERS = re.compile(r"(?:尾号|代码|错误码|编号|单号|卡号|验证码|密码|手机号|电话|号码)\s*(?:是|为|:|：)?\s*\d")
 
 
 def prefill(slot: SlotSpec, user_events: Sequence[Mapping[str, Any]], spec: DiagnosticsSpec) -> Any:

@@ -187,9 +187,13 @@ class FaqService:
     def entry(self, entry_id: str) -> Optional[FaqEntry]:
         return self.index.kb.by_id.get(entry_id)
 
-    def lookup(self, text: str, intent: Optional[str], vector: Optional[np.ndarray] = None) -> LookupResult:
-        """``vector``: the message's sentence embedding, when the NLU carried it."""
-        return decide(self.index, self._urgency, text, intent, vector)
+    def lookup(self, text: str, intent: Optional[str], vector: Optional[np.ndarray] = None,
+               strict: bool = False) -> LookupResult:
+        """``vector``: the message's sentence embedding, when the NLU carried it.
+        ``strict``: theft or fraud read by meaning only when it is plain (the customer
+        has already called off one alarm in this conversation)."""
+        urgency = self._urgency.strict() if strict and self._urgency is not None else self._urgency
+        return decide(self.index, urgency, text, intent, vector)
 
 
 def decide(index: FaqIndex, urgency: Optional[UrgencyDetector], text: str, intent: Optional[str],

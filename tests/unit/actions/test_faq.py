@@ -303,6 +303,8 @@ async def test_after_the_theft_answer_someone_the_customer_knows_calls_it_off(fa
         assert not any("虚惊一场" in r or "先跟他们确认" in r for r in replies)
     else:
         assert [said in r for r in replies] == [True] and SlotSet("faq_outcome", "answered") in events
+    # Only a theft said to be none makes later readings strict.
+    assert (SlotSet("alarm_called_off", True) in events) is (said == "虚惊一场")
 
 
 async def test_asking_after_the_person_while_the_urgent_offer_stands_takes_it(faq_dir, dispatcher):

@@ -232,6 +232,8 @@ def test_prefill_reads_a_figure_no_extractor_named_in_a_message_of_details():
     pytest.param("给供应商转的货款 12800 昨晚11点 他说没收到", 12800.0, id="the-figure-alone"),
     pytest.param("转到尾号 6621 的卡 一直没到", None, id="a-card-tail"),
     pytest.param("转账失败 显示错误代码 1002", None, id="an-error-code"),
+    pytest.param("手机号输错一位 转错人了 转了2400 怎么撤回", 2400.0, id="a-phone-named-not-given"),
+    pytest.param("验证码是 482913", None, id="a-code"),
 ])
 def test_prefill_reads_a_figure_standing_alone_in_the_problem_told(text, amount):
     history = [user_event(text, intent="transfer_failed")]

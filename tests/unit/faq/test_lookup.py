@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bot.faq.lookup import NOT_COVERED, NOT_FOR_FAQ, URGENT, FaqService
-from bot.urgency import FRAUD, THEFT, UrgencyLexicon
+from bot.urgency import FRAUD, THEFT, Signal, UrgencyLexicon
 from tests.support.faq_kb import ROOT, SAMPLE_ENTRIES, write_kb
 
 
@@ -136,6 +136,26 @@ def test_the_urgent_answer_comes_by_likeness_alone_only_while_meaning_has_a_doub
     result = service.lookup("有人登录了我的账户", "account_locked")
     assert result.reason != URGENT
     assert (result.answer is not None and result.answer.id == "account_stolen_suspected") is urgent_given
+
+
+class UnsureOfAScam:
+    """A meaning that reads every message as a scam, but never surely."""
+
+    def signals(self, text, vector=None):
+        return [Signal(FRAUD, ("（按整句意思识别）",))]
+
+    def rules_out(self, text, vector=None):
+        return False
+
+    def strict(self):
+        return LEXICON
+
+
+@pytest.mark.parametrize("strict, urgent_given", [(False, True), (True, False)])
+def test_a_strict_lookup_reads_urgency_only_when_it_is_plain(tmp_path, strict, urgent_given):
+    service = FaqService(write_kb(tmp_path), urgency=UnsureOfAScam())
+    result = service.lookup("想把钱转出来交房租", "transfer_failed", strict=strict)
+    assert (result.reason == URGENT) is urgent_given
 
 
 BENEFITS = {"id": "membership_benefits", "questions": ["会员有什么权益", "会员能打折吗", "会员的生日礼包在哪领"]}
