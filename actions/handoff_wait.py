@@ -330,6 +330,16 @@ def _asked(w: Waiting) -> Optional[Reply]:
     return None
 
 
+def _money_gone_now(w: Waiting) -> Optional[Reply]:
+    """"账单里有一笔付款 2000 给一个什么商贸" after a scam stopped, the customer thought,
+    in time: the money left after all. The steps for money gone, never an FAQ entry about
+    charges one does not recognise."""
+    if not (w.lost and w.count > 1) or w.step != MONEY_GONE or \
+            services.handoff_phrases().tells_money_gone(w.told):
+        return None
+    return Reply(services.replies().render("handoff_noted_urgent", ticket_number=w.number), meanwhile=True)
+
+
 def _lost_again(w: Waiting) -> Optional[Reply]:
     """Money lost to theft or a scam: never only "noted"; what to do meanwhile, each time."""
     if not (w.lost and w.count > 1):
@@ -356,8 +366,8 @@ def _later(w: Waiting) -> Optional[Reply]:
 
 # The first step that replies wins: a scam told beats "solved", urging beats a complaint.
 STEPS: Tuple[Callable[[Waiting], Optional[Reply]], ...] = (
-    _theft_or_scam, _alarm_called_off, _solved, _urged, _complaint, _thanked, _goodbye, _asked, _lost_again,
-    _first, _later)
+    _theft_or_scam, _alarm_called_off, _money_gone_now, _solved, _urged, _complaint, _thanked, _goodbye, _asked,
+    _lost_again, _first, _later)
 
 
 def ask_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -98,7 +98,7 @@ class HandoffPhrases:
         customer's messages in order last tell it (余额没少 after 他说付了 says it did not)."""
         gone = False
         for text in texts:
-            simplified = to_simplified(text or "")
+            simplified = re.sub(r"\s+", "", to_simplified(text or ""))  # "一笔 付款 2000"
             if self.says_nothing_lost(simplified):
                 gone = False
             elif any(not any(n in simplified[max(0, found.start() - 3):found.start()] for n in _NOT_YET)

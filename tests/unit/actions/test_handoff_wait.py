@@ -209,6 +209,15 @@ def test_after_money_went_the_steps_are_for_money_gone(faq_dir, dispatcher):
     assert "冻结银行卡" in reply["text"] and "先别转" not in reply["text"]
 
 
+def test_money_found_gone_after_a_scam_thought_stopped_gets_the_steps_for_money_gone(faq_dir, dispatcher):
+    story = "他发了个码让我扫一下确认收款 我扫了 让我输支付密码 输了没反应"
+    number = p1_ticket(story, "transfer_failed", "customer_request")
+    ask_note(dispatcher, waiting("账单里有一笔 付款 2000 给一个什么商贸 我的天", "billing_issue", number,
+                                 told=[story], answered="transfer_fraud_scam"))
+    (reply,) = dispatcher.messages
+    assert number in reply["text"] and "冻结银行卡" in reply["text"] and "先别转" not in reply["text"]
+
+
 def test_after_the_stolen_account_answer_the_steps_are_for_the_account_and_the_phone(faq_dir, dispatcher):
     number = p1_ticket("手机被偷了 里面有钱包 还有一万多", "account_locked", "customer_request")
     ask_note(dispatcher, waiting("人呢", "urge", number, answered="account_stolen_suspected"))
