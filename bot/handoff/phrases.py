@@ -36,6 +36,7 @@ class HandoffPhrases:
     phrase_max_chars: int
     bare_request_max_chars: int
     when_words: Tuple[str, ...] = ()
+    when_not_about_ticket: Tuple[str, ...] = ()
     nothing_lost_words: Tuple[str, ...] = ()
     under_way_words: Tuple[str, ...] = ()
     money_gone_words: Tuple[str, ...] = ()
@@ -58,6 +59,7 @@ class HandoffPhrases:
             phrase_max_chars=int(raw.get("phrase_max_chars", 14)),
             bare_request_max_chars=int(raw.get("bare_request_max_chars", 8)),
             when_words=tuple(raw.get("when_words") or ()),
+            when_not_about_ticket=tuple(raw.get("when_not_about_ticket") or ()),
             nothing_lost_words=tuple(raw.get("nothing_lost_words") or ()),
             under_way_words=tuple(raw.get("under_way_words") or ()),
             money_gone_words=tuple(raw.get("money_gone_words") or ()),
@@ -82,8 +84,9 @@ class HandoffPhrases:
         return self._says(text, self.cancel)
 
     def asks_when(self, text: str) -> bool:
-        """几天能处理 / 要等多久 / 给个说法: when will a person deal with it."""
-        return _mentions(text, self.when_words)
+        """几天能处理 / 要等多久 / 给个说法: when will a person deal with it (not "那这钱
+        啥时候到余额", when something of the app's happens)."""
+        return _mentions(text, self.when_words) and not _mentions(text, self.when_not_about_ticket)
 
     def says_nothing_lost(self, text: str) -> bool:
         """还没转钱 / 余额没少: a scam stopped in time (what to do differs: no bank to call)."""

@@ -207,6 +207,7 @@ async def test_something_still_wrong_is_not_solved(faq_dir, dispatcher):
 @pytest.mark.parametrize("text, asks", [
     pytest.param("算了你直接给我找个人吧", False, id="a-person-at-once"),
     pytest.param("别问了 转人工", False, id="no-more-questions"),
+    pytest.param("转人工 别跟我扯了", False, id="impatient"),
     pytest.param("转人工", True, id="a-bare-request"),
 ])
 async def test_a_person_wanted_at_once_gets_no_questions_first(faq_dir, dispatcher, text, asks):

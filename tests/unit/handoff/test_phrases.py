@@ -56,6 +56,8 @@ def test_a_message_that_says_what_the_handoff_is_about(intent, text, describes):
     ("什麼時候有人理我", True),
     ("转账截图我发你了", False),
     ("好的", False),
+    ("那这钱啥时候到余额 我下午要去进货", False),
+    ("锁了多久能自动解", False),
 ])
 def test_asking_when_a_person_will_deal_with_it(text, asks):
     assert PHRASES.asks_when(text) is asks
