@@ -101,6 +101,8 @@ def urgent_recently(tracker: Tracker) -> bool:
 def urgent_offer_stands(tracker: Tracker) -> bool:
     """The urgent answer (and its offer of a person) came within the customer's last
     `URGENT_TURNS` messages, and none of them declined it."""
+    if tracker.get_slot(ALARM_CALLED_OFF):
+        return False  # "问了 是她买的": no theft, nothing to offer a person for
     recent = recent_urgent(tracker)
     return recent is not None and not recent.declined
 
@@ -417,7 +419,8 @@ class ActionLookupFaq(Action):
         if outcome == ARRIVAL_SEEN:
             events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
         if _calls_off_alarm(tracker, tracker.latest_message.get("text") or "") == CONFIRMED:
-            events.append(SlotSet(ALARM_CALLED_OFF, True))
+            # No theft after all: no problem left to ask the details of.
+            events += [SlotSet(ALARM_CALLED_OFF, True), SlotSet("problem", None)]
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]

@@ -292,6 +292,8 @@ async def test_a_scam_stopped_in_time_after_the_urgent_answer_hears_what_to_watc
 
 @pytest.mark.parametrize("text, entry, said", [
     pytest.param("商户是京东 收货人是我老婆", "account_stolen_suspected", "先跟他们确认", id="maybe-them"),
+    pytest.param("家里旧手机也登着我的号 给我老婆交水电用的", "account_stolen_suspected", "先跟他们确认",
+                 id="their-phone-signed-in"),
     pytest.param("问了 是我老婆用我手机买的", "account_stolen_suspected", "虚惊一场", id="them"),
     pytest.param("是我老公转给他的", "transfer_fraud_scam", None, id="a-scam-is-one-whoever-paid"),
 ])
@@ -305,6 +307,7 @@ async def test_after_the_theft_answer_someone_the_customer_knows_calls_it_off(fa
         assert [said in r for r in replies] == [True] and SlotSet("faq_outcome", "answered") in events
     # Only a theft said to be none makes later readings strict.
     assert (SlotSet("alarm_called_off", True) in events) is (said == "虚惊一场")
+    assert (SlotSet("problem", None) in events) is (said == "虚惊一场")
 
 
 async def test_asking_after_the_person_while_the_urgent_offer_stands_takes_it(faq_dir, dispatcher):
