@@ -90,6 +90,17 @@ class BankCardRecognizer(PatternRecognizer):
         return 16 <= len(digits) <= 19
 
 
+class PasswordShapeRecognizer(PatternRecognizer):
+    """A password typed with no password word beside it ("登录的 我记得就是 Lzy19780315"):
+    8 to 20 letters and digits (symbols allowed) with a small letter, two letters and four
+    digits. Device models (mate40, iPhone15) have fewer digits; order, ticket and
+    transaction numbers have no small letter."""
+
+    kind = PASSWORD
+    pattern = re.compile(r"(?<![!-~])(?=[!-~]*[a-z])(?=(?:[!-~]*[A-Za-z]){2})(?=(?:[!-~]*\d){4})"
+                         r"[A-Za-z0-9!#$%^&*_.?]{8,20}(?![!-~])")
+
+
 class ContextRecognizer:
     """A token-pattern match whose secret is the matched token labelled ``secret``."""
 

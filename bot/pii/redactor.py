@@ -12,6 +12,7 @@ from bot.pii.recognizers import (
     BankCardRecognizer,
     IdCardRecognizer,
     PasswordRecognizer,
+    PasswordShapeRecognizer,
     PhoneRecognizer,
     SmsCodeRecognizer,
     Span,
@@ -66,6 +67,7 @@ class Redactor:
             BankCardRecognizer(),
             SmsCodeRecognizer(self._nlp.vocab),
             PasswordRecognizer(self._nlp.vocab),
+            PasswordShapeRecognizer(),
         ]
         self._lock = threading.Lock()  # the spaCy tokenizer is not thread-safe
 

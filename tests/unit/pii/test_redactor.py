@@ -59,6 +59,9 @@ MASKED = [
     pytest.param("密码改成了Qw3rty99", "密码改成了******", id="password-changed-to"),
     pytest.param("她密码是 奶奶生日 19520318 你看看对不对", "她密码是 奶奶生日 ****** 你看看对不对",
                  id="password-described-then-given"),
+    # a password's shape, no password word beside it
+    pytest.param("登录的 我记得就是 Lzy19780315 难道不对?", "登录的 我记得就是 ****** 难道不对?", id="password-shape"),
+    pytest.param("是不是这个wang.li2024", "是不是这个******", id="password-shape-with-a-dot"),
     # several kinds in one message
     pytest.param("手机13812345678 验证码123456 密码abc123",
                  "手机138****5678 验证码****** 密码******", id="mixed"),
@@ -87,6 +90,10 @@ UNCHANGED = [
     pytest.param("密码输错了3次 app登不上", id="password-word-then-a-count"),
     pytest.param("版本号5.2.1", id="app-version"),
     pytest.param("iPhone 15 iOS17", id="device"),
+    pytest.param("华为mate40 安卓 vivoX100", id="device-models"),
+    pytest.param("iPhone15ProMax", id="device-model-long"),
+    pytest.param("交易单号TX20261122000123A", id="transaction-id-capitals"),
+    pytest.param("邮箱lzy1978@qq.com", id="email"),
     pytest.param("", id="empty"),
     pytest.param("   ", id="blank"),
 ]
