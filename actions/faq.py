@@ -55,6 +55,9 @@ DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for d
 ARRIVAL_SEEN = "arrived"  # "看到了 有一条写着收款1000": the money is there, said plainly
 NOT_COVERED_TOPIC = "not_covered"  # a topic no entry answers ("借款自动还款没扣成功"): named, a person offered
 ASKED_WHICH_ONE = "asked_which_one"  # "就那个啊": we cannot see it; which one (its reply is a detail)
+# "问了 是她用我手机买的" after the theft answer: no theft. Said as `ANSWERED` (the rules
+# follow an answer); `ActionLookupFaq` also ends the alarm and the problem's questions.
+ALARM_OFF = "alarm_off"
 REPLIES_TO_WHICH_ONE = DETAIL_INTENTS | {"out_of_scope"}  # "买的那个课" read as out of scope
 # Theft or fraud told again while the offer of a person stands: no second offer,
 # the person at once (a P1 handoff, data/rules).
@@ -314,26 +317,19 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         # "好 那人工什么时候联系我" while the urgent offer stands: taken, in other words
         # (read as a login problem by its 登录, it got the login tips).
         return URGENT_AGAIN, last
-    called_off = _calls_off_alarm(tracker, text)
+    called_off = services.handoff_phrases().calls_off_alarm(text, customer_texts(tracker)[:-1]) \
+        if theft_answered(tracker) else None
     if called_off is not None:
         # After the theft answer: "收货人是我老婆" (maybe them: check first), "问了 她说用我
         # 手机买的" (them: no theft, nothing to freeze).
         dispatcher.utter_message(text=services.replies().render(
             "alarm_called_off_early" if called_off == CONFIRMED else "alarm_maybe_known"))
-        return ANSWERED, last
+        return (ALARM_OFF if called_off == CONFIRMED else ANSWERED), last
     if last and sees_arrival(text, service.index.kb.settings.arrival_seen):
         dispatcher.utter_message(text=services.replies().render("arrival_seen"))
         return ARRIVAL_SEEN, last
     which_one = _which_one(dispatcher, tracker, text, intent, service)
     return (which_one, last) if which_one is not None else None
-
-
-def _calls_off_alarm(tracker: Tracker, text: str) -> Optional[str]:
-    """After the theft answer, whether ``text`` calls the alarm off (`CONFIRMED`), maybe
-    does ("收货人是我老婆"), or None."""
-    if not theft_answered(tracker):
-        return None
-    return services.handoff_phrases().calls_off_alarm(text, customer_texts(tracker)[:-1])
 
 
 def _tells_urgent(tracker: Tracker, text: str) -> bool:
@@ -418,9 +414,10 @@ class ActionLookupFaq(Action):
             outcome = SECRET_SENT  # a secret is never a detail to ask more about
         if outcome == ARRIVAL_SEEN:
             events.append(SlotSet("problem", None))  # the money is there: no problem to ask about
-        if _calls_off_alarm(tracker, tracker.latest_message.get("text") or "") == CONFIRMED:
+        if outcome == ALARM_OFF:
             # No theft after all: no problem left to ask the details of.
             events += [SlotSet(ALARM_CALLED_OFF, True), SlotSet("problem", None)]
+            outcome = ANSWERED
         # Without an answer, data/rules decide what follows: first aid for a
         # known problem, "not sure, want a human?" for anything else.
         return events + [SlotSet("faq_outcome", outcome), SlotSet("faq_entry", entry_id)]

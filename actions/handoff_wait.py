@@ -334,10 +334,9 @@ def _money_gone_now(w: Waiting) -> Optional[Reply]:
     """"账单里有一笔付款 2000 给一个什么商贸" after a scam stopped, the customer thought,
     in time: the money left after all. The steps for money gone, never an FAQ entry about
     charges one does not recognise."""
-    if not (w.lost and w.count > 1) or w.step != MONEY_GONE or \
-            services.handoff_phrases().tells_money_gone(w.told):
+    if not w.lost or w.step != MONEY_GONE or services.handoff_phrases().tells_money_gone(w.told):
         return None
-    return Reply(services.replies().render("handoff_noted_urgent", ticket_number=w.number), meanwhile=True)
+    return _lost_again(w)  # its reply, ahead of the steps that would answer otherwise
 
 
 def _lost_again(w: Waiting) -> Optional[Reply]:
