@@ -10,11 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask
+from actions.faq import ANSWERED, answer_from_faq, explain_why_we_ask, say_simpler
 from actions.tickets import HUMAN_BUTTON
 from actions.transcript import answered_in_span
 from actions.urgent import urgency_signals, urgent_entries_answered
-from bot.complaints import PROBLEM, SCAM_DOUBTED, SERVICE, VENTING_PROBLEM, WHY_ASKED, read_complaint
+from bot.complaints import PROBLEM, SCAM_DOUBTED, SERVICE, SIMPLER, VENTING_PROBLEM, WHY_ASKED, read_complaint
 from bot.faq.lookup import URGENT
 from bot.faq.topics import named_problem
 from bot.semantics.carried import carried_vector
@@ -31,6 +31,8 @@ def read(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
     urgent = bool(urgency_signals(text, carried_vector(message, DIMENSION), strict=True))
     if not urgent and explain_why_we_ask(dispatcher, tracker):
         return [SlotSet("complaint_about", WHY_ASKED)]
+    if not urgent and say_simpler(dispatcher, tracker, text):
+        return [SlotSet("complaint_about", SIMPLER)]
     settings = services.faq_service().index.kb.settings
     if not urgent and _doubts_the_scam_answer(tracker, text, settings.emergency.get(FRAUD)):
         dispatcher.utter_message(text=services.replies().render("scam_doubted"), buttons=[HUMAN_BUTTON])

@@ -29,6 +29,7 @@ from actions.urgent import (
 )
 from bot.diagnostics.answers import asks_why_we_ask, declines, is_question
 from bot.faq.follow_up import ANSWER, DETAIL_INTENTS, NOT_HELPED, NOTE_DETAIL, REMIND_URGENT, Context, follow_up
+from bot.faq.key_step import key_step
 from bot.faq.knowledge_base import FaqEntry
 from bot.faq.lookup import NOT_COVERED, URGENT, FaqService, FaqUnavailable, LookupResult
 from bot.faq.topics import another_problem, sees_arrival, topic_choice
@@ -51,6 +52,7 @@ ASKED_WHICH = "asked_which"  # only a topic word ("转账"): which of its questi
 NOT_HELPED_OUTCOME = "not_helped"  # asked again about what was just answered: sorry, a person offered
 NEEDS_DECISION = "needs_decision"  # "罚息能不能免了" after the answer: a person decides; one offered
 REPEATED = "repeated"  # "关掉 全部都给我关掉" after those steps: that is the way; a person offered
+SIMPLIFIED = "simplified"  # "没看懂 直接说点哪" after an answer: its key step again, a person offered
 DETAIL_DECLINED = "declined"  # "我不想说金额" after an answer asked for details: fine, what else can be told
 ARRIVAL_SEEN = "arrived"  # "看到了 有一条写着收款1000": the money is there, said plainly
 NOT_COVERED_TOPIC = "not_covered"  # a topic no entry answers ("借款自动还款没扣成功"): named, a person offered
@@ -66,6 +68,7 @@ URGENT_TURNS = 2  # customer turns after the urgent answer that still continue i
 DECLINED = frozenset({"deny"})
 SHORT_FALLBACK_CHARS = 8  # an unclear message this short continues the conversation
 WHY_ASK_CHARS = 24  # "你问这个干嘛 是不是想骗我"; a longer message with 骗我 tells a story
+SIMPLER_CHARS = 30  # "你说的我都没看懂 直接说 点哪"; a longer one may ask something new
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,23 @@ def explain_why_we_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     if urgency_signals(text, carried_vector(message, DIMENSION)):
         return False  # "你们的人骗我转了钱": a story of money lost, never an explanation
     dispatcher.utter_message(text=services.replies().render("why_we_ask_outside"), buttons=[HUMAN_BUTTON])
+    return True
+
+
+def say_simpler(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """"你说的我都没看懂 直接说 点哪" right after an answer: its key step in one line and a
+    person who walks the customer through it offered. False when the message does not say
+    so, says more than that (a new question is searched), or the last answer was urgent
+    (its steps stand as they are)."""
+    last = tracker.get_slot("faq_entry")
+    service = services.faq_service()
+    entry = service.entry(last) if last else None
+    if entry is None or entry.urgent or len(text) > SIMPLER_CHARS:
+        return False
+    if not any(word in text for word in service.index.kb.settings.asks_simpler):
+        return False
+    dispatcher.utter_message(text=services.replies().render("answer_simpler", step=key_step(entry.answer)),
+                             buttons=[HUMAN_BUTTON])
     return True
 
 
@@ -313,6 +333,8 @@ def _reply_to_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracke
         return DETAIL_DECLINED, last
     if explain_why_we_ask(dispatcher, tracker):
         return DETAIL_DECLINED, last  # like a declined detail: the customer speaks next
+    if say_simpler(dispatcher, tracker, text):
+        return SIMPLIFIED, last
     if urgent_offer_stands(tracker) and services.handoff_phrases().asks_after_person(text):
         # "好 那人工什么时候联系我" while the urgent offer stands: taken, in other words
         # (read as a login problem by its 登录, it got the login tips).

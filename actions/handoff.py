@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 # The messages that ask for a person themselves: read by meaning for theft or a scam.
 HANDOFF_INTENTS = frozenset({"request_human", "complain"})
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def ticket_builder() -> TicketBuilder:
@@ -134,10 +135,12 @@ def _urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     """A handoff asked for in a message that tells theft or a scam ("就是一个炒股群 老师带我们
     做 这次要加仓" read as a complaint, a request for a person): its urgent answer before the
     ticket, unless given already. Meaning counts only for the message that asked for the
-    person, and only when it is sure (anger reads like alarm); a form's last answer,
-    "昨天 工行", is read by its words."""
+    person, or for a message the bot could not place twice ("他说不取消就影响征信 让我下个会议
+    软件", handed over after the rephrase), and only when it is sure (anger reads like alarm);
+    a form's last answer, "昨天 工行", is read by its words."""
     message = tracker.latest_message or {}
-    asked = tracker.get_intent_of_latest_message() in HANDOFF_INTENTS
+    asked = tracker.get_intent_of_latest_message() in HANDOFF_INTENTS \
+        or tracker.get_intent_of_latest_message(skip_fallback_intent=False) == FALLBACK_INTENT
     entry = urgent_entry(message.get("text") or "", carried_vector(message, DIMENSION), words_only=not asked,
                          strict=True)
     return say_urgent(dispatcher, tracker, entry) if entry is not None else []

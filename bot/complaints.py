@@ -36,6 +36,8 @@ URGENT_STORY = "urgent_story"  # theft or a scam told as a complaint: its urgent
 # "他不是骗子 你们不懂别乱说", "我不想报警 丢人" after the scam answer: the warning again,
 # gently, with why (actions/complaints.py), not an apology for the service.
 SCAM_DOUBTED = "scam_doubted"
+# "你说的我都没看懂 说简单点" right after an answer: its key step again (actions.faq).
+SIMPLER = "simpler"
 
 
 @dataclass(frozen=True)
@@ -101,4 +103,4 @@ def read_complaint(text: str, ranking: Sequence[Tuple[str, float]], words: Compl
 
 __all__ = ["Complaint", "ComplaintWords", "PROBLEM", "PROBLEM_INTENTS", "SCAM_DOUBTED", "SERVICE", "UNSPECIFIED",
            "URGENT_STORY",
-           "VENTING", "VENTING_PROBLEM", "WHY_ASKED", "read_complaint"]
+           "VENTING", "VENTING_PROBLEM", "WHY_ASKED", "SIMPLER", "read_complaint"]

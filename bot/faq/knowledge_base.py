@@ -161,6 +161,8 @@ class SearchSettings:
     # "我眼睛不好 字太小了", "我弄不来": the answer, then larger text, family and a person
     # who can walk them through it offered.
     needs_guidance: Tuple[str, ...] = ()
+    # "你说的我都没看懂 直接说点哪" right after an answer: its key step again, plainly.
+    asks_simpler: Tuple[str, ...] = ()
     scam_signs: Tuple[ScamSign, ...] = ()
     receiver_side: ReceiverSide = ReceiverSide()
     other_products: OtherProducts = OtherProducts()
@@ -279,6 +281,7 @@ def _parse_settings(raw: dict) -> SearchSettings:
                                     for key in ("openers", "words", "not_words")}),
         earlier_refs=tuple(str(w) for w in raw.get("earlier_refs") or ()),
         needs_guidance=tuple(str(w) for w in raw.get("needs_guidance") or ()),
+        asks_simpler=tuple(str(w) for w in raw.get("asks_simpler") or ()),
         scam_signs=tuple(ScamSign(words=tuple(str(w) for w in sign["words"]), say=str(sign["say"]))
                          for sign in raw.get("scam_signs") or ()),
         receiver_side=ReceiverSide(**{key: _patterns((raw.get("receiver_side") or {}).get(key) or (), key != "entries")

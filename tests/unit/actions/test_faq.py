@@ -124,6 +124,27 @@ async def test_why_we_ask_after_an_answer_that_asked_for_details_is_explained(fa
     assert SlotSet("faq_outcome", "declined") in events or SlotSet("complaint_about", "why_asked") in events
 
 
+@pytest.mark.parametrize("intent", ["nlu_fallback", "complain"])
+async def test_an_answer_not_followed_gets_its_key_step_again_and_a_person_offered(faq_dir, dispatcher, intent):
+    from actions.complaints import read
+    tracker = make_tracker("你说的我都没看懂 直接说 点哪", intent, slots={"faq_entry": "billing_cancel_renewal"})
+    events = await run(tracker, dispatcher) if intent == "nlu_fallback" else read(dispatcher, tracker)
+    (reply,) = dispatcher.messages
+    assert "最要紧的一步就是：在「我的 > 设置 > 自动续费管理」关闭。" in reply["text"]
+    assert reply["buttons"][0]["payload"] == "/request_human"
+    assert SlotSet("faq_outcome", "simplified") in events or SlotSet("complaint_about", "simpler") in events
+
+
+@pytest.mark.parametrize("slots", [
+    pytest.param({"faq_entry": "account_stolen_suspected"}, id="after-an-urgent-answer"),
+    pytest.param({}, id="no-answer-yet"),
+])
+async def test_not_followed_is_no_key_step_after_an_urgent_answer_or_none(faq_dir, dispatcher, slots):
+    events = await run(make_tracker("没看懂 说简单点", "nlu_fallback", slots=slots), dispatcher)
+    assert SlotSet("faq_outcome", "simplified") not in events
+    assert not any("最要紧的一步" in (m["text"] or "") for m in dispatcher.messages)
+
+
 async def test_money_seen_arrived_after_an_answer_is_said_plainly_not_taken_as_a_detail(faq_dir, dispatcher):
     tracker = make_tracker("看到了 有一条写着收款1000", "inform",
                            slots={"faq_entry": "sms_not_received", "problem": "transfer_failed"},
