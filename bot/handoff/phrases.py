@@ -39,6 +39,7 @@ class HandoffPhrases:
     when_not_about_ticket: Tuple[str, ...] = ()
     nothing_lost_words: Tuple[str, ...] = ()
     under_way_words: Tuple[str, ...] = ()
+    code_given_words: Tuple[str, ...] = ()
     money_gone_words: Tuple[str, ...] = ()
     fake_proof_words: Tuple[str, ...] = ()
     at_once_words: Tuple[str, ...] = ()
@@ -62,6 +63,7 @@ class HandoffPhrases:
             when_not_about_ticket=tuple(raw.get("when_not_about_ticket") or ()),
             nothing_lost_words=tuple(raw.get("nothing_lost_words") or ()),
             under_way_words=tuple(raw.get("under_way_words") or ()),
+            code_given_words=tuple(raw.get("code_given_words") or ()),
             money_gone_words=tuple(raw.get("money_gone_words") or ()),
             fake_proof_words=tuple(raw.get("fake_proof_words") or ()),
             at_once_words=tuple(raw.get("at_once_words") or ()),
@@ -95,6 +97,10 @@ class HandoffPhrases:
     def says_under_way(self, text: str) -> bool:
         """开了屏幕共享 / 链接点进去了 还没填完: the scam is going on right now (stop it first)."""
         return _mentions(text, self.under_way_words)
+
+    def says_code_given(self, text: str) -> bool:
+        """刚把验证码念给他了: the code is out, whoever holds it can get in (lock the door first)."""
+        return _mentions(text, self.code_given_words)
 
     def tells_money_gone(self, texts: Sequence[str]) -> bool:
         """转了两万过去 / 被转走了: money already left (not 差点就转了, 还没转), as the

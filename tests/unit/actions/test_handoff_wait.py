@@ -201,6 +201,14 @@ def test_a_scam_before_any_money_went_gets_the_steps_before_paying(faq_dir, disp
     assert number in reply["text"] and "先别转" in reply["text"] and "冻结银行卡" not in reply["text"]
 
 
+def test_a_code_given_away_before_any_money_went_gets_the_steps_to_lock_the_account(faq_dir, dispatcher):
+    story = "有个说是客服的打电话 说要帮我取消会员"
+    number = p1_ticket(story, "billing_issue", "customer_request")
+    ask_note(dispatcher, waiting("我刚把验证码念给他了 他说是取消会员要用的", "sms_code_delay", number, told=[story]))
+    reply = dispatcher.messages[-1]
+    assert number in reply["text"] and "改登录密码和支付密码" in reply["text"] and "先别转" not in reply["text"]
+
+
 def test_after_money_went_the_steps_are_for_money_gone(faq_dir, dispatcher):
     story = "刚才一个自称公安的让我把钱转到安全账户 转了三万"
     number = p1_ticket(story, "transfer_failed", "customer_request")
