@@ -81,3 +81,22 @@ def test_a_scam_going_on_and_a_forged_proof(text, under_way, fake_proof):
 ])
 def test_whether_money_already_went(texts, gone):
     assert PHRASES.tells_money_gone(texts) is gone
+
+
+@pytest.mark.parametrize("text, code_given", [
+    ("我刚把验证码念给他了", True),
+    ("他让我把验证码念给他 我没念", False),
+    ("验证码一直收不到", False),
+])
+def test_a_code_given_away(text, code_given):
+    assert PHRASES.says_code_given(text) is code_given
+
+
+@pytest.mark.parametrize("text, told, verdict", [
+    ("哎呀收款人系我个新抱 上个礼拜俾佢钱买雪柜 我自己唔记得咗", [], "confirmed"),
+    ("问了 是我儿媳用我手机买的", [], "confirmed"),
+    ("收货人是我老婆", [], "maybe"),
+    ("转给我儿子的 他说没收到", [], None),
+])
+def test_a_theft_called_off_by_family_or_oneself(text, told, verdict):
+    assert PHRASES.calls_off_alarm(text, told) == verdict
