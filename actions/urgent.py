@@ -123,10 +123,9 @@ def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> 
     after theft or a scam, by the step the customer is at: a scam going on now ("我刚刚已经
     开了屏幕共享给他看了"), a forged document as proof ("还发了逮捕令的照片"), a scam
     stopped in time ("填了卡号 验证码没填 余额没少"), a code given away ("刚把验证码念给
-    他了"), money not yet paid (nothing in
-    ``text`` or ``told``, the customer's earlier messages, says it went: "老板在微信上让我
-    马上转"), or money gone (`MONEY_GONE`). ``theft``: the account itself was taken (a
-    stolen phone): freeze it, the SIM and the cards."""
+    他了"), money not yet paid (nothing in ``text`` or ``told``, the customer's earlier
+    messages, says it went: "老板在微信上让我马上转"), or money gone (`MONEY_GONE`).
+    ``theft``: the account itself was taken (a stolen phone): freeze it, the SIM and the cards."""
     phrases = services.handoff_phrases()
     if phrases.says_under_way(text):
         return "urged_stop_now"
@@ -136,11 +135,9 @@ def meanwhile_step(text: str, told: Sequence[str] = (), theft: bool = False) -> 
         return "urged_fake_proof"
     if phrases.says_nothing_lost(text):
         return "urged_nothing_lost_meanwhile"
-    if phrases.says_code_given(text) and not phrases.tells_money_gone([*told, text]):
-        return "urged_code_given"
-    if not phrases.tells_money_gone([*told, text]):
-        return "urged_before_paying"
-    return MONEY_GONE
+    if phrases.tells_money_gone([*told, text]):
+        return MONEY_GONE
+    return "urged_code_given" if phrases.says_code_given(text) else "urged_before_paying"
 
 
 def steps_for(text: str, step: str) -> str:
