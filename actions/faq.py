@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import NLU_FALLBACK_INTENT_NAME
 
 from actions import services
 from actions.secrets import warn_about_secrets
@@ -249,7 +250,7 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker, continue
         # "我从来没开过" after an answer: too short to search alone (it found the stolen-
         # account entry by its words); read with the message before it.
         after_answer = problem_in_hand(tracker)
-        tells_little = intent == "nlu_fallback" and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
+        tells_little = intent == NLU_FALLBACK_INTENT_NAME and len(text.strip()) < SHORT_FALLBACK_CHARS and after_answer
         # "1000 昨天晚上八点 农业银行" after a problem's answer: its details, whatever they match.
         details = intent in DETAIL_INTENTS and after_answer and gives_details(tracker, text)
         if continues and result.answer is None and tracker.get_slot("faq_entry") and \

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import NLU_FALLBACK_INTENT_NAME
 
 from actions import services
 from actions.handoff_wait import problem_forgotten
@@ -41,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 # The messages that ask for a person themselves: read by meaning for theft or a scam.
 HANDOFF_INTENTS = frozenset({"request_human", "complain"})
-FALLBACK_INTENT = "nlu_fallback"
 
 
 def ticket_builder() -> TicketBuilder:
@@ -140,7 +140,7 @@ def _urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     a form's last answer, "昨天 工行", is read by its words."""
     message = tracker.latest_message or {}
     asked = tracker.get_intent_of_latest_message() in HANDOFF_INTENTS \
-        or tracker.get_intent_of_latest_message(skip_fallback_intent=False) == FALLBACK_INTENT
+        or tracker.get_intent_of_latest_message(skip_fallback_intent=False) == NLU_FALLBACK_INTENT_NAME
     entry = urgent_entry(message.get("text") or "", carried_vector(message, DIMENSION), words_only=not asked,
                          strict=True)
     return say_urgent(dispatcher, tracker, entry) if entry is not None else []
